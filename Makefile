@@ -1,0 +1,47 @@
+# Liaison — the README's commands. `make` builds build/liaison; `make demo`
+# serves the demo; `make check` runs every test; `make bench` measures.
+PORT ?= 8080
+JOBS ?= $(shell nproc)
+BUILD := build
+ASAN := build-asan
+FUZZ := build-fuzz
+
+.PHONY: all build deps demo check check-asan check-fuzz check-main clean format
+
+all: build
+
+deps:
+	@scripts/deps
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_WERROR=ON
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: deps build
+	@mkdir -p var
+	$(BUILD)/liaison serve --db var/demo.db --listen 127.0.0.1:$(PORT) --demo
+
+# Every test: the sanitizer pass (unit + API under ASan and UBSan), the fuzz
+# harnesses replaying their corpora, then the full suite (unit, API, docs,
+# browser) on the normal build. ctest's summary is the last thing printed.
+check: deps
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DLIAISON_WERROR=ON -DLIAISON_SANITIZE=ON \
+		-DLIAISON_BROWSER_TESTS=OFF -DCMAKE_C_COMPILER=gcc
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -L 'unit|api'
+	cmake -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=Debug -DLIAISON_WERROR=ON -DLIAISON_FUZZ=ON \
+		-DLIAISON_SANITIZE=ON -DLIAISON_NODE_TESTS=OFF -DCMAKE_C_COMPILER=clang
+	cmake --build $(FUZZ) -j $(JOBS)
+	cd $(FUZZ) && ctest --output-on-failure -j $(JOBS) -L fuzz
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_WERROR=ON
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tools/*.c')

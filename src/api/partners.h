@@ -1,0 +1,21 @@
+/* partners: partner and contact records — storage, JSON, and the handlers.
+ * The insert functions are shared with the demo loader and (later) the
+ * importers; they run inside the caller's transaction and write the audit
+ * entry for the change. */
+#ifndef LIAISON_PARTNERS_H
+#define LIAISON_PARTNERS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+struct user;
+
+/* in must already satisfy partner_validate(in, true). Returns 0 with *id or
+ * a DB_E* code. */
+int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id);
+/* in must satisfy contact_validate(in, true); the partner must exist. */
+int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct user *actor, const char *client,
+		   int64_t *id);
+
+#endif

@@ -1,0 +1,169 @@
+/* db: engine dispatch, convenience helpers and the migration runner. */
+#include "db/db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/driver.h"
+#include "db/migrations.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+struct db *db_open(const char *url, char *err, size_t errlen)
+{
+	if (!url || !*url) {
+		if (err)
+			snprintf(err, errlen, "no database given: use --db or LIAISON_DB");
+		return NULL;
+	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		if (err)
+			snprintf(err, errlen, "PostgreSQL is not available in this build yet");
+		return NULL;
+	}
+	return db_sqlite_driver.open(url, err, errlen);
+}
+
+void db_close(struct db *db)
+{
+	if (db)
+		db->drv->close(db);
+}
+
+const char *db_errmsg(struct db *db) { return db->drv->errmsg(db); }
+const char *db_engine(struct db *db) { return db->drv->name; }
+int db_exec(struct db *db, const char *sql) { return db->drv->exec(db, sql); }
+int db_begin(struct db *db) { return db->drv->begin(db); }
+int db_commit(struct db *db) { return db->drv->exec(db, "COMMIT"); }
+int db_rollback(struct db *db) { return db->drv->exec(db, "ROLLBACK"); }
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out) { return db->drv->prepare(db, sql, out); }
+int db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->drv->bind_int(st, i, v); }
+int db_bind_text(struct db_stmt *st, int i, const char *v) { return st->drv->bind_text(st, i, v); }
+int db_bind_null(struct db_stmt *st, int i) { return st->drv->bind_null(st, i); }
+int db_step(struct db_stmt *st) { return st->drv->step(st); }
+int64_t db_col_int(struct db_stmt *st, int i) { return st->drv->col_int(st, i); }
+const char *db_col_text(struct db_stmt *st, int i) { return st->drv->col_text(st, i); }
+bool db_col_null(struct db_stmt *st, int i) { return st->drv->col_null(st, i); }
+
+int db_finalize(struct db_stmt *st)
+{
+	return st ? st->drv->finalize(st) : 0;
+}
+
+static int bind_va(struct db_stmt *st, const char *fmt, va_list ap)
+{
+	int rc = 0;
+	for (int i = 0; fmt && fmt[i] && rc == 0; i++) {
+		switch (fmt[i]) {
+		case 'i':
+			rc = db_bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			rc = db_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'n':
+			rc = db_bind_null(st, i + 1);
+			break;
+		case 'z': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? db_bind_int(st, i + 1, v) : db_bind_null(st, i + 1);
+			break;
+		}
+		default:
+			BUG("db bind format");
+		}
+	}
+	return rc;
+}
+
+int db_run(struct db *db, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+	if (rc < 0)
+		return rc;
+	va_list ap;
+	va_start(ap, fmt);
+	rc = bind_va(st, fmt, ap);
+	va_end(ap);
+	if (rc == 0) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			rc = DB_DONE;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+	if (rc < 0)
+		return rc;
+	va_list ap;
+	va_start(ap, fmt);
+	rc = bind_va(st, fmt, ap);
+	va_end(ap);
+	if (rc == 0) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			*out = db_col_null(st, 0) ? 0 : db_col_int(st, 0);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* Replaces every {{id}} with the engine's id column type. */
+static char *dialect(struct db *db, const char *sql)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	const char *p = sql, *hit;
+	while ((hit = strstr(p, "{{id}}")) != NULL) {
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_puts(&b, db->drv->id_column);
+		p = hit + 6;
+	}
+	buf_puts(&b, p);
+	return buf_detach(&b, NULL);
+}
+
+int db_migrate(struct db *db, char *err, size_t errlen)
+{
+	int rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			     "version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot create schema_migrations: %s", db_errmsg(db));
+		return rc;
+	}
+	for (const struct migration *m = migrations; m->version; m++) {
+		int64_t have = 0;
+		rc = db_query_int(db, &have, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "i",
+				  (int64_t)m->version);
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot read schema_migrations: %s", db_errmsg(db));
+			return rc;
+		}
+		if (have)
+			continue;
+		char *sql = dialect(db, m->sql);
+		rc = db_begin(db);
+		if (rc == 0)
+			rc = db_exec(db, sql);
+		if (rc == 0)
+			rc = db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				    "iti", (int64_t)m->version, m->name, (int64_t)time(NULL));
+		if (rc == 0)
+			rc = db_commit(db);
+		free(sql);
+		if (rc < 0) {
+			snprintf(err, errlen, "migration %s failed: %s", m->name, db_errmsg(db));
+			db_rollback(db);
+			return rc;
+		}
+	}
+	return 0;
+}

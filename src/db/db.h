@@ -1,0 +1,69 @@
+/* db: the one database interface. Two drivers sit behind it: sqlite.c (a file
+ * path) and postgres.c (a postgresql:// URL, added by the PostgreSQL issue).
+ *
+ * SQL is written once in the subset both engines accept, with `?` placeholders
+ * (the PostgreSQL driver maps them to $n). New rows return their id through
+ * `INSERT ... RETURNING id`. Times are UTC epoch seconds in integer columns.
+ *
+ * Threads: a struct db is one connection, used by one thread at a time. The
+ * server keeps one per worker thread (db_thread()).
+ * Errors: functions return 0 (or DB_ROW/DB_DONE) on success and a negative
+ * DB_E* code on failure; db_errmsg() says why, for logs only (never to clients). */
+#ifndef LIAISON_DB_H
+#define LIAISON_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum {
+	DB_DONE = 0,       /* db_step: no more rows */
+	DB_ROW = 1,        /* db_step: a row is ready */
+	DB_ERROR = -1,     /* any other failure */
+	DB_ECONSTRAINT = -2, /* unique / foreign key / check violated */
+	DB_EBUSY = -3,     /* locked or unreachable for now: try later (503) */
+};
+
+/* Opens url (a file path for SQLite). On failure returns NULL and, when err
+ * is given, writes a message there. */
+struct db *db_open(const char *url, char *err, size_t errlen);
+void db_close(struct db *db);
+const char *db_errmsg(struct db *db);
+const char *db_engine(struct db *db);   /* "sqlite" or "postgresql" */
+
+/* Runs one or more statements without parameters (migrations, pragmas). */
+int db_exec(struct db *db, const char *sql);
+
+/* Write transactions: db_begin() takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE), so the audit chain's "read last hash, append" is safe. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+/* Parameters are numbered from 1. Text is copied. */
+int db_bind_int(struct db_stmt *st, int i, int64_t v);
+int db_bind_text(struct db_stmt *st, int i, const char *v); /* NULL binds NULL */
+int db_bind_null(struct db_stmt *st, int i);
+int db_step(struct db_stmt *st);
+/* Columns are numbered from 0; valid until the next db_step/db_finalize. */
+int64_t db_col_int(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i); /* NULL for SQL NULL */
+bool db_col_null(struct db_stmt *st, int i);
+int db_finalize(struct db_stmt *st); /* safe on NULL */
+
+/* Convenience: prepare, bind from a format string, step once.
+ * fmt letters: 'i' int64_t, 't' const char * (NULL binds NULL), 'z' int64_t
+ * where 0 binds NULL (optional ids), 'n' NULL (takes no argument).
+ * db_query_int returns DB_ROW with *out set, DB_DONE when no row, or an error. */
+int db_run(struct db *db, const char *sql, const char *fmt, ...);
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, ...);
+
+/* Applies every migration not yet applied, each in its own transaction.
+ * Returns 0 or a negative code; err gets a message. */
+int db_migrate(struct db *db, char *err, size_t errlen);
+
+#endif

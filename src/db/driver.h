@@ -1,0 +1,39 @@
+/* driver: what a storage engine implements behind db.h. Private to src/db/. */
+#ifndef LIAISON_DB_DRIVER_H
+#define LIAISON_DB_DRIVER_H
+
+#include "db/db.h"
+
+#include <stddef.h>
+
+struct db_driver {
+	const char *name;
+	const char *id_column; /* replaces {{id}} in migrations */
+	struct db *(*open)(const char *url, char *err, size_t errlen);
+	void (*close)(struct db *db);
+	const char *(*errmsg)(struct db *db);
+	int (*exec)(struct db *db, const char *sql);
+	int (*begin)(struct db *db);
+	int (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
+	int (*bind_int)(struct db_stmt *st, int i, int64_t v);
+	int (*bind_text)(struct db_stmt *st, int i, const char *v);
+	int (*bind_null)(struct db_stmt *st, int i);
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int)(struct db_stmt *st, int i);
+	const char *(*col_text)(struct db_stmt *st, int i);
+	bool (*col_null)(struct db_stmt *st, int i);
+	int (*finalize)(struct db_stmt *st);
+};
+
+/* Every struct db and struct db_stmt starts with this header. */
+struct db {
+	const struct db_driver *drv;
+};
+
+struct db_stmt {
+	const struct db_driver *drv;
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+#endif

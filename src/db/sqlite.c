@@ -1,0 +1,174 @@
+/* sqlite: the embedded SQLite driver behind db.h.
+ * One connection per struct db; WAL, foreign keys on, synchronous=FULL (an
+ * answered write survives a power cut), a busy timeout so concurrent writers
+ * wait instead of failing. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/driver.h"
+#include "util/xalloc.h"
+
+struct sqlite_db {
+	struct db base;
+	sqlite3 *conn;
+};
+
+struct sqlite_stmt {
+	struct db_stmt base;
+	struct sqlite_db *db;
+	sqlite3_stmt *st;
+};
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_CONSTRAINT:
+		return DB_ECONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_EBUSY;
+	default:
+		return DB_ERROR;
+	}
+}
+
+static void sq_close(struct db *db)
+{
+	struct sqlite_db *s = (struct sqlite_db *)db;
+	sqlite3_close_v2(s->conn);
+	free(s);
+}
+
+static struct db *sq_open(const char *url, char *err, size_t errlen)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	struct sqlite_db *s = xcalloc(1, sizeof(*s));
+	s->base.drv = &db_sqlite_driver;
+	int rc = sqlite3_open_v2(url, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		if (err)
+			snprintf(err, errlen, "cannot open %s: %s", url,
+				 s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));
+		sq_close(&s->base);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->conn, 10000);
+	sqlite3_extended_result_codes(s->conn, 1);
+	char *msg = NULL;
+	rc = sqlite3_exec(s->conn,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
+			  &msg);
+	if (rc != SQLITE_OK) {
+		if (err)
+			snprintf(err, errlen, "cannot use %s as a database: %s", url, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		sq_close(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}
+
+static const char *sq_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(((struct sqlite_db *)db)->conn);
+}
+
+static int sq_exec(struct db *db, const char *sql)
+{
+	return map_rc(sqlite3_exec(((struct sqlite_db *)db)->conn, sql, NULL, NULL, NULL));
+}
+
+static int sq_begin(struct db *db)
+{
+	return sq_exec(db, "BEGIN IMMEDIATE");
+}
+
+static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+	struct sqlite_db *s = (struct sqlite_db *)db;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->conn, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		return map_rc(rc);
+	}
+	struct sqlite_stmt *ss = xcalloc(1, sizeof(*ss));
+	ss->base.drv = &db_sqlite_driver;
+	ss->db = s;
+	ss->st = st;
+	*out = &ss->base;
+	return 0;
+}
+
+static int sq_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return map_rc(sqlite3_bind_int64(((struct sqlite_stmt *)st)->st, i, v));
+}
+
+static int sq_bind_text(struct db_stmt *st, int i, const char *v)
+{
+	sqlite3_stmt *s = ((struct sqlite_stmt *)st)->st;
+	return map_rc(v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i));
+}
+
+static int sq_bind_null(struct db_stmt *st, int i)
+{
+	return map_rc(sqlite3_bind_null(((struct sqlite_stmt *)st)->st, i));
+}
+
+static int sq_step(struct db_stmt *st)
+{
+	int rc = sqlite3_step(((struct sqlite_stmt *)st)->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return map_rc(rc);
+}
+
+static int64_t sq_col_int(struct db_stmt *st, int i)
+{
+	return sqlite3_column_int64(((struct sqlite_stmt *)st)->st, i);
+}
+
+static const char *sq_col_text(struct db_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(((struct sqlite_stmt *)st)->st, i);
+}
+
+static bool sq_col_null(struct db_stmt *st, int i)
+{
+	return sqlite3_column_type(((struct sqlite_stmt *)st)->st, i) == SQLITE_NULL;
+}
+
+static int sq_finalize(struct db_stmt *st)
+{
+	struct sqlite_stmt *s = (struct sqlite_stmt *)st;
+	sqlite3_finalize(s->st);
+	free(s);
+	return 0;
+}
+
+const struct db_driver db_sqlite_driver = {
+	.name = "sqlite",
+	.id_column = "INTEGER PRIMARY KEY",
+	.open = sq_open,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_null = sq_col_null,
+	.finalize = sq_finalize,
+};

@@ -1,0 +1,34 @@
+/* roles: the roles of api.md and the role -> permission table the router
+ * checks. Pure data, thread-safe. */
+#ifndef LIAISON_ROLES_H
+#define LIAISON_ROLES_H
+
+#include <stdbool.h>
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN,
+	ROLE_MANAGER,
+	ROLE_LIAISON,
+	ROLE_COORDINATOR,
+	ROLE_CLINICIAN,
+	ROLE_PARTNER,
+	ROLE__COUNT
+};
+
+enum perm {
+	PERM_PUBLIC = 0,     /* no sign-in needed */
+	PERM_SIGNED_IN,      /* any signed-in user */
+	PERM_PARTNERS_READ,
+	PERM_PARTNERS_WRITE,
+	PERM_TOKENS_CREATE,
+	PERM_AUDIT_READ,
+	PERM__COUNT
+};
+
+enum role role_from_name(const char *name); /* ROLE_NONE when unknown */
+const char *role_name(enum role r);
+const char *perm_name(enum perm p);
+bool role_has(enum role r, enum perm p);
+
+#endif

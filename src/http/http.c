@@ -1,0 +1,98 @@
+/* http: request accessors and response helpers shared by all handlers. */
+#include "http/http.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/audit.h"
+#include "db/db.h"
+#include "util/log.h"
+
+const char *req_query(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+int resp_json(struct resp *resp, int status, json_t *json)
+{
+	if (resp->json)
+		json_decref(resp->json);
+	resp->status = status;
+	resp->json = json;
+	return 0;
+}
+
+int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_t *err = json_pack("{ss ss}", "code", code, "message", msg);
+	if (field)
+		json_object_set_new(err, "field", json_string(field));
+	resp->error_code = code;
+	return resp_json(resp, status, json_pack("{so}", "error", err));
+}
+
+int resp_invalid(struct resp *resp, const struct verr *e)
+{
+	return resp_error(resp, 422, "validation_failed", e->field, "%s %s", e->field, e->message);
+}
+
+int resp_db_error(struct resp *resp, struct db *db, int rc)
+{
+	if (rc == DB_EBUSY) {
+		resp_header(resp, "Retry-After", "2");
+		return resp_error(resp, 503, "unavailable", NULL, "The database is busy; try again shortly");
+	}
+	log_error("database error: %s", db ? db_errmsg(db) : "no connection");
+	return resp_error(resp, 500, "internal", NULL, "Something went wrong on our side; it has been logged");
+}
+
+void resp_header(struct resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders >= RESP_MAX_HEADERS)
+		return;
+	resp->headers[resp->nheaders].name = name;
+	resp->headers[resp->nheaders].value = value;
+	resp->nheaders++;
+}
+
+int resp_no_content(struct resp *resp)
+{
+	resp->status = 204;
+	return 0;
+}
+
+int req_limit(struct req *req, struct resp *resp, int64_t *limit)
+{
+	*limit = 50;
+	const char *s = req_query(req, "limit");
+	if (s && parse_int64(s, 1, 500, limit)) {
+		resp_error(resp, 422, "validation_failed", "limit", "limit must be a whole number from 1 to 500");
+		return 1;
+	}
+	return 0;
+}
+
+int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
+	      const char *outcome)
+{
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = audit_append(req->db, &req->user, req->client, action, record_type, record_id, outcome, NULL);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	else
+		db_rollback(req->db);
+	return rc;
+}

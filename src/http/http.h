@@ -1,0 +1,93 @@
+/* http: the request and response every handler sees, and the helpers that
+ * fill a response. Handlers have one signature:
+ *
+ *     int handler(struct req *req, struct resp *resp);
+ *
+ * A handler fills resp and returns 0; it never touches the socket. A
+ * negative return is a database error code (DB_E*): the server answers 503
+ * for DB_EBUSY and 500 otherwise. Error bodies are made in one place,
+ * resp_error(). Everything in req lives in req->arena until the request ends. */
+#ifndef LIAISON_HTTP_H
+#define LIAISON_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/roles.h"
+#include "util/arena.h"
+#include "util/jcheck.h"
+
+struct db;
+struct route;
+struct server;
+
+struct user {
+	int64_t id; /* 0: not signed in */
+	enum role role;
+	int64_t partner_id; /* 0 unless a partner-organisation user */
+	const char *email;
+	const char *name;
+};
+
+struct req {
+	struct arena *arena;
+	struct server *srv;
+	struct db *db;              /* this worker thread's connection */
+	const char *method;
+	const char *path;
+	const struct route *route;
+	int64_t id;                 /* the {id} path parameter, when the route has one */
+	json_t *body;               /* the parsed JSON body, or NULL */
+	struct user user;
+	bool via_cookie;            /* signed in by session cookie */
+	bool via_bearer;            /* signed in by API token */
+	const char *session_hash;   /* SHA-256 of the session cookie, when via_cookie */
+	const char *csrf_token;     /* the session's CSRF token, when via_cookie */
+	const char *client;         /* client address, for audit and throttling */
+	bool tls;
+	void *conn;                 /* the MHD connection: use req_query/req_header */
+};
+
+#define RESP_MAX_HEADERS 12
+
+struct resp {
+	int status;
+	json_t *json;               /* owned: serialised as the body */
+	const void *data;           /* or raw bytes, not owned (static assets) */
+	size_t len;
+	const char *content_type;
+	const char *error_code;     /* set by resp_error, for the access log */
+	int nheaders;
+	struct {
+		const char *name, *value; /* arena or static strings */
+	} headers[RESP_MAX_HEADERS];
+};
+
+/* Query string and header values (already percent-decoded), or NULL. */
+const char *req_query(struct req *req, const char *name);
+const char *req_header(struct req *req, const char *name);
+
+/* Sets status and body, taking ownership of json. Returns 0. */
+int resp_json(struct resp *resp, int status, json_t *json);
+/* An error body {"error":{"code","message","field"}}; field may be NULL.
+ * Returns 0 so handlers can `return resp_error(...)`. */
+int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* 422 validation_failed from a struct verr. */
+int resp_invalid(struct resp *resp, const struct verr *e);
+/* 503 for DB_EBUSY, 500 otherwise; logs the engine's message. */
+int resp_db_error(struct resp *resp, struct db *db, int rc);
+void resp_header(struct resp *resp, const char *name, const char *value);
+int resp_no_content(struct resp *resp);
+
+/* Parses ?limit= (1..500, default 50). Returns 0 or fills a 422 and returns 1. */
+int req_limit(struct req *req, struct resp *resp, int64_t *limit);
+
+/* Appends to the audit log in its own transaction (for reads and refusals).
+ * Changes audit inside their own transaction with audit_append(). */
+int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
+	      const char *outcome);
+
+#endif

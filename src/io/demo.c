@@ -1,0 +1,104 @@
+/* demo: the demo network loader. */
+#include "io/demo.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/audit.h"
+#include "api/partners.h"
+#include "api/users.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "io/demo_data.h"
+
+static const struct {
+	const char *email, *name, *role;
+} demo_users[] = {
+	{DEMO_ADMIN, "Nadia Rahman", "admin"},
+	{"manager@demo.liaison.test", "Omar Al-Harbi", "manager"},
+	{"liaison@demo.liaison.test", "Sarah Mitchell", "liaison"},
+	{"liaison2@demo.liaison.test", "خالد العتيبي", "liaison"},
+	{"coordinator@demo.liaison.test", "Maria Lopez", "coordinator"},
+	{"clinician@demo.liaison.test", "Dr. James Carter", "clinician"},
+};
+
+void demo_print_signin(const char *url)
+{
+	printf("demo: sign in%s%s as %s with password %s\n", url ? " at " : "", url ? url : "", DEMO_ADMIN,
+	       DEMO_PASSWORD);
+	printf("demo: other accounts (same password): ");
+	for (size_t i = 1; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+		printf("%s%s (%s)", i > 1 ? ", " : "", demo_users[i].email, demo_users[i].role);
+	printf(", portal@demo.liaison.test (partner)\n");
+	fflush(stdout);
+}
+
+int demo_load(struct db *db, char *msg, size_t msglen)
+{
+	int64_t n = 0;
+	if (db_query_int(db, &n, "SELECT COUNT(*) FROM partners", NULL) < 0) {
+		snprintf(msg, msglen, "cannot read the database: %s", db_errmsg(db));
+		return -1;
+	}
+	if (n > 0)
+		return 1;
+	bool tty = isatty(STDERR_FILENO);
+	size_t nusers = sizeof(demo_users) / sizeof(demo_users[0]);
+	int64_t ids[8] = {0};
+	for (size_t i = 0; i < nusers; i++) {
+		if (tty)
+			fprintf(stderr, "\rdemo: adding users %zu/%zu", i + 1, nusers);
+		int rc = user_add(db, demo_users[i].email, demo_users[i].name, demo_users[i].role, 0, DEMO_PASSWORD,
+				  &ids[i], msg, msglen);
+		if (rc != 0)
+			return -1;
+	}
+	/* Owners: the two liaisons and the manager share the portfolio. */
+	const int64_t owners[] = {ids[2], ids[3], ids[1]};
+	json_t *partners = demo_partners();
+	size_t total = json_array_size(partners), i;
+	json_t *p;
+	int64_t first_partner = 0;
+	struct user system = {0};
+	int rc = db_begin(db);
+	json_array_foreach(partners, i, p) {
+		if (rc < 0)
+			break;
+		json_t *contacts = json_incref(json_object_get(p, "contacts"));
+		json_object_del(p, "contacts");
+		json_object_set_new(p, "owner_id", json_integer(owners[i % 3]));
+		int64_t pid = 0;
+		rc = partner_insert(db, p, &system, "demo", &pid);
+		if (!first_partner)
+			first_partner = pid;
+		size_t j;
+		json_t *c;
+		json_array_foreach(contacts, j, c) {
+			int64_t cid;
+			if (rc >= 0)
+				rc = contact_insert(db, pid, c, &system, "demo", &cid);
+		}
+		json_decref(contacts);
+		if (tty && ((i + 1) % 10 == 0 || i + 1 == total))
+			fprintf(stderr, "\rdemo: adding partners %zu/%zu", i + 1, total);
+	}
+	json_decref(partners);
+	if (rc >= 0)
+		rc = db_commit(db);
+	if (tty)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		snprintf(msg, msglen, "cannot store the demo partners: %s", db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	int64_t portal = 0;
+	if (user_add(db, "portal@demo.liaison.test", "Portal user", "partner", first_partner, DEMO_PASSWORD, &portal,
+		     msg, msglen) != 0)
+		return -1;
+	fprintf(stderr, "demo: loaded %zu partners\n", total);
+	return 0;
+}

@@ -1,0 +1,407 @@
+/* main: the `liaison` command — one table of subcommands, each with its own
+ * --help. Errors: one line on stderr, exit 1 (2 for bad usage). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/audit.h"
+#include "api/users.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "io/demo.h"
+#include "util/jcheck.h"
+#include "util/secret.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static const struct command *current;
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "liaison %s: ", current ? current->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: liaison %s\n", current ? current->usage : "COMMAND ...");
+	return 2;
+}
+
+static void print_help(const struct command *c)
+{
+	printf("usage: liaison %s\n\n%s\n", c->usage, c->help);
+}
+
+/* Opens --db (or LIAISON_DB) and applies pending migrations. */
+static struct db *open_db(const char *url)
+{
+	char err[512];
+	if (!url)
+		url = getenv("LIAISON_DB");
+	if (!url || !*url) {
+		fprintf(stderr, "liaison: no database: give --db FILE (or a postgresql:// URL) or set LIAISON_DB\n");
+		return NULL;
+	}
+	struct db *db = db_open(url, err, sizeof(err));
+	if (!db) {
+		fprintf(stderr, "liaison: %s\n", err);
+		return NULL;
+	}
+	if (db_migrate(db, err, sizeof(err)) < 0) {
+		fprintf(stderr, "liaison: %s\n", err);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+enum { OPT_DB = 1000, OPT_EMAIL, OPT_NAME, OPT_ROLE, OPT_PARTNER, OPT_PWSTDIN, OPT_LISTEN, OPT_WEBROOT, OPT_DEMO,
+       OPT_THREADS };
+
+/* Common option loop: fills the values of the options a command accepts. */
+struct opts {
+	const char *db, *email, *name, *role, *partner, *listen, *web_root, *threads;
+	int password_stdin, demo;
+};
+
+static int parse_opts(int argc, char **argv, const struct option *longopts, struct opts *o, int *first_arg)
+{
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_help(current);
+			return 1;
+		case OPT_DB: o->db = optarg; break;
+		case OPT_EMAIL: o->email = optarg; break;
+		case OPT_NAME: o->name = optarg; break;
+		case OPT_ROLE: o->role = optarg; break;
+		case OPT_PARTNER: o->partner = optarg; break;
+		case OPT_PWSTDIN: o->password_stdin = 1; break;
+		case OPT_LISTEN: o->listen = optarg; break;
+		case OPT_WEBROOT: o->web_root = optarg; break;
+		case OPT_DEMO: o->demo = 1; break;
+		case OPT_THREADS: o->threads = optarg; break;
+		case ':':
+			return usage_error("%s needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	*first_arg = optind;
+	return 0;
+}
+
+#define HELP_OPT {"help", no_argument, NULL, 'h'}
+#define DB_OPT {"db", required_argument, NULL, OPT_DB}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT, HELP_OPT, {0}};
+	struct opts o = {0};
+	int first, rc = parse_opts(argc, argv, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (first < argc)
+		return usage_error("unexpected argument %s", argv[first]);
+	struct db *db = open_db(o.db);
+	if (!db)
+		return 1;
+	printf("database ready (%s)\n", db_engine(db));
+	db_close(db);
+	return 0;
+}
+
+static int read_password(char *out, size_t outlen)
+{
+	if (!fgets(out, (int)outlen, stdin))
+		return -1;
+	size_t n = strlen(out);
+	if (n && out[n - 1] != '\n' && !feof(stdin))
+		return -1; /* longer than we accept */
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT,
+					   {"email", required_argument, NULL, OPT_EMAIL},
+					   {"name", required_argument, NULL, OPT_NAME},
+					   {"role", required_argument, NULL, OPT_ROLE},
+					   {"partner", required_argument, NULL, OPT_PARTNER},
+					   {"password-stdin", no_argument, NULL, OPT_PWSTDIN},
+					   HELP_OPT,
+					   {0}};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_help(current);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "add") != 0)
+		return usage_error("unknown user command %s (try: user add)", argv[1]);
+	struct opts o = {0};
+	int first, rc = parse_opts(argc - 1, argv + 1, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!o.email || !o.name || !o.role)
+		return usage_error("%s", "--email, --name and --role are required");
+	if (!o.password_stdin)
+		return usage_error("%s", "give the password on standard input with --password-stdin");
+	int64_t partner = 0;
+	if (o.partner && parse_int64(o.partner, 1, INT64_MAX, &partner))
+		return usage_error("--partner needs a partner id, not %s", o.partner);
+	char password[PASSWORD_MAX * 4 + 4];
+	if (read_password(password, sizeof(password)) < 0) {
+		fprintf(stderr, "liaison: no password on standard input (or longer than %d characters)\n", PASSWORD_MAX);
+		return 1;
+	}
+	if (secret_init() < 0) {
+		fprintf(stderr, "liaison: cannot initialise libsodium\n");
+		return 1;
+	}
+	struct db *db = open_db(o.db);
+	if (!db)
+		return 1;
+	char msg[512];
+	int64_t id = 0;
+	rc = user_add(db, o.email, o.name, o.role, partner, password, &id, msg, sizeof(msg));
+	memset(password, 0, sizeof(password));
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "liaison: %s\n", msg);
+		return 1;
+	}
+	printf("%" PRId64 "\n", id);
+	return 0;
+}
+
+static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -1;
+	int64_t p;
+	if (parse_int64(colon + 1, 0, 65535, &p))
+		return -1;
+	size_t n = (size_t)(colon - s);
+	if (s[0] == '[' && n >= 2 && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n >= hostlen)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT,
+					   {"listen", required_argument, NULL, OPT_LISTEN},
+					   {"web-root", required_argument, NULL, OPT_WEBROOT},
+					   {"demo", no_argument, NULL, OPT_DEMO},
+					   {"threads", required_argument, NULL, OPT_THREADS},
+					   HELP_OPT,
+					   {0}};
+	struct opts o = {0};
+	int first, rc = parse_opts(argc, argv, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (first < argc)
+		return usage_error("unexpected argument %s", argv[first]);
+	char host[64];
+	uint16_t port = 8080;
+	snprintf(host, sizeof(host), "127.0.0.1");
+	if (o.listen && parse_listen(o.listen, host, sizeof(host), &port))
+		return usage_error("--listen wants HOST:PORT such as 127.0.0.1:8080, not %s", o.listen);
+	int64_t threads = 0;
+	if (o.threads && parse_int64(o.threads, 1, 256, &threads))
+		return usage_error("--threads wants a number from 1 to 256, not %s", o.threads);
+	if (o.web_root && access(o.web_root, R_OK) != 0) {
+		fprintf(stderr, "liaison: cannot read --web-root %s\n", o.web_root);
+		return 1;
+	}
+	if (secret_init() < 0) {
+		fprintf(stderr, "liaison: cannot initialise libsodium\n");
+		return 1;
+	}
+	const char *url = o.db ? o.db : getenv("LIAISON_DB");
+	struct db *db = open_db(url);
+	if (!db)
+		return 1;
+	bool loaded = false;
+	if (o.demo) {
+		char msg[512];
+		rc = demo_load(db, msg, sizeof(msg));
+		if (rc < 0) {
+			fprintf(stderr, "liaison: %s\n", msg);
+			db_close(db);
+			return 1;
+		}
+		loaded = true;
+	}
+	db_close(db);
+	struct server_config cfg = {
+		.db_url = url, .host = host, .port = port, .web_root = o.web_root, .threads = (unsigned)threads};
+	if (loaded)
+		demo_print_signin(NULL);
+	return server_run(&cfg);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT, HELP_OPT, {0}};
+	struct opts o = {0};
+	int first, rc = parse_opts(argc, argv, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (first < argc)
+		return usage_error("unexpected argument %s", argv[first]);
+	if (secret_init() < 0) {
+		fprintf(stderr, "liaison: cannot initialise libsodium\n");
+		return 1;
+	}
+	struct db *db = open_db(o.db);
+	if (!db)
+		return 1;
+	char msg[512];
+	rc = demo_load(db, msg, sizeof(msg));
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "liaison: %s\n", msg);
+		return 1;
+	}
+	if (rc == 1) {
+		fprintf(stderr, "liaison: the database already holds partners; the demo loads only into an empty one\n");
+		return 1;
+	}
+	demo_print_signin(NULL);
+	return 0;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT, HELP_OPT, {0}};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_help(current);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "verify") != 0)
+		return usage_error("unknown audit command %s (try: audit verify)", argv[1]);
+	struct opts o = {0};
+	int first, rc = parse_opts(argc - 1, argv + 1, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	struct db *db = open_db(o.db);
+	if (!db)
+		return 1;
+	int64_t rows = 0, bad = 0;
+	char msg[512];
+	rc = audit_verify(db, &rows, &bad, msg, sizeof(msg));
+	if (rc < 0)
+		fprintf(stderr, "liaison: cannot read the audit log: %s\n", db_errmsg(db));
+	db_close(db);
+	if (rc < 0)
+		return 1;
+	if (rc == 1) {
+		fprintf(stderr, "liaison: %s\n", msg);
+		return 1;
+	}
+	printf("%s\n", msg);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{"init", cmd_init, "init --db URL", "Creates or migrates the schema. Safe to run again."},
+	{"user", cmd_user,
+	 "user add --db URL --email E --name N --role R [--partner ID] --password-stdin",
+	 "Adds a user and prints its id. Roles: admin, manager, liaison, coordinator, clinician,\n"
+	 "partner (partner users need --partner, the id of their organisation). The password\n"
+	 "(10 to 256 characters) is read from the first line of standard input."},
+	{"serve", cmd_serve, "serve --db URL [--listen 127.0.0.1:8080] [--web-root DIR] [--demo] [--threads N]",
+	 "Serves the API and the web UI. Prints 'listening on http://HOST:PORT' once ready\n"
+	 "(port 0 picks a free one). SIGTERM or SIGINT finishes the requests in flight and\n"
+	 "exits 0. --demo first loads the demo data into an empty database. --web-root serves\n"
+	 "the UI from a folder instead of the copy built into the binary (for development)."},
+	{"demo", cmd_demo, "demo --db URL",
+	 "Loads the demo network (users of every role, partners with contacts) into an empty\n"
+	 "database and prints the demo sign-in."},
+	{"audit", cmd_audit, "audit verify --db URL",
+	 "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
+	{"help", cmd_help, "help [COMMAND | routes]", "Shows help for a command, or the HTTP routes."},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_overview(FILE *f)
+{
+	fprintf(f, "Liaison %s — referral-partner relationships for healthcare practices.\n\nusage:\n", LIAISON_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  liaison %s\n", commands[i].usage);
+	fprintf(f, "  liaison --version\n\n--db takes a SQLite file path; LIAISON_DB is its default.\n"
+		   "Every command has --help.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_overview(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "routes") == 0) {
+		for (size_t i = 0; i < routes_count; i++)
+			printf("%-7s %-34s %-16s %s\n", routes[i].method, routes[i].pattern, perm_name(routes[i].perm),
+			       routes[i].summary);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			print_help(&commands[i]);
+			return 0;
+		}
+	return usage_error("no command named %s", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		print_overview(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("liaison %s\n", LIAISON_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_overview(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			current = &commands[i];
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "liaison: unknown command '%s'\n", argv[1]);
+	print_overview(stderr);
+	return 2;
+}

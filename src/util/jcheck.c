@@ -1,0 +1,171 @@
+/* jcheck: strict JSON body validation helpers. */
+#include "util/jcheck.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/text.h"
+
+int verr_set(struct verr *e, const char *prefix, const char *field, const char *fmt, ...)
+{
+	if (e->set)
+		return -1;
+	e->set = true;
+	snprintf(e->field, sizeof(e->field), "%s%s", prefix ? prefix : "", field ? field : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int jcheck_object(json_t *v, const char *name, struct verr *e)
+{
+	if (!json_is_object(v))
+		return verr_set(e, NULL, name, "must be a JSON object");
+	return 0;
+}
+
+bool jenum_has(const char *const *values, const char *v)
+{
+	for (; v && *values; values++)
+		if (strcmp(*values, v) == 0)
+			return true;
+	return false;
+}
+
+int jcheck_known(json_t *obj, const char *prefix, const char *const *allowed, struct verr *e)
+{
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val) {
+		(void)val;
+		if (!*key) {
+			/* Name the object that holds the empty key: "body" or "address". */
+			char where[160];
+			snprintf(where, sizeof(where), "%s", prefix && *prefix ? prefix : "body");
+			size_t n = strlen(where);
+			if (n && where[n - 1] == '.')
+				where[n - 1] = '\0';
+			return verr_set(e, NULL, where, "has a field with an empty name");
+		}
+		if (!jenum_has(allowed, key))
+			return verr_set(e, prefix, key, "is not a known field");
+	}
+	return 0;
+}
+
+/* Common presence rules. Returns 1 when the value should be checked
+ * further, 0 when absent/null and acceptable, -1 on error. */
+static int presence(json_t *v, const char *key, const char *prefix, unsigned flags, struct verr *e)
+{
+	if (!v) {
+		if (flags & J_REQUIRED)
+			return verr_set(e, prefix, key, "is required");
+		return 0;
+	}
+	if (json_is_null(v)) {
+		if (flags & J_REQUIRED)
+			return verr_set(e, prefix, key, "is required");
+		if (!(flags & J_NULLABLE))
+			return verr_set(e, prefix, key, "cannot be null");
+		return 0;
+	}
+	return 1;
+}
+
+int jcheck_string(json_t *obj, const char *key, const char *prefix, unsigned flags, size_t minlen, size_t maxlen,
+		  struct verr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int p = presence(v, key, prefix, flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_string(v))
+		return verr_set(e, prefix, key, "must be a string");
+	const char *s = json_string_value(v);
+	size_t bytes = json_string_length(v);
+	if (!text_valid_utf8(s, bytes))
+		return verr_set(e, prefix, key, "must be valid UTF-8 text without NUL characters");
+	size_t n = text_length(s);
+	if (n < minlen)
+		return verr_set(e, prefix, key, minlen == 1 ? "must not be empty" : "must have at least %zu characters",
+				minlen);
+	if (n > maxlen)
+		return verr_set(e, prefix, key, "must have at most %zu characters", maxlen);
+	return 0;
+}
+
+int jcheck_enum(json_t *obj, const char *key, const char *prefix, unsigned flags, const char *const *values,
+		struct verr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int p = presence(v, key, prefix, flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_string(v))
+		return verr_set(e, prefix, key, "must be a string");
+	if (!jenum_has(values, json_string_value(v))) {
+		char list[200] = "";
+		size_t used = 0;
+		for (const char *const *x = values; *x; x++) {
+			int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", *x);
+			if (n < 0 || (size_t)n >= sizeof(list) - used)
+				break;
+			used += (size_t)n;
+		}
+		return verr_set(e, prefix, key, "must be one of: %s", list);
+	}
+	return 0;
+}
+
+int jcheck_int(json_t *obj, const char *key, const char *prefix, unsigned flags, int64_t min, int64_t max,
+	       struct verr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int p = presence(v, key, prefix, flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_integer(v))
+		return verr_set(e, prefix, key, "must be an integer");
+	json_int_t n = json_integer_value(v);
+	if (n < min || n > max)
+		return verr_set(e, prefix, key, "must be between %lld and %lld", (long long)min, (long long)max);
+	return 0;
+}
+
+int jcheck_bool(json_t *obj, const char *key, const char *prefix, unsigned flags, struct verr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int p = presence(v, key, prefix, flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_boolean(v))
+		return verr_set(e, prefix, key, "must be true or false");
+	return 0;
+}
+
+const char *jstr(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if ((*p < '0' || *p > '9') && !(p == s && *p == '-'))
+			return -1;
+	errno = 0;
+	char *end = NULL;
+	long long v = strtoll(s, &end, 10);
+	if (errno || !end || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

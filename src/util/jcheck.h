@@ -1,0 +1,52 @@
+/* jcheck: strict validation of JSON request bodies (jansson).
+ *
+ * Every check reports the first problem into a struct verr and returns -1;
+ * 0 means valid (or absent when not required). Field names in errors carry
+ * their path: prefix "address." + key gives "address.city"; arrays use
+ * "identifiers[0].value". Strings must be valid UTF-8 without NUL; lengths
+ * are counted in characters (code points). Thread-safe. */
+#ifndef LIAISON_JCHECK_H
+#define LIAISON_JCHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct verr {
+	bool set;
+	char field[160];
+	char message[240];
+};
+
+enum jflags {
+	J_OPTIONAL = 0,  /* may be absent */
+	J_REQUIRED = 1,  /* must be present and not null */
+	J_NULLABLE = 2,  /* null is accepted (clears the field) */
+};
+
+/* Records the first error only; always returns -1. */
+int verr_set(struct verr *e, const char *prefix, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The body must be an object; every key must be in allowed (NULL-ended). */
+int jcheck_object(json_t *v, const char *name, struct verr *e);
+int jcheck_known(json_t *obj, const char *prefix, const char *const *allowed, struct verr *e);
+int jcheck_string(json_t *obj, const char *key, const char *prefix, unsigned flags, size_t minlen, size_t maxlen,
+		  struct verr *e);
+int jcheck_enum(json_t *obj, const char *key, const char *prefix, unsigned flags, const char *const *values,
+		struct verr *e);
+int jcheck_int(json_t *obj, const char *key, const char *prefix, unsigned flags, int64_t min, int64_t max,
+	       struct verr *e);
+int jcheck_bool(json_t *obj, const char *key, const char *prefix, unsigned flags, struct verr *e);
+
+/* The string value of key, or NULL when absent, null or not a string. */
+const char *jstr(json_t *obj, const char *key);
+/* True when the enum value is one of values. */
+bool jenum_has(const char *const *values, const char *v);
+
+/* Parses a decimal integer in [min, max] with full checks (no sign
+ * surprises, no trailing bytes, no overflow). Returns 0 or -1. */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+#endif

@@ -1,0 +1,66 @@
+/* secret: argon2id password hashes, random tokens, SHA-256 token hashes. */
+#include "util/secret.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+int secret_init(void)
+{
+	if (sodium_init() < 0)
+		return -1;
+	if (!dummy_hash[0] && password_hash("liaison dummy password", dummy_hash, sizeof(dummy_hash)) < 0)
+		return -1;
+	return 0;
+}
+
+int password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		BUG("password_hash: output too small");
+	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+		       ? 0
+		       : -1;
+}
+
+bool password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void password_verify_dummy(const char *password)
+{
+	(void)password_verify(dummy_hash, password);
+}
+
+void token_new(const char *prefix, char out[SECRET_TOKEN_MAX])
+{
+	unsigned char raw[32];
+	size_t plen = strlen(prefix);
+	if (plen > 16)
+		BUG("token prefix too long");
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, prefix, plen);
+	sodium_bin2base64(out + plen, SECRET_TOKEN_MAX - plen, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+void token_hash(const char *s, char out[SECRET_HASH_HEX])
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, (const unsigned char *)s, strlen(s));
+	sodium_bin2hex(out, SECRET_HASH_HEX, digest, sizeof(digest));
+}
+
+bool secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return false;
+	return sodium_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,164 @@
+// docs/openapi.yaml against the route table and against the real server:
+// scripts/check-openapi.mjs passes, and every answer of a sweep over all
+// routes has a status the document lists for that operation and a body that
+// matches the documented schema.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import { startServer, Client, signedIn } from '../lib/server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const addFormats = addFormatsModule.default || addFormatsModule;
+
+test('scripts/check-openapi.mjs passes', () => {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'check-openapi.mjs')], { encoding: 'utf8', cwd: root });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /valid OpenAPI 3\.1/);
+});
+
+// ---- answers conform to the document ---------------------------------------
+const spec = parseYaml(readFileSync(join(root, 'docs', 'openapi.yaml'), 'utf8'));
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+const SPEC_ID = 'https://liaison.invalid/openapi.json';
+ajv.addSchema(spec, SPEC_ID);
+const esc = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const at = (ptr) => ptr.split('/').slice(1).reduce((o, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+
+let srv, admin, manager, partner;
+const seen = new Map(); // "METHOD template" -> Set(status)
+before(async () => {
+  srv = await startServer();
+  admin = await signedIn(srv.url, 'admin');
+  manager = await signedIn(srv.url, 'manager');
+});
+after(async () => { await srv?.stop(); });
+
+// Sends the request and checks the answer against the document.
+async function call(c, method, template, params, body, opts) {
+  const path = template.replace(/\{(\w+)\}/g, (_, k) => params[k]) + (params.query || '');
+  const r = await c.request(method, path, body, opts);
+  const what = `${method} ${template} -> ${r.status}`;
+  const op = spec.paths[template] && spec.paths[template][method.toLowerCase()];
+  assert.ok(op, `${method} ${template} is documented`);
+  let ptr = `/paths/${esc(template)}/${method.toLowerCase()}/responses/${r.status}`;
+  let resp = op.responses[String(r.status)];
+  assert.ok(resp, `${what}: status not documented (documented: ${Object.keys(op.responses).join(', ')}); body ${r.text}`);
+  if (resp.$ref) { ptr = resp.$ref.slice(1); resp = at(ptr); }
+  const key = `${method} ${template}`;
+  if (!seen.has(key)) seen.set(key, new Set());
+  seen.get(key).add(r.status);
+  if (!resp.content) {
+    assert.equal(r.text, '', `${what}: no body documented`);
+    return r;
+  }
+  assert.match(r.headers.get('content-type') || '', /^application\/json\b/i, what);
+  assert.ok(r.json !== null, `${what}: a JSON body`);
+  const validate = ajv.getSchema(`${SPEC_ID}#${ptr}/content/application~1json/schema`);
+  assert.ok(validate(r.json), `${what}: body does not match the documented schema: ${ajv.errorsText(validate.errors)}\n${r.text}`);
+  for (const h of Object.keys(resp.headers || {})) {
+    if (h.toLowerCase() === 'set-cookie') continue;
+    assert.ok(r.headers.get(h), `${what}: documented header ${h} is missing`);
+  }
+  return r;
+}
+
+test('every route answers as documented', async () => {
+  const anon = new Client(srv.url);
+  await call(anon, 'GET', '/healthz', {});
+
+  // Session
+  const s = new Client(srv.url);
+  await call(s, 'POST', '/api/v1/session', {}, { email: 'clinician@test.local', password: 'correct horse battery staple' });
+  s.csrf = (await s.get('/api/v1/me')).json.csrf_token;
+  await call(anon, 'POST', '/api/v1/session', {}, { email: 'clinician@test.local', password: 'wrong' });
+  await call(anon, 'POST', '/api/v1/session', {}, { email: 'clinician@test.local' });
+  await call(anon, 'POST', '/api/v1/session', {}, '{"email":', { raw: true });
+  await call(anon, 'POST', '/api/v1/session', {}, 'a=b', { raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  await call(anon, 'POST', '/api/v1/session', {}, { email: 'x@y.z', password: 'p'.repeat(5000) });
+  await call(s, 'GET', '/api/v1/me', {});
+  await call(anon, 'GET', '/api/v1/me', {});
+  await call(s, 'DELETE', '/api/v1/session', {}, undefined, { headers: { 'x-csrf-token': 'wrong' } });
+  await call(s, 'DELETE', '/api/v1/session', {});
+  await call(anon, 'DELETE', '/api/v1/session', {});
+
+  // Tokens
+  const tok = await call(admin, 'POST', '/api/v1/tokens', {}, { name: 'تقرير', expires_in_days: 30 });
+  await call(admin, 'POST', '/api/v1/tokens', {}, { name: '' });
+  await call(anon, 'POST', '/api/v1/tokens', {}, { name: 'x' });
+  const bearer = new Client(srv.url);
+  bearer.bearer = tok.json.token;
+  await call(bearer, 'GET', '/api/v1/me', {});
+
+  // Partners
+  partner = (await call(admin, 'POST', '/api/v1/partners', {}, {
+    name: 'د. أحمد الغامدي', identifiers: [{ scheme: 'npi', value: '1234567893' }], address: { city: 'الرياض', country: 'SA' },
+    languages: ['ar'], payers: ['Bupa Arabia'], in_network: true, taxonomy_code: '207RC0000X', email: 'a@b.example',
+  })).json;
+  await call(bearer, 'POST', '/api/v1/partners', {}, { name: 'Minimal' });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'x', colour: 'red' });
+  await call(admin, 'POST', '/api/v1/partners', {}, '{', { raw: true });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'x' }, { headers: { 'x-csrf-token': 'wrong' } });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'x', notes: 'n'.repeat(70000) });
+  await call(admin, 'POST', '/api/v1/partners', {}, 'name=x', { raw: true, headers: { 'content-type': 'text/plain' } });
+  await call(anon, 'POST', '/api/v1/partners', {}, { name: 'x' });
+  await call(admin, 'GET', '/api/v1/partners', { query: '?q=احمد&limit=10' });
+  await call(admin, 'GET', '/api/v1/partners', { query: '?limit=1' });
+  await call(admin, 'GET', '/api/v1/partners', { query: '?limit=0' });
+  await call(anon, 'GET', '/api/v1/partners', {});
+  await call(admin, 'GET', '/api/v1/partners/{id}', { id: partner.id });
+  await call(admin, 'GET', '/api/v1/partners/{id}', { id: 999999999 });
+  await call(admin, 'PATCH', '/api/v1/partners/{id}', { id: partner.id }, { stage: 'meeting', notes: null });
+  await call(admin, 'PATCH', '/api/v1/partners/{id}', { id: partner.id }, { address: { city: 1 } });
+  await call(admin, 'PATCH', '/api/v1/partners/{id}', { id: 999999999 }, { notes: 'x' });
+
+  // Contacts
+  const ct = (await call(admin, 'POST', '/api/v1/partners/{id}/contacts', { id: partner.id }, { name: 'نورة القحطاني', role: 'office_manager' })).json;
+  await call(admin, 'POST', '/api/v1/partners/{id}/contacts', { id: partner.id }, { role: 'nurse' });
+  await call(admin, 'POST', '/api/v1/partners/{id}/contacts', { id: 999999999 }, { name: 'x' });
+  await call(admin, 'GET', '/api/v1/partners/{id}/contacts', { id: partner.id });
+  await call(admin, 'GET', '/api/v1/partners/{id}/contacts', { id: 999999999 });
+  await call(admin, 'GET', '/api/v1/contacts/{id}', { id: ct.id });
+  await call(admin, 'PATCH', '/api/v1/contacts/{id}', { id: ct.id }, { preferred_channel: 'email' });
+  await call(admin, 'PATCH', '/api/v1/contacts/{id}', { id: ct.id }, { role: 'surgeon' });
+  await call(admin, 'DELETE', '/api/v1/contacts/{id}', { id: ct.id });
+  await call(admin, 'GET', '/api/v1/contacts/{id}', { id: ct.id });
+  await call(admin, 'DELETE', '/api/v1/contacts/{id}', { id: ct.id });
+
+  // Archive, then the audit log
+  await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: partner.id });
+  await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: 999999999 });
+  await call(admin, 'GET', '/api/v1/partners', { query: '?archived=true' });
+  await call(admin, 'GET', '/api/v1/audit', {});
+  await call(admin, 'GET', '/api/v1/audit', { query: `?record_type=partner&record_id=${partner.id}&limit=5` });
+  await call(admin, 'GET', '/api/v1/audit', { query: '?limit=abc' });
+  await call(manager, 'GET', '/api/v1/audit', {});
+  await call(anon, 'GET', '/api/v1/audit', {});
+
+  // Every documented operation was exercised.
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const m of ['get', 'post', 'patch', 'put', 'delete']) {
+      if (item[m]) assert.ok(seen.has(`${m.toUpperCase()} ${path}`), `${m.toUpperCase()} ${path} was not exercised`);
+    }
+  }
+});
+
+test('405 answers carry the documented error body and Allow', async () => {
+  const validate = ajv.getSchema(`${SPEC_ID}#/components/schemas/Error`);
+  for (const [path, item] of Object.entries(spec.paths)) {
+    const methods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].filter((m) => item[m.toLowerCase()]);
+    const missing = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].find((m) => !methods.includes(m));
+    const r = await admin.request(missing, path.replace('{id}', '1'));
+    assert.equal(r.status, 405, `${missing} ${path}: ${r.text}`);
+    assert.ok(validate(r.json), `${missing} ${path}: ${ajv.errorsText(validate.errors)}`);
+    assert.equal(r.json.error.code, 'method_not_allowed');
+    const allow = (r.headers.get('allow') || '').split(',').map((x) => x.trim().toUpperCase());
+    for (const m of methods) assert.ok(allow.includes(m), `${path}: Allow ${r.headers.get('allow')} lacks ${m}`);
+  }
+});
