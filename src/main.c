@@ -328,6 +328,30 @@ static int cmd_audit(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_backup(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT, HELP_OPT, {0}};
+	struct opts o = {0};
+	int first, rc = parse_opts(argc, argv, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (first != argc - 1)
+		return usage_error("%s", "give exactly one FILE to write the backup to");
+	const char *url = o.db ? o.db : getenv("LIAISON_DB");
+	struct db *db = open_db(url);
+	if (!db)
+		return 1;
+	char msg[600];
+	rc = db_backup(db, url, argv[first], msg, sizeof(msg));
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "liaison: %s\n", msg);
+		return 1;
+	}
+	printf("%s\n", msg);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -345,6 +369,10 @@ static const struct command commands[] = {
 	{"demo", cmd_demo, "demo --db URL",
 	 "Loads the demo network (users of every role, partners with contacts) into an empty\n"
 	 "database and prints the demo sign-in."},
+	{"backup", cmd_backup, "backup --db URL FILE",
+	 "Writes a consistent copy of the database to FILE (which must not exist) while the\n"
+	 "server keeps running: SQLite's online backup API, or pg_dump's custom format for\n"
+	 "PostgreSQL (restore with pg_restore)."},
 	{"audit", cmd_audit, "audit verify --db URL",
 	 "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
 	{"help", cmd_help, "help [COMMAND | routes]", "Shows help for a command, or the HTTP routes."},
@@ -357,7 +385,7 @@ static void print_overview(FILE *f)
 	fprintf(f, "Liaison %s — referral-partner relationships for healthcare practices.\n\nusage:\n", LIAISON_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  liaison %s\n", commands[i].usage);
-	fprintf(f, "  liaison --version\n\n--db takes a SQLite file path; LIAISON_DB is its default.\n"
+	fprintf(f, "  liaison --version\n\n--db takes a SQLite file path or a postgresql:// URL; LIAISON_DB is its default.\n"
 		   "Every command has --help.\n");
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/driver.h"
 #include "db/migrations.h"
@@ -18,11 +19,8 @@ struct db *db_open(const char *url, char *err, size_t errlen)
 			snprintf(err, errlen, "no database given: use --db or LIAISON_DB");
 		return NULL;
 	}
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		if (err)
-			snprintf(err, errlen, "PostgreSQL is not available in this build yet");
-		return NULL;
-	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return db_postgres_driver.open(url, err, errlen);
 	return db_sqlite_driver.open(url, err, errlen);
 }
 
@@ -46,6 +44,15 @@ int db_step(struct db_stmt *st) { return st->drv->step(st); }
 int64_t db_col_int(struct db_stmt *st, int i) { return st->drv->col_int(st, i); }
 const char *db_col_text(struct db_stmt *st, int i) { return st->drv->col_text(st, i); }
 bool db_col_null(struct db_stmt *st, int i) { return st->drv->col_null(st, i); }
+
+int db_backup(struct db *db, const char *url, const char *path, char *msg, size_t msglen)
+{
+	if (access(path, F_OK) == 0) {
+		snprintf(msg, msglen, "%s already exists; choose a new file name", path);
+		return -1;
+	}
+	return db->drv->backup(db, url, path, msg, msglen);
+}
 
 int db_finalize(struct db_stmt *st)
 {
@@ -133,25 +140,32 @@ static char *dialect(struct db *db, const char *sql)
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-	int rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			     "version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+	/* Each step holds the write lock, so several processes starting at once
+	 * on one database apply each migration exactly once. */
+	int rc = db_begin(db);
+	if (rc == 0)
+		rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				 "version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+	if (rc == 0)
+		rc = db_commit(db);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot create schema_migrations: %s", db_errmsg(db));
+		db_rollback(db);
 		return rc;
 	}
 	for (const struct migration *m = migrations; m->version; m++) {
 		int64_t have = 0;
-		rc = db_query_int(db, &have, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "i",
-				  (int64_t)m->version);
-		if (rc < 0) {
-			snprintf(err, errlen, "cannot read schema_migrations: %s", db_errmsg(db));
-			return rc;
-		}
-		if (have)
-			continue;
-		char *sql = dialect(db, m->sql);
 		rc = db_begin(db);
 		if (rc == 0)
+			rc = db_query_int(db, &have, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "i",
+					  (int64_t)m->version);
+		if (rc >= 0 && have) {
+			rc = db_commit(db);
+			if (rc == 0)
+				continue;
+		}
+		char *sql = rc >= 0 ? dialect(db, m->sql) : NULL;
+		if (rc >= 0)
 			rc = db_exec(db, sql);
 		if (rc == 0)
 			rc = db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

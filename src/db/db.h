@@ -62,6 +62,13 @@ int db_finalize(struct db_stmt *st); /* safe on NULL */
 int db_run(struct db *db, const char *sql, const char *fmt, ...);
 int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, ...);
 
+/* Writes a consistent copy of the open database to path while others keep
+ * using it: SQLite's online backup API, or pg_dump (custom format) for
+ * PostgreSQL, given the same url the database was opened with. path must not
+ * exist; the copy is written beside it and renamed into place when whole.
+ * Returns 0 with a one-line summary in msg, or -1 with the reason. */
+int db_backup(struct db *db, const char *url, const char *path, char *msg, size_t msglen);
+
 /* Applies every migration not yet applied, each in its own transaction.
  * Returns 0 or a negative code; err gets a message. */
 int db_migrate(struct db *db, char *err, size_t errlen);

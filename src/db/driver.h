@@ -23,6 +23,8 @@ struct db_driver {
 	const char *(*col_text)(struct db_stmt *st, int i);
 	bool (*col_null)(struct db_stmt *st, int i);
 	int (*finalize)(struct db_stmt *st);
+	/* A consistent copy of the database into path (which must not exist). */
+	int (*backup)(struct db *db, const char *url, const char *path, char *msg, size_t msglen);
 };
 
 /* Every struct db and struct db_stmt starts with this header. */
@@ -35,5 +37,6 @@ struct db_stmt {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_postgres_driver;
 
 #endif

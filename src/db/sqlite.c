@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/driver.h"
 #include "util/xalloc.h"
@@ -154,6 +155,56 @@ static int sq_finalize(struct db_stmt *st)
 	return 0;
 }
 
+static int sq_backup(struct db *db, const char *url, const char *path, char *msg, size_t msglen)
+{
+	(void)url;
+	struct sqlite_db *s = (struct sqlite_db *)db;
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.partial", path) >= (int)sizeof(tmp)) {
+		snprintf(msg, msglen, "the path is too long");
+		return -1;
+	}
+	unlink(tmp);
+	sqlite3 *dest = NULL;
+	int rc = sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		/* One step copies every page under one read transaction: a consistent
+		 * snapshot, while writers go on in WAL mode. */
+		sqlite3_backup *b = sqlite3_backup_init(dest, "main", s->conn, "main");
+		if (b) {
+			do {
+				rc = sqlite3_backup_step(b, -1);
+				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+					sqlite3_sleep(50);
+			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+			sqlite3_backup_finish(b);
+		}
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_errcode(dest);
+	}
+	int pages = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(dest, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			pages = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(msg, msglen, "backup failed: %s", dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
+		sqlite3_close(dest);
+		unlink(tmp);
+		return -1;
+	}
+	sqlite3_close(dest);
+	if (rename(tmp, path) != 0) {
+		snprintf(msg, msglen, "cannot move the backup into place at %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	snprintf(msg, msglen, "backed up to %s (SQLite online backup, %d pages)", path, pages);
+	return 0;
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
@@ -171,4 +222,5 @@ const struct db_driver db_sqlite_driver = {
 	.col_text = sq_col_text,
 	.col_null = sq_col_null,
 	.finalize = sq_finalize,
+	.backup = sq_backup,
 };

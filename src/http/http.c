@@ -52,8 +52,10 @@ int resp_db_error(struct resp *resp, struct db *db, int rc)
 {
 	if (rc == DB_EBUSY) {
 		resp_header(resp, "Retry-After", "2");
-		return resp_error(resp, 503, "unavailable", NULL, "The database is busy; try again shortly");
+		return resp_error(resp, 503, "unavailable", NULL, "The database is unavailable or busy; try again shortly");
 	}
+	if (rc == DB_ECONSTRAINT)
+		return resp_error(resp, 409, "conflict", NULL, "This conflicts with a record that already exists");
 	log_error("database error: %s", db ? db_errmsg(db) : "no connection");
 	return resp_error(resp, 500, "internal", NULL, "Something went wrong on our side; it has been logged");
 }

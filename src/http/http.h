@@ -77,7 +77,8 @@ int resp_error(struct resp *resp, int status, const char *code, const char *fiel
 	__attribute__((format(printf, 5, 6)));
 /* 422 validation_failed from a struct verr. */
 int resp_invalid(struct resp *resp, const struct verr *e);
-/* 503 for DB_EBUSY, 500 otherwise; logs the engine's message. */
+/* 503 for DB_EBUSY, 409 for DB_ECONSTRAINT, 500 otherwise (logging the
+ * engine's message). The same answer on every engine. */
 int resp_db_error(struct resp *resp, struct db *db, int rc);
 void resp_header(struct resp *resp, const char *name, const char *value);
 int resp_no_content(struct resp *resp);

@@ -1,7 +1,7 @@
 // The audit log: entries for sign-in and partner create/update/archive, admin
 // only, filters, and the hash chain checked by `liaison audit verify` — intact,
 // then after altering a row and after removing one (SQLite only: the
-// tampering goes straight at the file with the sqlite3 tool).
+// tampering goes straight at the database with the sqlite3 tool or psql).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -100,13 +100,17 @@ test('`liaison audit verify` passes on an intact log', () => {
   assert.equal(r.status, 0, `verify on an intact log: ${r.status}\n${r.stdout}\n${r.stderr}`);
 });
 
+// Straight at the database, past Liaison: the sqlite3 tool, or psql on PostgreSQL.
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', srv.db, sql], { encoding: 'utf8' });
+  const r = isPg()
+    ? spawnSync('psql', ['-X', '-q', '-At', '-d', srv.db, '-c', sql], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', srv.db, sql], { encoding: 'utf8' });
   return { status: r.status, out: (r.stdout || '').trim(), err: (r.stderr || '').trim() };
 }
 // The audit table: the one with action and hash columns. Triggers that guard
 // it (append-only) are dropped first: a real attacker with the file can too.
 function auditTable() {
+  if (isPg()) return 'audit_log';
   const tables = sqlite("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").out.split('\n').filter(Boolean);
   for (const t of tables) {
     const cols = sqlite(`SELECT name FROM pragma_table_info('${t.replace(/'/g, "''")}')`).out.split('\n');
@@ -125,8 +129,7 @@ function tamper(table, sql) {
 }
 
 test('verify detects an altered row and names it, then a removed row', async (t) => {
-  if (isPg()) { t.skip('tampering uses the sqlite3 tool; the database is PostgreSQL'); return; }
-  const which = spawnSync('sqlite3', ['-version']);
+  const which = spawnSync(isPg() ? 'psql' : 'sqlite3', ['--version']);
   if (which.error) { t.skip('the sqlite3 command-line tool is not installed'); return; }
   const table = auditTable();
   assert.ok(table, 'found the audit table in the SQLite file');

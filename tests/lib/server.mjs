@@ -2,7 +2,7 @@
 // for the API and browser tests. Nothing here is mocked: the binary, the
 // database and the HTTP server are the product's own.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,38 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.LIAISON_BIN || join(root, 'build', 'liaison');
 export const PASSWORD = 'correct horse battery staple';
 export const STAFF_ROLES = ['admin', 'manager', 'liaison', 'coordinator', 'clinician'];
+
+// The PostgreSQL pass: LIAISON_TEST_PG_DIR names the folder of a cluster
+// started by `scripts/pg start DIR` (its URL is in DIR/url), or
+// LIAISON_TEST_PG_URL gives the URL itself. Each server then gets a database
+// of its own, created here and dropped when it stops.
+export function pgAdminUrl() {
+  if (process.env.LIAISON_TEST_PG_URL) return process.env.LIAISON_TEST_PG_URL;
+  const d = process.env.LIAISON_TEST_PG_DIR;
+  if (!d) return null;
+  return readFileSync(join(d, 'url'), 'utf8').trim();
+}
+
+export const isPostgres = (db) => /^postgres(ql)?:\/\//.test(db);
+
+export function psql(url, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-d', url, '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function createPgDatabase() {
+  const name = `liaison_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  psql(pgAdminUrl(), `CREATE DATABASE ${name}`);
+  const u = new URL(pgAdminUrl());
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function dropPgDatabase(url) {
+  const name = new URL(url).pathname.slice(1);
+  psql(pgAdminUrl(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
 
 // Runs the CLI synchronously; returns {status, stdout, stderr}.
 export function cli(args, { input, env } = {}) {
@@ -33,7 +65,12 @@ export function addUser(db, role, email, { password = PASSWORD, name, partner } 
 // Returns {url, db, dir, proc, log(), stop()}; users are <role>@test.local.
 export async function startServer({ db, args = [], users = true, demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'liaison-test-'));
-  db = db || process.env.LIAISON_TEST_DB_URL || join(dir, 'test.db');
+  let dropDb = null;
+  if (!db && pgAdminUrl()) {
+    db = createPgDatabase();
+    dropDb = db;
+  }
+  db = db || join(dir, 'test.db');
   let r = cli(['init', '--db', db]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   if (users) for (const role of STAFF_ROLES) addUser(db, role, `${role}@test.local`);
@@ -63,6 +100,7 @@ export async function startServer({ db, args = [], users = true, demo = false } 
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const res = await exited;
       rmSync(dir, { recursive: true, force: true });
+      if (dropDb) dropPgDatabase(dropDb);
       // A clean shutdown exits 0; under the sanitizers a leak or an error
       // report makes it non-zero, and that fails the test file.
       if (res.code !== 0 && !this.allowUncleanExit) {
