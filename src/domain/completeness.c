@@ -192,10 +192,8 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 		const char *key;
 		json_object_foreach(weights, key, v) {
 			enum packet_item item;
-			if (!quotable(key)) {
-				if (completeness_item_from_name(key, &item))
-					return unknown_item(e, "weights", key);
-			}
+			if (!quotable(key)) /* no item name is unquotable; keep odd bytes out of the field */
+				return unknown_item(e, "weights", key);
 			snprintf(field, sizeof(field), "weights.%s", key);
 			if (completeness_item_from_name(key, &item))
 				return unknown_item(e, field, key);
