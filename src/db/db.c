@@ -40,6 +40,8 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out) { return db
 int db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->drv->bind_int(st, i, v); }
 int db_bind_text(struct db_stmt *st, int i, const char *v) { return st->drv->bind_text(st, i, v); }
 int db_bind_null(struct db_stmt *st, int i) { return st->drv->bind_null(st, i); }
+int db_bind_blob(struct db_stmt *st, int i, const void *data, size_t len) { return st->drv->bind_blob(st, i, data, len); }
+const void *db_col_blob(struct db_stmt *st, int i, size_t *len) { return st->drv->col_blob(st, i, len); }
 int db_step(struct db_stmt *st) { return st->drv->step(st); }
 int64_t db_col_int(struct db_stmt *st, int i) { return st->drv->col_int(st, i); }
 const char *db_col_text(struct db_stmt *st, int i) { return st->drv->col_text(st, i); }
@@ -123,16 +125,24 @@ int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, 
 	return rc;
 }
 
-/* Replaces every {{id}} with the engine's id column type. */
+/* Replaces the dialect tokens {{id}} and {{blob}} with the engine's types. */
 static char *dialect(struct db *db, const char *sql)
 {
 	struct buf b;
 	buf_init(&b, 0);
 	const char *p = sql, *hit;
-	while ((hit = strstr(p, "{{id}}")) != NULL) {
+	while ((hit = strstr(p, "{{")) != NULL) {
 		buf_append(&b, p, (size_t)(hit - p));
-		buf_puts(&b, db->drv->id_column);
-		p = hit + 6;
+		if (strncmp(hit, "{{id}}", 6) == 0) {
+			buf_puts(&b, db->drv->id_column);
+			p = hit + 6;
+		} else if (strncmp(hit, "{{blob}}", 8) == 0) {
+			buf_puts(&b, db->drv->blob_column);
+			p = hit + 8;
+		} else {
+			buf_puts(&b, "{{");
+			p = hit + 2;
+		}
 	}
 	buf_puts(&b, p);
 	return buf_detach(&b, NULL);

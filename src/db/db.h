@@ -48,11 +48,14 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 int db_bind_int(struct db_stmt *st, int i, int64_t v);
 int db_bind_text(struct db_stmt *st, int i, const char *v); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int i);
+int db_bind_blob(struct db_stmt *st, int i, const void *data, size_t len); /* copied */
 int db_step(struct db_stmt *st);
 /* Columns are numbered from 0; valid until the next db_step/db_finalize. */
 int64_t db_col_int(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* NULL for SQL NULL */
 bool db_col_null(struct db_stmt *st, int i);
+/* Binary column: the bytes and their length, valid until the next db_step. */
+const void *db_col_blob(struct db_stmt *st, int i, size_t *len);
 int db_finalize(struct db_stmt *st); /* safe on NULL */
 
 /* Convenience: prepare, bind from a format string, step once.

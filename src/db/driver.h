@@ -9,6 +9,7 @@
 struct db_driver {
 	const char *name;
 	const char *id_column; /* replaces {{id}} in migrations */
+	const char *blob_column; /* replaces {{blob}} */
 	struct db *(*open)(const char *url, char *err, size_t errlen);
 	void (*close)(struct db *db);
 	const char *(*errmsg)(struct db *db);
@@ -18,10 +19,12 @@ struct db_driver {
 	int (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	int (*bind_text)(struct db_stmt *st, int i, const char *v);
 	int (*bind_null)(struct db_stmt *st, int i);
+	int (*bind_blob)(struct db_stmt *st, int i, const void *data, size_t len);
 	int (*step)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int i);
 	const char *(*col_text)(struct db_stmt *st, int i);
 	bool (*col_null)(struct db_stmt *st, int i);
+	const void *(*col_blob)(struct db_stmt *st, int i, size_t *len);
 	int (*finalize)(struct db_stmt *st);
 	/* A consistent copy of the database into path (which must not exist). */
 	int (*backup)(struct db *db, const char *url, const char *path, char *msg, size_t msglen);

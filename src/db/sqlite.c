@@ -122,6 +122,19 @@ static int sq_bind_null(struct db_stmt *st, int i)
 	return map_rc(sqlite3_bind_null(((struct sqlite_stmt *)st)->st, i));
 }
 
+static int sq_bind_blob(struct db_stmt *st, int i, const void *data, size_t len)
+{
+	return map_rc(sqlite3_bind_blob64(((struct sqlite_stmt *)st)->st, i, data, len, SQLITE_TRANSIENT));
+}
+
+static const void *sq_col_blob(struct db_stmt *st, int i, size_t *len)
+{
+	sqlite3_stmt *s = ((struct sqlite_stmt *)st)->st;
+	const void *p = sqlite3_column_blob(s, i);
+	*len = (size_t)sqlite3_column_bytes(s, i);
+	return p;
+}
+
 static int sq_step(struct db_stmt *st)
 {
 	int rc = sqlite3_step(((struct sqlite_stmt *)st)->st);
@@ -208,6 +221,7 @@ static int sq_backup(struct db *db, const char *url, const char *path, char *msg
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
+	.blob_column = "BLOB",
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,
@@ -217,10 +231,12 @@ const struct db_driver db_sqlite_driver = {
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_null = sq_col_null,
+	.col_blob = sq_col_blob,
 	.finalize = sq_finalize,
 	.backup = sq_backup,
 };

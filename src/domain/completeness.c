@@ -201,7 +201,8 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 				return verr_set(e, NULL, field, "is not a required item: list it in required first");
 			if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 			    json_integer_value(v) > CHECKLIST_WEIGHT_MAX)
-				return verr_set(e, NULL, field, "must be an integer from 1 to %d", CHECKLIST_WEIGHT_MAX);
+				return verr_set(e, NULL, field, "must be an integer from 1 to %d",
+						CHECKLIST_WEIGHT_MAX);
 			c.weight[item] = (unsigned char)json_integer_value(v);
 		}
 	}

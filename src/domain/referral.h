@@ -167,6 +167,8 @@ struct actor_sides {
 	bool on_behalf[RSIDE__COUNT]; /* ... and doing so is on the partner's behalf */
 	enum rside own;               /* the side the actor itself is */
 };
+/* Fills out for that direction and actor. A direction or actor out of range
+ * gives no side at all (every may[] false, own RSIDE__COUNT). */
 void referral_actor_sides(enum rdirection dir, enum ractor actor, struct actor_sides *out);
 
 /* The side a move is made as, for the event row. */

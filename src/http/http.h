@@ -40,6 +40,8 @@ struct req {
 	const struct route *route;
 	int64_t id;                 /* the {id} path parameter, when the route has one */
 	json_t *body;               /* the parsed JSON body, or NULL */
+	const char *raw;            /* RF_RAW_BODY routes: the body bytes (not NUL-safe) */
+	size_t raw_len;
 	struct user user;
 	bool via_cookie;            /* signed in by session cookie */
 	bool via_bearer;            /* signed in by API token */

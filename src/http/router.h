@@ -16,6 +16,7 @@ enum route_flags {
 	RF_NONE = 0,
 	RF_NO_CSRF = 1 << 0,    /* a cookie-signed change without X-CSRF-Token is allowed (sign-in) */
 	RF_AUDIT_READ = 1 << 1, /* a successful read is written to the audit log (protected records) */
+	RF_RAW_BODY = 1 << 2,   /* the body is a file (any type), not JSON: the handler reads req->raw */
 };
 
 struct route {

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/jobs.h"
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/http.h"
@@ -31,6 +32,7 @@
 #include "http/static.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "util/xalloc.h"
 
 #define MAX_DB_CONNS 256
@@ -49,6 +51,10 @@ struct server {
 	pthread_mutex_t dbs_lock;
 	struct db *dbs[MAX_DB_CONNS];
 	int ndbs;
+	pthread_t jobs_thread;
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_wake;
+	bool stopping;
 };
 
 struct ctx {
@@ -195,7 +201,10 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 			return resp_error(resp, 403, "csrf_failed", NULL,
 					  "The request lacks a valid X-CSRF-Token header; reload the page and try again");
 	}
-	if (rt->body_limit > 0) {
+	if (rt->flags & RF_RAW_BODY) {
+		req->raw = cx->body.data;
+		req->raw_len = cx->body.len;
+	} else if (rt->body_limit > 0) {
 		if (!json_content_type(req_header(req, "Content-Type")))
 			return resp_error(resp, 415, "unsupported_media_type", NULL,
 					  "Send the body as application/json");
@@ -368,6 +377,41 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
+/* The background job thread: runs the jobs at start and then every minute
+ * on its own connection, until the server stops. */
+static void *jobs_main(void *arg)
+{
+	struct server *srv = arg;
+	struct db *db = NULL;
+	pthread_mutex_lock(&srv->jobs_lock);
+	while (!srv->stopping) {
+		pthread_mutex_unlock(&srv->jobs_lock);
+		if (!db) {
+			char err[256];
+			db = db_open(srv->cfg.db_url, err, sizeof(err));
+		}
+		if (db) {
+			int rc = jobs_run(db, time_now());
+			if (rc < 0) {
+				log_error("jobs: %s", db_errmsg(db));
+				if (rc == DB_EBUSY) {
+					db_close(db);
+					db = NULL;
+				}
+			}
+		}
+		pthread_mutex_lock(&srv->jobs_lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 60;
+		while (!srv->stopping && pthread_cond_timedwait(&srv->jobs_wake, &srv->jobs_lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&srv->jobs_lock);
+	db_close(db);
+	return NULL;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -431,6 +475,9 @@ int server_run(const struct server_config *cfg)
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = di ? di->port : cfg->port;
 	bool v6 = (flags & MHD_USE_IPv6) != 0;
+	pthread_mutex_init(&srv->jobs_lock, NULL);
+	pthread_cond_init(&srv->jobs_wake, NULL);
+	pthread_create(&srv->jobs_thread, NULL, jobs_main, srv);
 	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
 	fflush(stdout);
 	log_info("serving with %u worker threads", threads);
@@ -442,6 +489,13 @@ int server_run(const struct server_config *cfg)
 	for (int i = 0; i < 100 && atomic_load(&srv->inflight) > 0; i++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(srv->daemon);
+	pthread_mutex_lock(&srv->jobs_lock);
+	srv->stopping = true;
+	pthread_cond_signal(&srv->jobs_wake);
+	pthread_mutex_unlock(&srv->jobs_lock);
+	pthread_join(srv->jobs_thread, NULL);
+	pthread_cond_destroy(&srv->jobs_wake);
+	pthread_mutex_destroy(&srv->jobs_lock);
 	for (int i = 0; i < srv->ndbs; i++)
 		db_close(srv->dbs[i]);
 	sem_destroy(&srv->hash_slots);

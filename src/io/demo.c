@@ -13,6 +13,11 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "io/demo_data.h"
+#include "io/demo_referrals.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+#define DEMO_REFERRALS 900
 
 static const struct {
 	const char *email, *name, *role;
@@ -60,6 +65,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	const int64_t owners[] = {ids[2], ids[3], ids[1]};
 	json_t *partners = demo_partners();
 	size_t total = json_array_size(partners), i;
+	int64_t *partner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
 	json_t *p;
 	int64_t first_partner = 0;
 	struct user system = {0};
@@ -72,6 +78,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		json_object_set_new(p, "owner_id", json_integer(owners[i % 3]));
 		int64_t pid = 0;
 		rc = partner_insert(db, p, &system, "demo", &pid);
+		partner_ids[i] = pid;
 		if (!first_partner)
 			first_partner = pid;
 		size_t j;
@@ -86,6 +93,15 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			fprintf(stderr, "\rdemo: adding partners %zu/%zu", i + 1, total);
 	}
 	json_decref(partners);
+	/* Referrals go to the partners that refer: the active ones first. */
+	struct user coordinator = {.id = ids[4], .role = ROLE_COORDINATOR};
+	struct user clinician = {.id = ids[5], .role = ROLE_CLINICIAN};
+	if (rc >= 0) {
+		if (tty)
+			fprintf(stderr, "demo: adding two years of referrals\n");
+		rc = demo_referrals_load(db, partner_ids, total, &coordinator, &clinician, DEMO_REFERRALS, time_now());
+	}
+	free(partner_ids);
 	if (rc >= 0)
 		rc = db_commit(db);
 	if (tty)
@@ -99,6 +115,6 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	if (user_add(db, "portal@demo.liaison.test", "Portal user", "partner", first_partner, DEMO_PASSWORD, &portal,
 		     msg, msglen) != 0)
 		return -1;
-	fprintf(stderr, "demo: loaded %zu partners\n", total);
+	fprintf(stderr, "demo: loaded %zu partners and %d referrals\n", total, DEMO_REFERRALS);
 	return 0;
 }

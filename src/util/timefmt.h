@@ -7,6 +7,9 @@
 #define TIME_RFC3339_LEN 21 /* "2026-11-26T10:00:00Z" + NUL */
 
 void time_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
+/* Parses an RFC 3339 date-time ("2026-11-26T10:00:00Z", fractions ignored,
+ * "+03:00" offsets honoured). Returns 0 and sets *out, or -1. */
+int time_parse_rfc3339(const char *s, int64_t *out);
 int64_t time_now(void);
 
 #endif

@@ -58,6 +58,15 @@ async function call(c, method, template, params, body, opts) {
     assert.equal(r.text, '', `${what}: no body documented`);
     return r;
   }
+  if (!resp.content['application/json']) {
+    // A file (document downloads): its type must be one the document lists.
+    const ct = (r.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
+    const types = Object.keys(resp.content);
+    const fits = (t) => t === ct || t === '*/*' || (t.endsWith('/*') && ct.startsWith(t.slice(0, -1)));
+    assert.ok(types.some(fits), `${what}: Content-Type ${ct} is not documented (${types.join(', ')})`);
+    for (const h of Object.keys(resp.headers || {})) assert.ok(r.headers.get(h), `${what}: documented header ${h} is missing`);
+    return r;
+  }
   assert.match(r.headers.get('content-type') || '', /^application\/json\b/i, what);
   assert.ok(r.json !== null, `${what}: a JSON body`);
   const validate = ajv.getSchema(`${SPEC_ID}#${ptr}/content/application~1json/schema`);
@@ -130,6 +139,101 @@ test('every route answers as documented', async () => {
   await call(admin, 'DELETE', '/api/v1/contacts/{id}', { id: ct.id });
   await call(admin, 'GET', '/api/v1/contacts/{id}', { id: ct.id });
   await call(admin, 'DELETE', '/api/v1/contacts/{id}', { id: ct.id });
+
+  // Referrals, appointments, documents, patients, worklist
+  const coordC = await signedIn(srv.url, 'coordinator');
+  const clinC = await signedIn(srv.url, 'clinician');
+  const liaisonC = await signedIn(srv.url, 'liaison');
+  const rp = (await call(admin, 'POST', '/api/v1/partners', {}, { name: 'Riyadh Heart Centre', specialty: 'Cardiology' })).json;
+  const refBody = (over = {}) => ({ direction: 'outbound', partner_id: rp.id,
+    patient: { mrn: 'OA-1', given: 'ليلى', family: 'حداد', birth_date: '1970-04-02', sex: 'female', language: 'ar', payer: 'Bupa' },
+    urgency: 'urgent', reason: 'ألم في الصدر', diagnoses: ['E119'], packet: { history: 'Diabetes' }, ...over });
+  const out = (await call(coordC, 'POST', '/api/v1/referrals', {}, refBody())).json;
+  const inb = (await call(coordC, 'POST', '/api/v1/referrals', {}, refBody({ direction: 'inbound', sent_at: '2026-01-05T08:00:00Z' }))).json;
+  await call(coordC, 'POST', '/api/v1/referrals', {}, refBody({ patient: { given: 'x' } }));
+  await call(coordC, 'POST', '/api/v1/referrals', {}, refBody({ diagnoses: ['XYZ'] }));
+  await call(coordC, 'POST', '/api/v1/referrals', {}, '{"direction":', { raw: true });
+  await call(coordC, 'POST', '/api/v1/referrals', {}, 'direction=outbound', { raw: true, headers: { 'content-type': 'text/plain' } });
+  await call(coordC, 'POST', '/api/v1/referrals', {}, refBody({ reason: 'r'.repeat(270000) }));
+  await call(manager, 'POST', '/api/v1/referrals', {}, refBody());
+  await call(anon, 'POST', '/api/v1/referrals', {}, refBody());
+  await call(coordC, 'GET', '/api/v1/referrals', { query: `?partner_id=${rp.id}` });
+  await call(liaisonC, 'GET', '/api/v1/referrals', { query: '?limit=1' });
+  await call(coordC, 'GET', '/api/v1/referrals', { query: '?overdue=true&direction=inbound' });
+  await call(coordC, 'GET', '/api/v1/referrals', { query: '?status=bogus' });
+  await call(anon, 'GET', '/api/v1/referrals', {});
+  await call(coordC, 'GET', '/api/v1/referrals/{id}', { id: out.id });
+  await call(clinC, 'GET', '/api/v1/referrals/{id}', { id: inb.id });
+  await call(liaisonC, 'GET', '/api/v1/referrals/{id}', { id: out.id });
+  await call(coordC, 'GET', '/api/v1/referrals/{id}', { id: 999999999 });
+  await call(anon, 'GET', '/api/v1/referrals/{id}', { id: out.id });
+  await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { packet: { medications: 'Metformin' }, diagnoses: ['E11.9', 'I20.9'] });
+  await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { direction: 'inbound' });
+  await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: 999999999 }, { reason: 'x' });
+  await call(manager, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { reason: 'x' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'sent' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'sent', override_completeness: true });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'completed', note: 'x' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: inb.id }, { to: 'accepted' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: 999999999 }, { to: 'sent' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, '{', { raw: true });
+  await call(clinC, 'POST', '/api/v1/referrals/{id}/transitions', { id: inb.id }, { to: 'accepted', note: 'Yes' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'accepted' });
+  const appt = (await call(coordC, 'POST', '/api/v1/referrals/{id}/appointments', { id: out.id },
+    { starts_at: '2030-01-02T09:30:00Z', location: 'Clinic 4', note: 'Bring ECGs' })).json;
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/appointments', { id: out.id }, { starts_at: 'tomorrow' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/appointments', { id: 999999999 }, { starts_at: '2030-01-02T09:30:00Z' });
+  await call(manager, 'POST', '/api/v1/referrals/{id}/appointments', { id: out.id }, { starts_at: '2030-01-02T09:30:00Z' });
+  await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: appt.id }, { status: 'rescheduled', starts_at: '2030-01-03T09:30:00Z' });
+  await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: appt.id }, { status: 'attended' });
+  await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: appt.id }, { status: 'no_show' });
+  await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: appt.id }, { status: 'booked' });
+  await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: 999999999 }, { status: 'attended' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'completed', note: 'Stable angina' });
+  await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { reason: 'too late' });
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/appointments', { id: out.id }, { starts_at: '2030-01-02T09:30:00Z' });
+  const raw = (b, type) => ({ raw: true, headers: { 'content-type': type } });
+  const doc = (await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id, query: '?filename=ecg.pdf' },
+    Buffer.from('%PDF-1.7\n'), raw(0, 'application/pdf'))).json;
+  const boundary = 'liaisonOpenapiBoundary';
+  const mp = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.png"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--${boundary}--\r\n`);
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id }, mp, raw(0, `multipart/form-data; boundary=${boundary}`));
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id }, Buffer.from('garbage'), raw(0, `multipart/form-data; boundary=${boundary}`));
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id }, Buffer.from('x'), raw(0, 'text/plain'));
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id, query: '?filename=big.bin' }, Buffer.alloc(11 * 1024 * 1024), raw(0, 'application/octet-stream'));
+  await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: 999999999, query: '?filename=x.txt' }, Buffer.from('x'), raw(0, 'text/plain'));
+  await call(liaisonC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id, query: '?filename=x.txt' }, Buffer.from('x'), raw(0, 'text/plain'));
+  await call(anon, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id, query: '?filename=x.txt' }, Buffer.from('x'), raw(0, 'text/plain'));
+  await call(coordC, 'GET', '/api/v1/referrals/{id}/documents', { id: out.id });
+  await call(coordC, 'GET', '/api/v1/referrals/{id}/documents', { id: 999999999 });
+  await call(liaisonC, 'GET', '/api/v1/referrals/{id}/documents', { id: out.id });
+  await call(coordC, 'GET', '/api/v1/documents/{id}', { id: doc.id });
+  await call(coordC, 'GET', '/api/v1/documents/{id}', { id: 999999999 });
+  await call(liaisonC, 'GET', '/api/v1/documents/{id}', { id: doc.id });
+  await call(anon, 'GET', '/api/v1/documents/{id}', { id: doc.id });
+  await call(coordC, 'GET', '/api/v1/patients', { query: `?q=${encodeURIComponent('حداد')}` });
+  await call(coordC, 'GET', '/api/v1/patients', { query: '?limit=0' });
+  await call(liaisonC, 'GET', '/api/v1/patients', {});
+  await call(coordC, 'GET', '/api/v1/patients/{id}', { id: out.patient.id });
+  await call(coordC, 'GET', '/api/v1/patients/{id}', { id: 999999999 });
+  await call(liaisonC, 'GET', '/api/v1/patients/{id}', { id: out.patient.id });
+  await call(coordC, 'GET', '/api/v1/worklist', {});
+  await call(liaisonC, 'GET', '/api/v1/worklist', {});
+  await call(anon, 'GET', '/api/v1/worklist', {});
+  const sla = (await call(coordC, 'GET', '/api/v1/settings/service-levels', {})).json;
+  await call(anon, 'GET', '/api/v1/settings/service-levels', {});
+  await call(admin, 'PUT', '/api/v1/settings/service-levels', {}, sla);
+  await call(admin, 'PUT', '/api/v1/settings/service-levels', {}, { ...sla, weekdays: ['someday'] });
+  await call(admin, 'PUT', '/api/v1/settings/service-levels', {}, '{', { raw: true });
+  await call(coordC, 'PUT', '/api/v1/settings/service-levels', {}, sla);
+  await call(anon, 'PUT', '/api/v1/settings/service-levels', {}, sla);
+  await call(coordC, 'GET', '/api/v1/settings/checklists', {});
+  await call(anon, 'GET', '/api/v1/settings/checklists', {});
+  await call(admin, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'Nephrology', checklist: { required: ['reason', 'results'], weights: { results: 3 } } });
+  await call(admin, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'Nephrology', checklist: { required: ['vibes'] } });
+  await call(admin, 'PUT', '/api/v1/settings/checklists', {}, 'x', { raw: true, headers: { 'content-type': 'text/plain' } });
+  await call(admin, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'x', checklist: { required: [] }, pad: 'p'.repeat(70000) });
+  await call(manager, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'x', checklist: { required: [] } });
 
   // Archive, then the audit log
   await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: partner.id });

@@ -1,0 +1,1157 @@
+/* referrals: /api/v1/referrals — create, list, read, edit the packet, and
+ * move through the lifecycle of design/domain.md. The rules live in
+ * src/domain/referral.c (moves), sla.c (due times) and completeness.c; this
+ * file stores, checks permissions and answers. */
+#include "api/referrals.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/audit.h"
+#include "api/handlers.h"
+#include "db/db.h"
+#include "db/qb.h"
+#include "domain/completeness.h"
+#include "domain/icd10.h"
+#include "domain/partner.h"
+#include "http/http.h"
+#include "util/buf.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+static const char *const directions[] = {"outbound", "inbound", NULL};
+static const char *const care_kinds[] = {"consult", "co_management", "transfer", NULL};
+static const char *const sexes[] = {"female", "male", "other", "unknown", NULL};
+static const char *const packet_fields[] = {"history", "medications", "allergies", "results", "treatment",
+					    "question", NULL};
+static const char *const create_fields[] = {"direction", "partner_id", "patient", "urgency", "reason", "diagnoses",
+					    "specialty", "packet", "care_responsibility", "sent_at", NULL};
+static const char *const patch_fields[] = {"urgency", "reason", "diagnoses", "specialty", "packet",
+					   "care_responsibility", NULL};
+static const char *const patient_fields[] = {"mrn", "given", "family", "birth_date", "sex", "phone", "language",
+					     "payer", NULL};
+
+/* ---- settings ---- */
+
+int sla_config_load(struct db *db, struct sla_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < sla_default_urgency_count && i < 16; i++)
+		cfg->urgencies[cfg->n_urgencies++] = sla_default_urgencies[i];
+	cfg->weekdays = WORKWEEK_MON_FRI;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = 'service_levels'", &st);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
+		json_t *w = json_object_get(v, "weekdays");
+		if (json_is_integer(w) && json_integer_value(w) > 0 && json_integer_value(w) < 128)
+			cfg->weekdays = (unsigned)json_integer_value(w);
+		json_t *o = json_object_get(v, "utc_offset_minutes");
+		if (json_is_integer(o))
+			cfg->utc_offset_min = (int32_t)json_integer_value(o);
+		size_t i;
+		json_t *h;
+		json_array_foreach(json_object_get(v, "holidays"), i, h) {
+			if (json_is_integer(h) && cfg->n_holidays < 64)
+				cfg->holidays[cfg->n_holidays++] = (int32_t)json_integer_value(h);
+		}
+		/* Urgency classes as written by PUT /settings/service-levels. */
+		static const char *const steps[] = {"acknowledge", "schedule", "see", "report"};
+		json_t *urg = json_object_get(v, "urgencies");
+		if (json_is_array(urg) && json_array_size(urg) > 0) {
+			cfg->n_urgencies = 0;
+			json_array_foreach(urg, i, h) {
+				if (cfg->n_urgencies >= 16 || !jstr(h, "name"))
+					continue;
+				struct urgency *u = &cfg->urgencies[cfg->n_urgencies];
+				snprintf(u->name, sizeof(u->name), "%s", jstr(h, "name"));
+				for (int s = 0; s < SLA_STEP__COUNT; s++) {
+					json_t *t = json_object_get(h, steps[s]);
+					enum sla_clock c = SLA_CALENDAR;
+					sla_clock_from_name(jstr(t, "clock"), &c);
+					u->target[s].minutes = (int32_t)json_integer_value(json_object_get(t, "minutes"));
+					u->target[s].clock = c;
+				}
+				if (sla_urgency_valid(u))
+					cfg->n_urgencies++;
+			}
+			if (cfg->n_urgencies == 0)
+				for (size_t k = 0; k < sla_default_urgency_count && k < 16; k++)
+					cfg->urgencies[cfg->n_urgencies++] = sla_default_urgencies[k];
+		}
+		json_decref(v);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+const struct urgency *sla_config_urgency(const struct sla_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_urgencies; i++)
+		if (strcmp(cfg->urgencies[i].name, name) == 0)
+			return &cfg->urgencies[i];
+	return &cfg->urgencies[0];
+}
+
+static void config_calendar(const struct sla_config *cfg, struct work_calendar *cal)
+{
+	cal->weekdays = cfg->weekdays;
+	cal->holidays = cfg->holidays;
+	cal->n_holidays = cfg->n_holidays;
+	cal->utc_offset_min = cfg->utc_offset_min;
+}
+
+/* ---- loading ---- */
+
+int referral_head_load(struct db *db, int64_t id, struct referral_head *h)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db,
+			    "SELECT id, direction, status, partner_id, patient_id, urgency, sent_at, seen_at "
+			    "FROM referrals WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(h, 0, sizeof(*h));
+		h->id = db_col_int(st, 0);
+		enum rdirection d = RDIR_OUTBOUND;
+		referral_direction_from_name(db_col_text(st, 1), &d);
+		h->direction = d;
+		enum rstate s = RSTATE_DRAFT;
+		referral_state_from_name(db_col_text(st, 2), &s);
+		h->status = s;
+		h->partner_id = db_col_int(st, 3);
+		h->patient_id = db_col_int(st, 4);
+		snprintf(h->urgency, sizeof(h->urgency), "%s", db_col_text(st, 5));
+		h->has_sent = !db_col_null(st, 6);
+		h->sent_at = db_col_int(st, 6);
+		h->has_seen = !db_col_null(st, 7);
+		h->seen_at = db_col_int(st, 7);
+		rc = 1;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* The running step of h at now. */
+static void due_of(const struct referral_head *h, const struct sla_config *cfg, int64_t now, struct sla_status *out)
+{
+	struct work_calendar cal;
+	config_calendar(cfg, &cal);
+	struct sla_times t = {.has_sent = h->has_sent, .sent_at = h->sent_at, .has_seen = h->has_seen,
+			      .seen_at = h->seen_at};
+	sla_current(sla_config_urgency(cfg, h->urgency), h->status, &t, now, &cal, out);
+}
+
+static int store_due(struct db *db, int64_t id)
+{
+	struct referral_head h;
+	struct sla_config cfg;
+	int rc = referral_head_load(db, id, &h);
+	if (rc <= 0)
+		return rc;
+	rc = sla_config_load(db, &cfg);
+	if (rc < 0)
+		return rc;
+	struct sla_status s;
+	due_of(&h, &cfg, time_now(), &s);
+	if (s.step == SLA_STEP_NONE || !s.due_at)
+		return db_run(db, "UPDATE referrals SET due_step = NULL, due_at = NULL WHERE id = ?", "i", id);
+	return db_run(db, "UPDATE referrals SET due_step = ?, due_at = ? WHERE id = ?", "tii", sla_step_name(s.step),
+		      s.due_at, id);
+}
+
+static bool nonempty(const char *s)
+{
+	if (!s)
+		return false;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return true;
+	return false;
+}
+
+/* An admin's checklist for a folded specialty key: 1 with *out, 0 when none. */
+static int checklist_setting(struct db *db, const char *key, struct checklist *out)
+{
+	if (!key)
+		return 0;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = ?", &st);
+	if (rc < 0)
+		return rc;
+	char row[160];
+	snprintf(row, sizeof(row), "checklist:%s", key);
+	db_bind_text(st, 1, row);
+	int found = 0;
+	if (db_step(st) == DB_ROW) {
+		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
+		struct verr e = {0};
+		found = v && completeness_from_json(v, out, &e) == 0;
+		json_decref(v);
+	}
+	db_finalize(st);
+	return found;
+}
+
+/* The checklist of a referral's receiving specialty, and its present items. */
+static int referral_completeness(struct db *db, int64_t id, struct completeness *out)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db,
+			    "SELECT specialty, reason, diagnoses, history, medications, allergies, results, treatment, "
+			    "question, (SELECT COUNT(*) FROM documents d WHERE d.referral_id = r.id) FROM referrals r "
+			    "WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		unsigned present = 0;
+		if (nonempty(db_col_text(st, 1)))
+			present |= PKT_BIT(PKT_REASON);
+		const char *dx = db_col_text(st, 2);
+		if (dx && strcmp(dx, "[]") != 0)
+			present |= PKT_BIT(PKT_DIAGNOSES);
+		const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES, PKT_RESULTS,
+						  PKT_TREATMENT, PKT_QUESTION};
+		for (int i = 0; i < 6; i++)
+			if (nonempty(db_col_text(st, 3 + i)))
+				present |= PKT_BIT(items[i]);
+		if (db_col_int(st, 9) > 0)
+			present |= PKT_BIT(PKT_ATTACHMENTS);
+		char *spec = db_col_null(st, 0) ? NULL : text_fold(db_col_text(st, 0));
+		db_finalize(st);
+		st = NULL;
+		struct checklist custom;
+		const struct checklist *c = completeness_default(spec, NULL);
+		if (checklist_setting(db, spec, &custom) == 1)
+			c = &custom;
+		completeness_score(c, present, out);
+		free(spec);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = DB_ERROR;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int referral_rescore(struct db *db, int64_t id, int *score)
+{
+	struct completeness c;
+	int rc = referral_completeness(db, id, &c);
+	if (rc < 0)
+		return rc;
+	if (score)
+		*score = c.score;
+	return db_run(db, "UPDATE referrals SET completeness_score = ? WHERE id = ?", "ii", (int64_t)c.score, id);
+}
+
+/* ---- validation ---- */
+
+static int check_diagnoses(json_t *in, struct verr *e)
+{
+	json_t *dx = json_object_get(in, "diagnoses");
+	if (!dx)
+		return 0;
+	if (!json_is_array(dx))
+		return verr_set(e, NULL, "diagnoses", "must be an array of ICD-10-CM codes");
+	if (json_array_size(dx) > 12)
+		return verr_set(e, NULL, "diagnoses", "must have at most 12 codes");
+	size_t i;
+	json_t *v;
+	json_array_foreach(dx, i, v) {
+		char name[32];
+		snprintf(name, sizeof(name), "diagnoses[%zu]", i);
+		if (!json_is_string(v) || !icd10_valid(json_string_value(v)))
+			return verr_set(e, NULL, name, "must be an ICD-10-CM code such as E11.9");
+	}
+	return 0;
+}
+
+static int check_packet(json_t *in, struct verr *e)
+{
+	json_t *p = json_object_get(in, "packet");
+	if (!p)
+		return 0;
+	if (!json_is_object(p))
+		return verr_set(e, NULL, "packet", "must be an object");
+	if (jcheck_known(p, "packet.", packet_fields, e))
+		return -1;
+	for (const char *const *f = packet_fields; *f; f++)
+		if (jcheck_string(p, *f, "packet.", J_NULLABLE, 0, 20000, e))
+			return -1;
+	return 0;
+}
+
+static bool valid_birth_date(const char *s)
+{
+	return valid_date(s);
+}
+
+static int check_patient(json_t *in, struct verr *e)
+{
+	json_t *p = json_object_get(in, "patient");
+	if (!p || json_is_null(p))
+		return verr_set(e, NULL, "patient", "is required");
+	if (!json_is_object(p))
+		return verr_set(e, NULL, "patient", "must be an object");
+	if (jcheck_known(p, "patient.", patient_fields, e) ||
+	    jcheck_string(p, "mrn", "patient.", J_NULLABLE, 1, 64, e) ||
+	    jcheck_string(p, "given", "patient.", J_REQUIRED, 1, 100, e) ||
+	    jcheck_string(p, "family", "patient.", J_REQUIRED, 1, 100, e) ||
+	    jcheck_string(p, "birth_date", "patient.", J_NULLABLE, 0, 10, e) ||
+	    jcheck_enum(p, "sex", "patient.", J_NULLABLE, sexes, e) ||
+	    jcheck_string(p, "phone", "patient.", J_NULLABLE, 0, 40, e) ||
+	    jcheck_string(p, "language", "patient.", J_NULLABLE, 0, 35, e) ||
+	    jcheck_string(p, "payer", "patient.", J_NULLABLE, 0, 100, e))
+		return -1;
+	const char *s;
+	if ((s = jstr(p, "birth_date")) && !valid_birth_date(s))
+		return verr_set(e, "patient.", "birth_date", "must be a date (YYYY-MM-DD)");
+	if ((s = jstr(p, "phone")) && !valid_phone(s))
+		return verr_set(e, "patient.", "phone", "must be a phone number (digits, spaces, + ( ) - .)");
+	if ((s = jstr(p, "language")) && !valid_language_tag(s))
+		return verr_set(e, "patient.", "language", "must be a language tag such as en or ar");
+	return 0;
+}
+
+static int referral_validate(json_t *in, bool create, struct verr *e)
+{
+	if (jcheck_object(in, "body", e) || jcheck_known(in, NULL, create ? create_fields : patch_fields, e))
+		return -1;
+	if (create && (jcheck_enum(in, "direction", NULL, J_REQUIRED, directions, e) ||
+		       jcheck_int(in, "partner_id", NULL, J_REQUIRED, 1, INT64_MAX, e) || check_patient(in, e) ||
+		       jcheck_string(in, "sent_at", NULL, J_NULLABLE, 0, 40, e)))
+		return -1;
+	if (jcheck_string(in, "urgency", NULL, J_OPTIONAL, 1, URGENCY_NAME_MAX - 1, e) ||
+	    jcheck_string(in, "reason", NULL, J_NULLABLE, 0, 2000, e) || check_diagnoses(in, e) ||
+	    jcheck_string(in, "specialty", NULL, J_NULLABLE, 0, 200, e) || check_packet(in, e) ||
+	    jcheck_enum(in, "care_responsibility", NULL, J_OPTIONAL, care_kinds, e))
+		return -1;
+	const char *sent = jstr(in, "sent_at");
+	int64_t t;
+	if (sent && (time_parse_rfc3339(sent, &t) || t > time_now() + 300))
+		return verr_set(e, NULL, "sent_at", "must be a past date-time such as 2026-11-26T09:30:00Z");
+	if (sent && create && strcmp(jstr(in, "direction"), "inbound") != 0)
+		return verr_set(e, NULL, "sent_at", "is only for inbound referrals (when the partner sent it)");
+	return 0;
+}
+
+/* Normalised diagnoses as JSON text (caller frees). */
+static char *diagnoses_text(json_t *dx)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(dx, i, v) {
+		char norm[ICD10_NORM_MAX];
+		if (icd10_normalize(json_string_value(v), norm) == 0)
+			json_array_append_new(out, json_string(norm));
+	}
+	char *s = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	return s;
+}
+
+/* ---- creating ---- */
+
+static int patient_find_or_create(struct db *db, json_t *p, int64_t *id)
+{
+	const char *mrn = jstr(p, "mrn");
+	if (mrn) {
+		int rc = db_query_int(db, id, "SELECT id FROM patients WHERE mrn = ?", "t", mrn);
+		if (rc < 0)
+			return rc;
+		if (rc == DB_ROW)
+			return 0;
+	}
+	struct buf k;
+	buf_init(&k, 0);
+	buf_printf(&k, "%s %s %s", jstr(p, "given"), jstr(p, "family"), mrn ? mrn : "");
+	char *key = text_fold(k.data);
+	buf_release(&k);
+	int64_t now = time_now();
+	int rc = db_query_int(db, id,
+			      "INSERT INTO patients (mrn, given, family, birth_date, sex, phone, language, payer, "
+			      "search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "tttttttttii", mrn, jstr(p, "given"), jstr(p, "family"), jstr(p, "birth_date"),
+			      jstr(p, "sex"), jstr(p, "phone"), jstr(p, "language"), jstr(p, "payer"), key ? key : "",
+			      now, now);
+	free(key);
+	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
+static int64_t month_of(int64_t t)
+{
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(t, s);
+	int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	return y * 100 + (s[5] - '0') * 10 + (s[6] - '0');
+}
+
+static int insert_event(struct db *db, int64_t referral_id, int64_t at, const struct user *user, bool on_behalf,
+			const char *from, const char *to, const char *reason, const char *note)
+{
+	return db_run(db,
+		      "INSERT INTO referral_events (referral_id, at, user_id, on_behalf, from_status, to_status, reason, "
+		      "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		      "iizitttt", referral_id, at, user ? user->id : (int64_t)0, (int64_t)on_behalf, from, to,
+		      reason, note);
+}
+
+int referral_insert(struct db *db, json_t *in, const struct user *user, const char *client, int64_t created_at,
+		    int64_t *id)
+{
+	int64_t now = created_at ? created_at : time_now(), patient_id = 0;
+	int rc = patient_find_or_create(db, json_object_get(in, "patient"), &patient_id);
+	if (rc < 0)
+		return rc;
+	bool inbound = strcmp(jstr(in, "direction"), "inbound") == 0;
+	const char *specialty = jstr(in, "specialty");
+	char *partner_spec = NULL;
+	if (!specialty && !inbound) {
+		struct db_stmt *st = NULL;
+		rc = db_prepare(db, "SELECT specialty FROM partners WHERE id = ?", &st);
+		if (rc < 0)
+			return rc;
+		db_bind_int(st, 1, json_integer_value(json_object_get(in, "partner_id")));
+		if (db_step(st) == DB_ROW && !db_col_null(st, 0))
+			partner_spec = xstrdup(db_col_text(st, 0));
+		db_finalize(st);
+		specialty = partner_spec;
+	}
+	int64_t sent_at = 0;
+	if (inbound && (!jstr(in, "sent_at") || time_parse_rfc3339(jstr(in, "sent_at"), &sent_at)))
+		sent_at = now;
+	json_t *dx = json_object_get(in, "diagnoses");
+	char *dxt = diagnoses_text(json_is_array(dx) ? dx : NULL);
+	json_t *pk = json_object_get(in, "packet");
+	const char *status = inbound ? "sent" : "draft";
+	struct db_stmt *st = NULL;
+	rc = db_prepare(db,
+			"INSERT INTO referrals (direction, partner_id, patient_id, urgency, specialty, "
+			"care_responsibility, reason, diagnoses, history, medications, allergies, results, treatment, "
+			"question, status, status_at, created_by, sent_at, month, created_at, updated_at) VALUES (?, ?, ?, "
+			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			&st);
+	if (rc == 0) {
+		int i = 1;
+		const char *urg = jstr(in, "urgency"), *care = jstr(in, "care_responsibility");
+		db_bind_text(st, i++, jstr(in, "direction"));
+		db_bind_int(st, i++, json_integer_value(json_object_get(in, "partner_id")));
+		db_bind_int(st, i++, patient_id);
+		db_bind_text(st, i++, urg ? urg : "routine");
+		db_bind_text(st, i++, specialty);
+		db_bind_text(st, i++, care ? care : "consult");
+		db_bind_text(st, i++, jstr(in, "reason"));
+		db_bind_text(st, i++, dxt);
+		for (const char *const *f = packet_fields; *f; f++)
+			db_bind_text(st, i++, json_is_object(pk) ? jstr(pk, *f) : NULL);
+		db_bind_text(st, i++, status);
+		db_bind_int(st, i++, inbound ? sent_at : now);
+		if (user && user->id)
+			db_bind_int(st, i++, user->id);
+		else
+			db_bind_null(st, i++);
+		if (inbound)
+			db_bind_int(st, i++, sent_at);
+		else
+			db_bind_null(st, i++);
+		db_bind_int(st, i++, month_of(now));
+		db_bind_int(st, i++, now);
+		db_bind_int(st, i++, now);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			*id = db_col_int(st, 0);
+			rc = 0;
+		} else if (rc == DB_DONE) {
+			rc = DB_ERROR;
+		}
+		db_finalize(st);
+	}
+	free(dxt);
+	free(partner_spec);
+	if (rc == 0)
+		rc = insert_event(db, *id, inbound ? sent_at : now, user, inbound, NULL, status, NULL,
+				  inbound ? "received from the partner" : NULL);
+	if (rc == 0)
+		rc = referral_rescore(db, *id, NULL);
+	if (rc == 0)
+		rc = store_due(db, *id);
+	if (rc == 0)
+		rc = audit_append(db, user, client, "referral.create", "referral", *id, "success", NULL);
+	return rc;
+}
+
+/* ---- moving ---- */
+
+int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct user *user,
+			const char *client, bool on_behalf, const char *reason, const char *note, int64_t at)
+{
+	int64_t now = at ? at : time_now();
+	const char *name = referral_state_name(to);
+	int rc = db_run(db, "UPDATE referrals SET status = ?, status_at = ?, updated_at = ? WHERE id = ?", "tiii", name,
+			now, now, h->id);
+	if (rc == 0 && to == RSTATE_SENT && !h->has_sent)
+		rc = db_run(db, "UPDATE referrals SET sent_at = ? WHERE id = ?", "ii", now, h->id);
+	if (rc == 0 && to == RSTATE_SEEN && h->status != RSTATE_COMPLETED)
+		rc = db_run(db, "UPDATE referrals SET seen_at = ? WHERE id = ?", "ii", now, h->id);
+	if (rc == 0 && (to == RSTATE_COMPLETED || referral_state_terminal(to) || to == RSTATE_DECLINED))
+		rc = db_run(db, "UPDATE referrals SET closed_at = ? WHERE id = ?", "ii", now, h->id);
+	else if (rc == 0)
+		rc = db_run(db, "UPDATE referrals SET closed_at = NULL WHERE id = ?", "i", h->id);
+	if (rc == 0)
+		rc = insert_event(db, h->id, now, user, on_behalf, referral_state_name(h->status), name, reason, note);
+	if (rc == 0)
+		rc = store_due(db, h->id);
+	char detail[64];
+	snprintf(detail, sizeof(detail), "%s->%s", referral_state_name(h->status), name);
+	if (rc == 0)
+		rc = audit_append(db, user, client, "referral.move", "referral", h->id, "success", detail);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static json_t *jtext(struct db_stmt *st, int i)
+{
+	return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+static json_t *jtime(struct db_stmt *st, int i)
+{
+	if (db_col_null(st, i))
+		return json_null();
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(db_col_int(st, i), s);
+	return json_string(s);
+}
+
+static json_t *due_json(const char *step, bool has_due, int64_t due_at, int64_t now)
+{
+	if (!step || !has_due)
+		return json_null();
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(due_at, s);
+	return json_pack("{ss ss sb}", "step", step, "at", s, "overdue", now > due_at);
+}
+
+json_t *referral_list_item(struct db *db, int64_t id, bool with_patient)
+{
+	struct db_stmt *st = NULL;
+	if (db_prepare(db,
+		       "SELECT r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, "
+		       "r.specialty, r.status, r.due_step, r.due_at, r.created_at, r.updated_at FROM referrals r "
+		       "JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id WHERE r.id = ?",
+		       &st) < 0)
+		return NULL;
+	db_bind_int(st, 1, id);
+	json_t *item = NULL;
+	if (db_step(st) == DB_ROW) {
+		json_t *patient = with_patient ? json_pack("{sI so so}", "id", (json_int_t)db_col_int(st, 4), "given",
+							   jtext(st, 5), "family", jtext(st, 6))
+					       : json_null();
+		item = json_pack("{sI so sI so so so so so so so so so}", "id", (json_int_t)db_col_int(st, 0),
+				 "direction", jtext(st, 1), "partner_id", (json_int_t)db_col_int(st, 2), "partner_name",
+				 jtext(st, 3), "patient", patient, "urgency", jtext(st, 7), "specialty", jtext(st, 8),
+				 "status", jtext(st, 9), "due",
+				 due_json(db_col_text(st, 10), !db_col_null(st, 11), db_col_int(st, 11), time_now()),
+				 "created_at", jtime(st, 12), "updated_at", jtime(st, 13), "_", json_null());
+		json_object_del(item, "_");
+	}
+	db_finalize(st);
+	return item;
+}
+
+static enum ractor actor_of(const struct user *u)
+{
+	return u->role == ROLE_PARTNER ? RACTOR_PARTNER : RACTOR_STAFF;
+}
+
+/* Clinical decisions on an inbound referral need referrals.decide. */
+static bool needs_decide(enum rdirection dir, enum rstate to)
+{
+	return dir == RDIR_INBOUND &&
+	       (to == RSTATE_ACCEPTED || to == RSTATE_DECLINED || to == RSTATE_REDIRECTED || to == RSTATE_COMPLETED);
+}
+
+static json_t *allowed_json(const struct user *u, const struct referral_head *h)
+{
+	json_t *out = json_array();
+	if (!role_has(u->role, PERM_REFERRALS_WRITE))
+		return out;
+	struct move_option opts[RSTATE__COUNT];
+	size_t n = referral_actor_moves(h->status, h->direction, actor_of(u), u->role == ROLE_ADMIN, opts);
+	for (size_t i = 0; i < n; i++) {
+		if (needs_decide(h->direction, opts[i].to) && !role_has(u->role, PERM_REFERRALS_DECIDE))
+			continue;
+		json_array_append_new(out, json_pack("{ss sb}", "to", referral_state_name(opts[i].to), "on_behalf",
+						     opts[i].on_behalf));
+	}
+	return out;
+}
+
+static int append_rows(struct db *db, json_t *arr, const char *sql, int64_t id,
+		       json_t *(*row)(struct db_stmt *st))
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(arr, row(st));
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static json_t *event_row(struct db_stmt *st)
+{
+	return json_pack("{sI so so sb so ss so so}", "id", (json_int_t)db_col_int(st, 0), "at", jtime(st, 1),
+			 "user_id", db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)), "on_behalf",
+			 (int)db_col_int(st, 3), "from", jtext(st, 4), "to", db_col_text(st, 5), "reason",
+			 jtext(st, 6), "note", jtext(st, 7));
+}
+
+static json_t *event_row_named(struct db_stmt *st)
+{
+	json_t *e = event_row(st);
+	json_object_set_new(e, "user_name", jtext(st, 8));
+	return e;
+}
+
+static json_t *appointment_row(struct db_stmt *st)
+{
+	return json_pack("{sI so ss so so}", "id", (json_int_t)db_col_int(st, 0), "starts_at", jtime(st, 1), "status",
+			 db_col_text(st, 2), "location", jtext(st, 3), "note", jtext(st, 4));
+}
+
+json_t *document_row(struct db_stmt *st)
+{
+	return json_pack("{sI ss ss sI ss so}", "id", (json_int_t)db_col_int(st, 0), "filename", db_col_text(st, 1),
+			 "content_type", db_col_text(st, 2), "size", (json_int_t)db_col_int(st, 3), "sha256",
+			 db_col_text(st, 4), "created_at", jtime(st, 5));
+}
+
+static int referral_json(struct req *req, int64_t id, json_t **out)
+{
+	*out = NULL;
+	struct referral_head h;
+	int rc = referral_head_load(req->db, id, &h);
+	if (rc <= 0)
+		return rc;
+	struct db_stmt *st = NULL;
+	rc = db_prepare(req->db,
+			"SELECT r.id, r.direction, r.partner_id, p.name, r.urgency, r.specialty, r.care_responsibility, "
+			"r.reason, r.diagnoses, r.history, r.medications, r.allergies, r.results, r.treatment, "
+			"r.question, r.status, r.completeness_override, r.redirected_from, r.due_step, r.due_at, "
+			"r.created_at, r.updated_at, pt.id, pt.mrn, pt.given, pt.family, pt.birth_date, pt.sex, "
+			"pt.phone, pt.language, pt.payer, (SELECT MIN(x.id) FROM referrals x WHERE x.redirected_from = "
+			"r.id) FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = "
+			"r.patient_id WHERE r.id = ?",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_finalize(st);
+		return rc < 0 ? rc : DB_ERROR;
+	}
+	json_t *r = json_object();
+	json_object_set_new(r, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(r, "direction", jtext(st, 1));
+	json_object_set_new(r, "partner_id", json_integer(db_col_int(st, 2)));
+	json_object_set_new(r, "partner_name", jtext(st, 3));
+	json_object_set_new(r, "patient",
+			    json_pack("{sI so so so so so so so so}", "id", (json_int_t)db_col_int(st, 22), "mrn",
+				      jtext(st, 23), "given", jtext(st, 24), "family", jtext(st, 25), "birth_date",
+				      jtext(st, 26), "sex", jtext(st, 27), "phone", jtext(st, 28), "language",
+				      jtext(st, 29), "payer", jtext(st, 30)));
+	json_object_set_new(r, "urgency", jtext(st, 4));
+	json_object_set_new(r, "specialty", jtext(st, 5));
+	json_object_set_new(r, "care_responsibility", jtext(st, 6));
+	json_object_set_new(r, "reason", jtext(st, 7));
+	json_t *dx = json_loads(db_col_text(st, 8), 0, NULL);
+	json_object_set_new(r, "diagnoses", dx ? dx : json_array());
+	json_t *packet = json_object();
+	for (int i = 0; packet_fields[i]; i++)
+		json_object_set_new(packet, packet_fields[i], jtext(st, 9 + i));
+	json_object_set_new(r, "packet", packet);
+	json_object_set_new(r, "status", jtext(st, 15));
+	bool overridden = db_col_int(st, 16) != 0;
+	json_object_set_new(r, "redirected_from",
+			    db_col_null(st, 17) ? json_null() : json_integer(db_col_int(st, 17)));
+	json_object_set_new(r, "due", due_json(db_col_text(st, 18), !db_col_null(st, 19), db_col_int(st, 19),
+					       time_now()));
+	json_object_set_new(r, "created_at", jtime(st, 20));
+	json_object_set_new(r, "updated_at", jtime(st, 21));
+	json_object_set_new(r, "redirected_to", db_col_null(st, 31) ? json_null() : json_integer(db_col_int(st, 31)));
+	db_finalize(st);
+
+	struct completeness c;
+	rc = referral_completeness(req->db, id, &c);
+	if (rc < 0) {
+		json_decref(r);
+		return rc;
+	}
+	json_t *missing = json_array();
+	for (size_t i = 0; i < c.n_missing; i++)
+		json_array_append_new(missing, json_string(c.missing_names[i]));
+	json_object_set_new(r, "completeness",
+			    json_pack("{si so si sb}", "score", c.score, "missing", missing, "threshold",
+				      COMPLETENESS_THRESHOLD, "overridden", overridden));
+	json_object_set_new(r, "allowed_transitions", allowed_json(&req->user, &h));
+	json_t *events = json_array(), *appts = json_array(), *docs = json_array();
+	json_object_set_new(r, "events", events);
+	json_object_set_new(r, "appointments", appts);
+	json_object_set_new(r, "documents", docs);
+	rc = append_rows(req->db, events,
+			 "SELECT e.id, e.at, e.user_id, e.on_behalf, e.from_status, e.to_status, e.reason, e.note, "
+			 "u.name FROM referral_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.referral_id = ? "
+			 "ORDER BY e.id",
+			 id, event_row_named);
+	if (rc == 0)
+		rc = append_rows(req->db, appts,
+				 "SELECT id, starts_at, status, location, note FROM appointments WHERE referral_id = ? "
+				 "ORDER BY id",
+				 id, appointment_row);
+	if (rc == 0)
+		rc = append_rows(req->db, docs,
+				 "SELECT id, filename, content_type, size, sha256, created_at FROM documents WHERE "
+				 "referral_id = ? ORDER BY id",
+				 id, document_row);
+	if (rc < 0) {
+		json_decref(r);
+		return rc;
+	}
+	*out = r;
+	return 1;
+}
+
+/* ---- handlers ---- */
+
+static int check_partner(struct req *req, struct resp *resp, int64_t partner_id, const char *field)
+{
+	int64_t n = 0;
+	int rc = db_query_int(req->db, &n, "SELECT COUNT(*) FROM partners WHERE id = ? AND archived_at IS NULL", "i",
+			      partner_id);
+	if (rc < 0)
+		return rc;
+	if (!n) {
+		resp_error(resp, 422, "validation_failed", field, "%s names no active partner", field);
+		return 1;
+	}
+	return 0;
+}
+
+static int finish(struct db *db, int rc)
+{
+	if (rc >= 0)
+		rc = db_commit(db);
+	if (rc < 0)
+		db_rollback(db);
+	return rc < 0 ? rc : 0;
+}
+
+static int answer_referral(struct req *req, struct resp *resp, int64_t id, int status)
+{
+	json_t *r = NULL;
+	int rc = referral_json(req, id, &r);
+	if (rc < 0)
+		return rc;
+	if (!r)
+		return resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, id);
+	if (status == 201)
+		resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/referrals/%" PRId64, id));
+	return resp_json(resp, status, r);
+}
+
+/* The urgency, when given, must be one of the configured classes. Returns
+ * 0, 1 (resp filled) or DB_E*. */
+static int check_urgency(struct req *req, struct resp *resp)
+{
+	const char *u = jstr(req->body, "urgency");
+	if (!u)
+		return 0;
+	struct sla_config cfg;
+	int rc = sla_config_load(req->db, &cfg);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < cfg.n_urgencies; i++)
+		if (strcmp(cfg.urgencies[i].name, u) == 0)
+			return 0;
+	struct buf names;
+	buf_init(&names, 0);
+	for (size_t i = 0; i < cfg.n_urgencies; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", cfg.urgencies[i].name);
+	resp_error(resp, 422, "validation_failed", "urgency", "urgency must be one of: %s", names.data);
+	buf_release(&names);
+	return 1;
+}
+
+int api_referrals_create(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	if (referral_validate(req->body, true, &e))
+		return resp_invalid(resp, &e);
+	int rc = check_urgency(req, resp);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = check_partner(req, resp, json_integer_value(json_object_get(req->body, "partner_id")), "partner_id");
+	if (rc)
+		return rc < 0 ? rc : 0;
+	int64_t id = 0;
+	rc = db_begin(req->db);
+	if (rc == 0)
+		rc = referral_insert(req->db, req->body, &req->user, req->client, 0, &id);
+	rc = finish(req->db, rc);
+	if (rc < 0)
+		return rc;
+	return answer_referral(req, resp, id, 201);
+}
+
+int api_referrals_get(struct req *req, struct resp *resp)
+{
+	return answer_referral(req, resp, req->id, 200);
+}
+
+int api_referrals_update(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	if (referral_validate(req->body, false, &e))
+		return resp_invalid(resp, &e);
+	int rc = check_urgency(req, resp);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = db_begin(req->db);
+	if (rc < 0)
+		return rc;
+	struct referral_head h;
+	rc = referral_head_load(req->db, req->id, &h);
+	if (rc <= 0) {
+		db_rollback(req->db);
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, req->id);
+	}
+	if (referral_state_terminal(h.status) || h.status == RSTATE_COMPLETED || h.status == RSTATE_DECLINED) {
+		db_rollback(req->db);
+		return resp_error(resp, 409, "conflict", NULL, "The referral is %s: its packet can no longer change",
+				  referral_state_name(h.status));
+	}
+	static const char *const simple[] = {"urgency", "reason", "specialty", "care_responsibility", NULL};
+	static const char *const simple_sql[] = {
+		"UPDATE referrals SET urgency = ? WHERE id = ?", "UPDATE referrals SET reason = ? WHERE id = ?",
+		"UPDATE referrals SET specialty = ? WHERE id = ?",
+		"UPDATE referrals SET care_responsibility = ? WHERE id = ?"};
+	static const char *const packet_sql[] = {
+		"UPDATE referrals SET history = ? WHERE id = ?", "UPDATE referrals SET medications = ? WHERE id = ?",
+		"UPDATE referrals SET allergies = ? WHERE id = ?", "UPDATE referrals SET results = ? WHERE id = ?",
+		"UPDATE referrals SET treatment = ? WHERE id = ?", "UPDATE referrals SET question = ? WHERE id = ?"};
+	for (int i = 0; rc >= 0 && simple[i]; i++)
+		if (json_object_get(req->body, simple[i]))
+			rc = db_run(req->db, simple_sql[i], "ti", jstr(req->body, simple[i]), req->id);
+	json_t *pk = json_object_get(req->body, "packet");
+	for (int i = 0; rc >= 0 && json_is_object(pk) && packet_fields[i]; i++)
+		if (json_object_get(pk, packet_fields[i]))
+			rc = db_run(req->db, packet_sql[i], "ti", jstr(pk, packet_fields[i]), req->id);
+	json_t *dx = json_object_get(req->body, "diagnoses");
+	if (rc >= 0 && dx) {
+		char *t = diagnoses_text(dx);
+		rc = db_run(req->db, "UPDATE referrals SET diagnoses = ? WHERE id = ?", "ti", t, req->id);
+		free(t);
+	}
+	if (rc >= 0)
+		rc = db_run(req->db, "UPDATE referrals SET updated_at = ? WHERE id = ?", "ii", time_now(), req->id);
+	if (rc >= 0)
+		rc = referral_rescore(req->db, req->id, NULL);
+	if (rc >= 0)
+		rc = store_due(req->db, req->id);
+	if (rc >= 0)
+		rc = audit_append(req->db, &req->user, req->client, "referral.update", "referral", req->id, "success",
+				  NULL);
+	rc = finish(req->db, rc);
+	if (rc < 0)
+		return rc;
+	return answer_referral(req, resp, req->id, 200);
+}
+
+static const char *const move_fields[] = {"to", "note", "reason", "appointment_at", "location",
+					  "redirect_partner_id", "override_completeness", NULL};
+
+/* Answers a refused move from the domain check; allowed[] lists what this
+ * user may do, the same as the record's allowed_transitions. */
+static int move_refused(struct req *req, struct resp *resp, enum rdirection dir, enum rstate from, enum rstate to,
+			const struct move_error *err, int rc)
+{
+	if (rc == MOVE_MISSING_FIELD)
+		return resp_error(resp, 422, "validation_failed", err->field, "%s", err->message);
+	json_t *allowed = json_array();
+	for (size_t i = 0; i < err->n_allowed; i++)
+		if (!needs_decide(dir, err->allowed[i]) || role_has(req->user.role, PERM_REFERRALS_DECIDE))
+			json_array_append_new(allowed, json_string(referral_state_name(err->allowed[i])));
+	if (rc == MOVE_FORBIDDEN_SIDE) {
+		json_decref(allowed);
+		return resp_error(resp, 403, "forbidden", NULL, "%s", err->message);
+	}
+	resp_error(resp, 409, "invalid_transition", NULL, "A referral cannot move from %s to %s", referral_state_name(from),
+		   referral_state_name(to));
+	json_object_set_new(json_object_get(resp->json, "error"), "allowed", allowed);
+	return 0;
+}
+
+int appointment_book(struct db *db, int64_t referral_id, int64_t starts_at, const char *location, const char *note,
+		     int64_t *id)
+{
+	int64_t now = time_now();
+	int rc = db_query_int(db, id,
+			      "INSERT INTO appointments (referral_id, starts_at, status, location, note, created_at, "
+			      "updated_at) VALUES (?, ?, 'booked', ?, ?, ?, ?) RETURNING id",
+			      "iittii", referral_id, starts_at, location, note, now, now);
+	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
+int referral_move_checked(struct req *req, struct resp *resp, const struct referral_head *h, enum rstate to,
+			  const struct move_input *in, struct acting_as *as)
+{
+	struct move_error err;
+	int rc = referral_check_actor_move(h->status, to, h->direction, actor_of(&req->user),
+					   req->user.role == ROLE_ADMIN, in, as, &err);
+	if (rc != MOVE_OK) {
+		move_refused(req, resp, h->direction, h->status, to, &err, rc);
+		return 1;
+	}
+	if (needs_decide(h->direction, to) && !role_has(req->user.role, PERM_REFERRALS_DECIDE)) {
+		resp_error(resp, 403, "forbidden", NULL,
+			   "Only a clinician can make this decision on an inbound referral (referrals.decide)");
+		return 1;
+	}
+	return 0;
+}
+
+int api_referrals_move(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	json_t *b = req->body;
+	if (jcheck_object(b, "body", &e) || jcheck_known(b, NULL, move_fields, &e) ||
+	    jcheck_string(b, "to", NULL, J_REQUIRED, 1, 40, &e) ||
+	    jcheck_string(b, "note", NULL, J_NULLABLE, 0, 5000, &e) ||
+	    jcheck_string(b, "reason", NULL, J_NULLABLE, 0, 500, &e) ||
+	    jcheck_string(b, "appointment_at", NULL, J_NULLABLE, 0, 40, &e) ||
+	    jcheck_string(b, "location", NULL, J_NULLABLE, 0, 300, &e) ||
+	    jcheck_int(b, "redirect_partner_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
+	    jcheck_bool(b, "override_completeness", NULL, J_OPTIONAL, &e))
+		return resp_invalid(resp, &e);
+	enum rstate to;
+	if (referral_state_from_name(jstr(b, "to"), &to))
+		return resp_error(resp, 422, "validation_failed", "to", "to is not a referral state");
+	int64_t appt_at = 0;
+	const char *at = jstr(b, "appointment_at");
+	if (at && time_parse_rfc3339(at, &appt_at))
+		return resp_error(resp, 422, "validation_failed", "appointment_at",
+				  "appointment_at must be a date-time such as 2026-12-01T09:30:00Z");
+	json_t *rp = json_object_get(b, "redirect_partner_id");
+	int64_t redirect_to = json_is_integer(rp) ? json_integer_value(rp) : 0;
+
+	int rc = db_begin(req->db);
+	if (rc < 0)
+		return rc;
+	struct referral_head h;
+	rc = referral_head_load(req->db, req->id, &h);
+	if (rc <= 0) {
+		db_rollback(req->db);
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, req->id);
+	}
+	int64_t ndocs = 0;
+	rc = db_query_int(req->db, &ndocs, "SELECT COUNT(*) FROM documents WHERE referral_id = ?", "i", req->id);
+	if (rc < 0) {
+		db_rollback(req->db);
+		return rc;
+	}
+	struct move_input in = {
+		.has_reason = nonempty(jstr(b, "reason")),
+		.has_note = nonempty(jstr(b, "note")),
+		.has_document = ndocs > 0,
+		.has_appointment_at = appt_at != 0,
+		.has_redirect_partner_id = redirect_to != 0,
+	};
+	struct acting_as as;
+	if (referral_move_checked(req, resp, &h, to, &in, &as)) {
+		db_rollback(req->db);
+		return 0;
+	}
+	const char *note = jstr(b, "note");
+	char *override_note = NULL;
+	if (h.status == RSTATE_DRAFT && to == RSTATE_SENT) {
+		int score = 0;
+		rc = referral_rescore(req->db, h.id, &score);
+		if (rc >= 0 && score < COMPLETENESS_THRESHOLD) {
+			if (!json_is_true(json_object_get(b, "override_completeness"))) {
+				db_rollback(req->db);
+				return resp_error(resp, 422, "validation_failed", "override_completeness",
+						  "The packet is %d%% complete (below %d%%): complete it, or send anyway "
+						  "with override_completeness",
+						  score, COMPLETENESS_THRESHOLD);
+			}
+			rc = db_run(req->db, "UPDATE referrals SET completeness_override = 1 WHERE id = ?", "i", h.id);
+			struct buf nb;
+			buf_init(&nb, 0);
+			buf_printf(&nb, "Sent with an incomplete packet (%d%%)%s%s", score, note ? ": " : "",
+				   note ? note : "");
+			override_note = buf_detach(&nb, NULL);
+			note = override_note;
+		}
+	}
+	if (rc >= 0 && to == RSTATE_REDIRECTED) {
+		int c = check_partner(req, resp, redirect_to, "redirect_partner_id");
+		if (c) {
+			db_rollback(req->db);
+			free(override_note);
+			return c < 0 ? c : 0;
+		}
+	}
+	if (rc >= 0)
+		rc = referral_set_status(req->db, &h, to, &req->user, req->client, as.on_behalf, jstr(b, "reason"),
+					 note, 0);
+	if (rc >= 0 && to == RSTATE_SCHEDULED) {
+		int64_t appt;
+		rc = appointment_book(req->db, h.id, appt_at, jstr(b, "location"), NULL, &appt);
+	}
+	if (rc >= 0 && to == RSTATE_REDIRECTED) {
+		/* The forwarded referral: same patient and packet, to the new partner,
+		 * already sent, linked to this one. */
+		int64_t nid = 0, now = time_now();
+		rc = db_query_int(req->db, &nid,
+				  "INSERT INTO referrals (direction, partner_id, patient_id, urgency, specialty, "
+				  "care_responsibility, reason, diagnoses, history, medications, allergies, results, "
+				  "treatment, question, status, status_at, completeness_score, redirected_from, created_by, "
+				  "sent_at, month, created_at, updated_at) SELECT 'outbound', ?, patient_id, urgency, "
+				  "specialty, care_responsibility, reason, diagnoses, history, medications, allergies, "
+				  "results, treatment, question, 'sent', ?, completeness_score, id, ?, ?, month, ?, ? FROM "
+				  "referrals WHERE id = ? RETURNING id",
+				  "iiiiiii", redirect_to, now, req->user.id, now, now, now, h.id);
+		if (rc == DB_ROW) {
+			char msg[64];
+			snprintf(msg, sizeof(msg), "redirected from referral %" PRId64, h.id);
+			rc = insert_event(req->db, nid, now, &req->user, false, NULL, "sent", NULL, msg);
+			if (rc == 0)
+				rc = store_due(req->db, nid);
+			if (rc == 0)
+				rc = audit_append(req->db, &req->user, req->client, "referral.create", "referral", nid,
+						  "success", "redirect");
+		} else if (rc >= 0) {
+			rc = DB_ERROR;
+		}
+	}
+	free(override_note);
+	rc = finish(req->db, rc);
+	if (rc < 0)
+		return rc;
+	return answer_referral(req, resp, req->id, 200);
+}
+
+int api_referrals_list(struct req *req, struct resp *resp)
+{
+	int64_t limit, cursor = INT64_MAX, partner = 0, patient = 0;
+	if (req_limit(req, resp, &limit))
+		return 0;
+	const char *c = req_query(req, "cursor"), *status = req_query(req, "status"),
+		   *dir = req_query(req, "direction"), *urg = req_query(req, "urgency"),
+		   *overdue = req_query(req, "overdue"), *ps = req_query(req, "partner_id"),
+		   *pt = req_query(req, "patient_id");
+	enum rstate st_enum;
+	if (c && parse_int64(c, 1, INT64_MAX, &cursor))
+		return resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
+	if (status && referral_state_from_name(status, &st_enum))
+		return resp_error(resp, 422, "validation_failed", "status", "status is not a referral state");
+	if (dir && !jenum_has(directions, dir))
+		return resp_error(resp, 422, "validation_failed", "direction", "direction must be outbound or inbound");
+	if (ps && parse_int64(ps, 1, INT64_MAX, &partner))
+		return resp_error(resp, 422, "validation_failed", "partner_id", "partner_id must be a partner id");
+	if (pt && parse_int64(pt, 1, INT64_MAX, &patient))
+		return resp_error(resp, 422, "validation_failed", "patient_id", "patient_id must be a patient id");
+	if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
+		return resp_error(resp, 422, "validation_failed", "overdue", "overdue must be true or false");
+	struct qb q;
+	qb_init(&q, "SELECT id FROM referrals");
+	qb_add(&q, " WHERE id < ? AND status <> 'entered_in_error'", "i", cursor);
+	if (status)
+		qb_add(&q, " AND status = ?", "t", status);
+	if (dir)
+		qb_add(&q, " AND direction = ?", "t", dir);
+	if (urg)
+		qb_add(&q, " AND urgency = ?", "t", urg);
+	if (partner)
+		qb_add(&q, " AND partner_id = ?", "i", partner);
+	if (patient)
+		qb_add(&q, " AND patient_id = ?", "i", patient);
+	if (overdue && strcmp(overdue, "true") == 0)
+		qb_add(&q, " AND due_at IS NOT NULL AND due_at < ?", "i", time_now());
+	qb_add(&q, " ORDER BY id DESC LIMIT ?", "i", limit + 1);
+	struct db_stmt *st = NULL;
+	int rc = qb_prepare(&q, req->db, &st);
+	qb_release(&q);
+	if (rc < 0)
+		return rc;
+	int64_t ids[501];
+	int64_t n = 0;
+	while ((rc = db_step(st)) == DB_ROW && n <= limit)
+		ids[n++] = db_col_int(st, 0);
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	bool more = n > limit;
+	if (more)
+		n = limit;
+	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
+	json_t *items = json_array();
+	for (int64_t i = 0; i < n; i++) {
+		json_t *item = referral_list_item(req->db, ids[i], with_patient);
+		if (item)
+			json_array_append_new(items, item);
+	}
+	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, ids[n - 1])) : json_null();
+	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+}
+
+int referrals_expire(struct db *db, int64_t now)
+{
+	int64_t cutoff = now - (int64_t)REFERRAL_EXPIRY_DAYS * 86400, expired = 0;
+	for (;;) {
+		int rc = db_begin(db);
+		if (rc < 0)
+			return rc;
+		int64_t id = 0;
+		rc = db_query_int(db, &id,
+				  "SELECT id FROM referrals WHERE status IN ('sent', 'info_requested') AND status_at < ? "
+				  "ORDER BY id LIMIT 1",
+				  "i", cutoff);
+		if (rc == DB_ROW) {
+			struct referral_head h;
+			rc = referral_head_load(db, id, &h);
+			if (rc == 1)
+				rc = referral_set_status(db, &h, RSTATE_EXPIRED, NULL, "system", false, "no_action",
+							 "No action within the validity window", 0);
+			if (rc >= 0)
+				rc = db_commit(db);
+			if (rc < 0) {
+				db_rollback(db);
+				return rc;
+			}
+			expired++;
+			continue;
+		}
+		db_rollback(db);
+		return rc < 0 ? rc : (int)expired;
+	}
+}

@@ -1,0 +1,236 @@
+/* settings: the practice's configurable rules — service levels (urgency
+ * classes with their four targets, the working week, holidays, the local UTC
+ * offset) and the packet checklist of each receiving specialty. Stored as
+ * JSON rows in `settings`; read by every instance on use, so a change
+ * applies everywhere at once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/audit.h"
+#include "api/handlers.h"
+#include "api/referrals.h"
+#include "db/db.h"
+#include "domain/completeness.h"
+#include "domain/partner.h"
+#include "http/http.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+
+static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
+static const char *const step_keys[] = {"acknowledge", "schedule", "see", "report", NULL};
+static const char *const sla_fields[] = {"weekdays", "holidays", "utc_offset_minutes", "urgencies", NULL};
+static const char *const urgency_fields[] = {"name", "acknowledge", "schedule", "see", "report", NULL};
+static const char *const target_fields[] = {"minutes", "clock", NULL};
+static const char *const clocks[] = {"calendar", "business", "end_of_day", NULL};
+
+static json_t *sla_json(const struct sla_config *cfg)
+{
+	json_t *days = json_array(), *hol = json_array(), *urg = json_array();
+	for (int d = 0; d < 7; d++)
+		if (cfg->weekdays & (1u << d))
+			json_array_append_new(days, json_string(day_names[d]));
+	for (size_t i = 0; i < cfg->n_holidays; i++) {
+		int32_t v = cfg->holidays[i];
+		char s[16];
+		snprintf(s, sizeof(s), "%04d-%02d-%02d", (int)(v / 10000), (int)(v / 100 % 100), (int)(v % 100));
+		json_array_append_new(hol, json_string(s));
+	}
+	for (size_t i = 0; i < cfg->n_urgencies; i++) {
+		const struct urgency *u = &cfg->urgencies[i];
+		json_t *o = json_pack("{ss}", "name", u->name);
+		for (int s = 0; s < SLA_STEP__COUNT; s++)
+			json_object_set_new(o, step_keys[s],
+					    json_pack("{si ss}", "minutes", (int)u->target[s].minutes, "clock",
+						      sla_clock_name(u->target[s].clock)));
+		json_array_append_new(urg, o);
+	}
+	return json_pack("{so so si so}", "weekdays", days, "holidays", hol, "utc_offset_minutes",
+			 (int)cfg->utc_offset_min, "urgencies", urg);
+}
+
+int api_settings_sla_get(struct req *req, struct resp *resp)
+{
+	struct sla_config cfg;
+	int rc = sla_config_load(req->db, &cfg);
+	if (rc < 0)
+		return rc;
+	return resp_json(resp, 200, sla_json(&cfg));
+}
+
+static int parse_target(json_t *u, const char *key, const char *prefix, struct sla_target *t, struct verr *e)
+{
+	json_t *v = json_object_get(u, key);
+	char p[96];
+	snprintf(p, sizeof(p), "%s%s.", prefix, key);
+	if (!json_is_object(v))
+		return verr_set(e, prefix, key, "must be an object {minutes, clock}");
+	if (jcheck_known(v, p, target_fields, e) || jcheck_int(v, "minutes", p, J_REQUIRED, 0, SLA_MAX_MINUTES, e) ||
+	    jcheck_enum(v, "clock", p, J_REQUIRED, clocks, e))
+		return -1;
+	t->minutes = (int32_t)json_integer_value(json_object_get(v, "minutes"));
+	enum sla_clock c;
+	sla_clock_from_name(jstr(v, "clock"), &c);
+	t->clock = c;
+	return 0;
+}
+
+/* Parses the public form into cfg; -1 with e on the first problem. */
+static int sla_parse(json_t *in, struct sla_config *cfg, struct verr *e)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (jcheck_object(in, "body", e) || jcheck_known(in, NULL, sla_fields, e) ||
+	    jcheck_int(in, "utc_offset_minutes", NULL, J_REQUIRED, -720, 840, e))
+		return -1;
+	cfg->utc_offset_min = (int32_t)json_integer_value(json_object_get(in, "utc_offset_minutes"));
+	json_t *days = json_object_get(in, "weekdays"), *hol = json_object_get(in, "holidays"),
+	       *urg = json_object_get(in, "urgencies");
+	if (!json_is_array(days) || json_array_size(days) == 0)
+		return verr_set(e, NULL, "weekdays", "must list at least one working day (sun, mon, ... sat)");
+	size_t i;
+	json_t *v;
+	json_array_foreach(days, i, v) {
+		char name[48];
+		snprintf(name, sizeof(name), "weekdays[%zu]", i);
+		int d = -1;
+		for (int k = 0; json_is_string(v) && day_names[k]; k++)
+			if (strcmp(json_string_value(v), day_names[k]) == 0)
+				d = k;
+		if (d < 0)
+			return verr_set(e, NULL, name, "must be one of sun, mon, tue, wed, thu, fri, sat");
+		cfg->weekdays |= 1u << d;
+	}
+	if (!json_is_array(hol) || json_array_size(hol) > 64)
+		return verr_set(e, NULL, "holidays", "must be an array of at most 64 dates");
+	json_array_foreach(hol, i, v) {
+		char name[48];
+		snprintf(name, sizeof(name), "holidays[%zu]", i);
+		const char *s = json_string_value(v);
+		if (!s || !valid_date(s))
+			return verr_set(e, NULL, name, "must be a date (YYYY-MM-DD)");
+		int32_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+		cfg->holidays[cfg->n_holidays++] = y * 10000 + ((s[5] - '0') * 10 + (s[6] - '0')) * 100 +
+						   (s[8] - '0') * 10 + (s[9] - '0');
+	}
+	if (!json_is_array(urg) || json_array_size(urg) == 0 || json_array_size(urg) > 16)
+		return verr_set(e, NULL, "urgencies", "must list 1 to 16 urgency classes");
+	json_array_foreach(urg, i, v) {
+		char prefix[48];
+		snprintf(prefix, sizeof(prefix), "urgencies[%zu].", i);
+		if (!json_is_object(v))
+			return verr_set(e, NULL, "urgencies", "must be objects");
+		struct urgency *u = &cfg->urgencies[cfg->n_urgencies];
+		if (jcheck_known(v, prefix, urgency_fields, e) ||
+		    jcheck_string(v, "name", prefix, J_REQUIRED, 1, URGENCY_NAME_MAX - 1, e))
+			return -1;
+		snprintf(u->name, sizeof(u->name), "%s", jstr(v, "name"));
+		for (int s = 0; s < SLA_STEP__COUNT; s++)
+			if (parse_target(v, step_keys[s], prefix, &u->target[s], e))
+				return -1;
+		if (!sla_urgency_valid(u))
+			return verr_set(e, prefix, "name", "must be lowercase letters, digits or _ (such as life_saving)");
+		for (size_t k = 0; k < cfg->n_urgencies; k++)
+			if (strcmp(cfg->urgencies[k].name, u->name) == 0)
+				return verr_set(e, prefix, "name", "is used twice");
+		cfg->n_urgencies++;
+	}
+	return 0;
+}
+
+int api_settings_sla_put(struct req *req, struct resp *resp)
+{
+	struct sla_config cfg;
+	struct verr e = {0};
+	if (sla_parse(req->body, &cfg, &e))
+		return resp_invalid(resp, &e);
+	json_t *stored = sla_json(&cfg);
+	json_object_set_new(stored, "weekdays", json_integer(cfg.weekdays));
+	json_t *hol = json_array();
+	for (size_t i = 0; i < cfg.n_holidays; i++)
+		json_array_append_new(hol, json_integer(cfg.holidays[i]));
+	json_object_set_new(stored, "holidays", hol);
+	char *text = json_dumps(stored, JSON_COMPACT);
+	json_decref(stored);
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = db_run(req->db, "DELETE FROM settings WHERE key = 'service_levels'", NULL);
+	if (rc == 0)
+		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES ('service_levels', ?, ?)", "ti",
+			    text, time_now());
+	if (rc == 0)
+		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success",
+				  "service_levels");
+	free(text);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	if (rc < 0) {
+		db_rollback(req->db);
+		return rc;
+	}
+	return api_settings_sla_get(req, resp);
+}
+
+/* ---- checklists ---- */
+
+static const char *const checklist_fields[] = {"specialty", "checklist", NULL};
+
+int api_settings_checklists_get(struct req *req, struct resp *resp)
+{
+	json_t *items = json_object();
+	for (const char *const *s = completeness_specialties; *s; s++)
+		json_object_set_new(items, *s, completeness_to_json(completeness_default(*s, NULL)));
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(req->db, "SELECT key, value FROM settings WHERE key LIKE 'checklist:%' ORDER BY key", &st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *v = json_loads(db_col_text(st, 1), 0, NULL);
+		if (v)
+			json_object_set_new(items, db_col_text(st, 0) + 10, v);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	return resp_json(resp, 200, json_pack("{so si}", "checklists", items, "threshold", COMPLETENESS_THRESHOLD));
+}
+
+int api_settings_checklists_put(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	struct checklist c;
+	if (jcheck_object(req->body, "body", &e) || jcheck_known(req->body, NULL, checklist_fields, &e) ||
+	    jcheck_string(req->body, "specialty", NULL, J_REQUIRED, 1, 100, &e))
+		return resp_invalid(resp, &e);
+	json_t *cl = json_object_get(req->body, "checklist");
+	if (!cl)
+		return resp_error(resp, 422, "validation_failed", "checklist", "checklist is required");
+	if (completeness_from_json(cl, &c, &e)) {
+		const char *field = arena_printf(req->arena, "checklist.%s", e.field);
+		return resp_error(resp, 422, "validation_failed", field, "%s %s", field, e.message);
+	}
+	char *key = text_fold(jstr(req->body, "specialty"));
+	json_t *canon = completeness_to_json(&c);
+	char *norm = json_dumps(canon, JSON_COMPACT);
+	json_decref(canon);
+	char *row = arena_printf(req->arena, "checklist:%s", key ? key : "");
+	free(key);
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = db_run(req->db, "DELETE FROM settings WHERE key = ?", "t", row);
+	if (rc == 0)
+		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "tti", row, norm,
+			    time_now());
+	if (rc == 0)
+		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", row);
+	free(norm);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	if (rc < 0) {
+		db_rollback(req->db);
+		return rc;
+	}
+	return api_settings_checklists_get(req, resp);
+}
