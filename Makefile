@@ -6,7 +6,7 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 
-.PHONY: all build deps demo check check-asan check-fuzz check-main clean format
+.PHONY: all build deps demo check bench clean format
 
 all: build
 
@@ -40,8 +40,14 @@ check: deps
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Benchmarks (not tests): an optimised build, a generated network (SCALE=,
+# default 5,000 partners and 1,000,000 referrals), each scenario against its
+# baseline in the same run; writes bench/results/<date>-<engine>.md.
+bench: deps
+	bench/run
+
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) build-bench
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tools/*.c')

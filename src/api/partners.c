@@ -22,7 +22,7 @@
 #define PARTNER_COLUMNS                                                                                          \
 	"id, kind, name, identifiers, specialty, taxonomy_code, organization, phone, email, addr_line, addr_city, " \
 	"addr_region, addr_postal_code, addr_country, languages, payers, in_network, stage, owner_id, "           \
-	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at"
+	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at, source, stage_at"
 
 static json_t *text_or_null(struct db_stmt *st, int i)
 {
@@ -76,6 +76,8 @@ static json_t *partner_json(struct db_stmt *st)
 	json_object_set_new(p, "archived", json_boolean(!db_col_null(st, 23)));
 	json_object_set_new(p, "created_at", time_json(db_col_int(st, 24)));
 	json_object_set_new(p, "updated_at", time_json(db_col_int(st, 25)));
+	json_object_set_new(p, "source", text_or_null(st, 26));
+	json_object_set_new(p, "stage_since", time_json(db_col_null(st, 27) ? db_col_int(st, 24) : db_col_int(st, 27)));
 	return p;
 }
 
@@ -226,13 +228,15 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 			    "INSERT INTO partners (kind, name, name_key, search_key, specialty, specialty_key, "
 			    "taxonomy_code, organization, phone, email, addr_line, addr_city, addr_region, "
 			    "addr_postal_code, addr_country, identifiers, languages, payers, in_network, stage, owner_id, "
-			    "checkin_days, goals_theirs, goals_ours, notes, created_at, updated_at) VALUES (?, ?, ?, ?, "
-			    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			    "checkin_days, goals_theirs, goals_ours, notes, created_at, updated_at, source, stage_at) VALUES (?, "
+			    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			    &st);
 	if (rc == 0) {
 		bind_partner(st, rec, &v);
 		db_bind_int(st, 26, now);
 		db_bind_int(st, 27, now);
+		db_bind_text(st, 28, jstr(rec, "source"));
+		db_bind_int(st, 29, now);
 		rc = db_step(st);
 		if (rc == DB_ROW) {
 			*id = db_col_int(st, 0);
@@ -242,6 +246,9 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 		}
 		db_finalize(st);
 	}
+	if (rc == 0)
+		rc = db_run(db, "INSERT INTO partner_stages (partner_id, from_stage, to_stage, at, user_id) VALUES (?, NULL, ?, ?, ?)",
+			    "itiz", *id, jstr(rec, "stage"), now, actor ? actor->id : (int64_t)0);
 	values_release(&v);
 	json_decref(rec);
 	if (rc == 0)
@@ -277,11 +284,29 @@ static int commit_or_rollback(struct db *db, int rc)
 	return rc < 0 ? rc : 0;
 }
 
+int partner_editable(struct req *req, struct resp *resp, int64_t partner_id)
+{
+	if (req->user.role != ROLE_LIAISON)
+		return 0;
+	int64_t owner = 0;
+	int rc = db_query_int(req->db, &owner, "SELECT owner_id FROM partners WHERE id = ?", "i", partner_id);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW && owner != req->user.id) {
+		resp_error(resp, 403, "forbidden", NULL, "A liaison may change only the partners they own; ask a manager");
+		return 1;
+	}
+	return 0;
+}
+
 int api_partners_create(struct req *req, struct resp *resp)
 {
 	struct verr e = {0};
 	if (partner_validate(req->body, true, &e))
 		return resp_invalid(resp, &e);
+	/* A liaison's new partner joins their own portfolio unless they say otherwise. */
+	if (req->user.role == ROLE_LIAISON && !json_object_get(req->body, "owner_id"))
+		json_object_set_new(req->body, "owner_id", json_integer(req->user.id));
 	int rc = check_owner(req, resp);
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -328,6 +353,17 @@ int api_partners_update(struct req *req, struct resp *resp)
 		db_rollback(req->db);
 		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
 	}
+	/* A liaison edits only the partners they own (managers and admins any). */
+	if (req->user.role == ROLE_LIAISON) {
+		json_t *owner = json_object_get(rec, "owner_id");
+		if (!json_is_integer(owner) || json_integer_value(owner) != req->user.id) {
+			db_rollback(req->db);
+			json_decref(rec);
+			return resp_error(resp, 403, "forbidden", NULL,
+					  "A liaison may change only the partners they own; ask a manager");
+		}
+	}
+	char *old_stage = xstrdup(jstr(rec, "stage"));
 	/* Merge: sent fields replace; the address merges part by part. */
 	const char *key;
 	json_t *val;
@@ -356,6 +392,17 @@ int api_partners_update(struct req *req, struct resp *resp)
 		rc = db_step(st);
 		db_finalize(st);
 	}
+	if (rc >= 0 && json_object_get(req->body, "source"))
+		rc = db_run(req->db, "UPDATE partners SET source = ? WHERE id = ?", "ti", jstr(rec, "source"), req->id);
+	if (rc >= 0 && strcmp(old_stage, jstr(rec, "stage")) != 0) {
+		int64_t now = time_now();
+		rc = db_run(req->db, "UPDATE partners SET stage_at = ? WHERE id = ?", "ii", now, req->id);
+		if (rc >= 0)
+			rc = db_run(req->db,
+				    "INSERT INTO partner_stages (partner_id, from_stage, to_stage, at, user_id) VALUES (?, ?, ?, ?, ?)",
+				    "ittii", req->id, old_stage, jstr(rec, "stage"), now, req->user.id);
+	}
+	free(old_stage);
 	values_release(&v);
 	json_decref(rec);
 	if (rc >= 0)
@@ -372,7 +419,10 @@ int api_partners_update(struct req *req, struct resp *resp)
 
 int api_partners_archive(struct req *req, struct resp *resp)
 {
-	int rc = db_begin(req->db);
+	int rc = partner_editable(req, resp, req->id);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = db_begin(req->db);
 	if (rc < 0)
 		return rc;
 	int64_t n = 0;

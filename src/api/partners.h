@@ -18,4 +18,11 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct user *actor, const char *client,
 		   int64_t *id);
 
+struct req;
+struct resp;
+/* The ownership rule: a liaison changes only the partners (and their
+ * contacts, interactions, goals, commitments) they own; other roles with
+ * partners.write change any. Returns 0 (allowed), 1 (403 filled) or DB_E*. */
+int partner_editable(struct req *req, struct resp *resp, int64_t partner_id);
+
 #endif

@@ -483,8 +483,7 @@ int referral_insert(struct db *db, json_t *in, const struct user *user, const ch
 	free(dxt);
 	free(partner_spec);
 	if (rc == 0)
-		rc = insert_event(db, *id, inbound ? sent_at : now, user, inbound, NULL, status, NULL,
-				  inbound ? "received from the partner" : NULL);
+		rc = insert_event(db, *id, inbound ? sent_at : now, user, inbound, NULL, status, NULL, NULL);
 	if (rc == 0)
 		rc = referral_rescore(db, *id, NULL);
 	if (rc == 0)
@@ -547,29 +546,39 @@ static json_t *due_json(const char *step, bool has_due, int64_t due_at, int64_t 
 	return json_pack("{ss ss sb}", "step", step, "at", s, "overdue", now > due_at);
 }
 
+#define LIST_COLUMNS                                                                                            \
+	"r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, r.specialty, "  \
+	"r.status, r.due_step, r.due_at, r.created_at, r.updated_at"
+#define LIST_FROM " FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id"
+
+/* One row of LIST_COLUMNS as a list item. */
+static json_t *list_item_row(struct db_stmt *st, bool with_patient, int64_t now)
+{
+	json_t *patient = with_patient ? json_pack("{sI so so}", "id", (json_int_t)db_col_int(st, 4), "given",
+						   jtext(st, 5), "family", jtext(st, 6))
+				       : json_null();
+	json_t *item = json_object();
+	json_object_set_new(item, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(item, "direction", jtext(st, 1));
+	json_object_set_new(item, "partner_id", json_integer(db_col_int(st, 2)));
+	json_object_set_new(item, "partner_name", jtext(st, 3));
+	json_object_set_new(item, "patient", patient);
+	json_object_set_new(item, "urgency", jtext(st, 7));
+	json_object_set_new(item, "specialty", jtext(st, 8));
+	json_object_set_new(item, "status", jtext(st, 9));
+	json_object_set_new(item, "due", due_json(db_col_text(st, 10), !db_col_null(st, 11), db_col_int(st, 11), now));
+	json_object_set_new(item, "created_at", jtime(st, 12));
+	json_object_set_new(item, "updated_at", jtime(st, 13));
+	return item;
+}
+
 json_t *referral_list_item(struct db *db, int64_t id, bool with_patient)
 {
 	struct db_stmt *st = NULL;
-	if (db_prepare(db,
-		       "SELECT r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, "
-		       "r.specialty, r.status, r.due_step, r.due_at, r.created_at, r.updated_at FROM referrals r "
-		       "JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id WHERE r.id = ?",
-		       &st) < 0)
+	if (db_prepare(db, "SELECT " LIST_COLUMNS LIST_FROM " WHERE r.id = ?", &st) < 0)
 		return NULL;
 	db_bind_int(st, 1, id);
-	json_t *item = NULL;
-	if (db_step(st) == DB_ROW) {
-		json_t *patient = with_patient ? json_pack("{sI so so}", "id", (json_int_t)db_col_int(st, 4), "given",
-							   jtext(st, 5), "family", jtext(st, 6))
-					       : json_null();
-		item = json_pack("{sI so sI so so so so so so so so so}", "id", (json_int_t)db_col_int(st, 0),
-				 "direction", jtext(st, 1), "partner_id", (json_int_t)db_col_int(st, 2), "partner_name",
-				 jtext(st, 3), "patient", patient, "urgency", jtext(st, 7), "specialty", jtext(st, 8),
-				 "status", jtext(st, 9), "due",
-				 due_json(db_col_text(st, 10), !db_col_null(st, 11), db_col_int(st, 11), time_now()),
-				 "created_at", jtime(st, 12), "updated_at", jtime(st, 13), "_", json_null());
-		json_object_del(item, "_");
-	}
+	json_t *item = db_step(st) == DB_ROW ? list_item_row(st, with_patient, time_now()) : NULL;
 	db_finalize(st);
 	return item;
 }
@@ -1082,45 +1091,47 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "patient_id", "patient_id must be a patient id");
 	if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
 		return resp_error(resp, 422, "validation_failed", "overdue", "overdue must be true or false");
+	/* One query for the page: the list never costs a query per item. */
 	struct qb q;
-	qb_init(&q, "SELECT id FROM referrals");
-	qb_add(&q, " WHERE id < ? AND status <> 'entered_in_error'", "i", cursor);
+	qb_init(&q, "SELECT " LIST_COLUMNS LIST_FROM);
+	qb_add(&q, " WHERE r.id < ? AND r.status <> 'entered_in_error'", "i", cursor);
 	if (status)
-		qb_add(&q, " AND status = ?", "t", status);
+		qb_add(&q, " AND r.status = ?", "t", status);
 	if (dir)
-		qb_add(&q, " AND direction = ?", "t", dir);
+		qb_add(&q, " AND r.direction = ?", "t", dir);
 	if (urg)
-		qb_add(&q, " AND urgency = ?", "t", urg);
+		qb_add(&q, " AND r.urgency = ?", "t", urg);
 	if (partner)
-		qb_add(&q, " AND partner_id = ?", "i", partner);
+		qb_add(&q, " AND r.partner_id = ?", "i", partner);
 	if (patient)
-		qb_add(&q, " AND patient_id = ?", "i", patient);
+		qb_add(&q, " AND r.patient_id = ?", "i", patient);
 	if (overdue && strcmp(overdue, "true") == 0)
-		qb_add(&q, " AND due_at IS NOT NULL AND due_at < ?", "i", time_now());
-	qb_add(&q, " ORDER BY id DESC LIMIT ?", "i", limit + 1);
+		qb_add(&q, " AND r.due_at IS NOT NULL AND r.due_at < ?", "i", time_now());
+	qb_add(&q, " ORDER BY r.id DESC LIMIT ?", "i", limit + 1);
 	struct db_stmt *st = NULL;
 	int rc = qb_prepare(&q, req->db, &st);
 	qb_release(&q);
 	if (rc < 0)
 		return rc;
-	int64_t ids[501];
-	int64_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n <= limit)
-		ids[n++] = db_col_int(st, 0);
-	db_finalize(st);
-	if (rc < 0)
-		return rc;
-	bool more = n > limit;
-	if (more)
-		n = limit;
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	json_t *items = json_array();
-	for (int64_t i = 0; i < n; i++) {
-		json_t *item = referral_list_item(req->db, ids[i], with_patient);
-		if (item)
-			json_array_append_new(items, item);
+	int64_t n = 0, last = 0, now = time_now();
+	bool more = false;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_col_int(st, 0);
+		json_array_append_new(items, list_item_row(st, with_patient, now));
+		n++;
 	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, ids[n - 1])) : json_null();
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
 	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
 }
 

@@ -3,6 +3,8 @@
  * answered write survives a power cut), a busy timeout so concurrent writers
  * wait instead of failing. */
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,15 +12,25 @@
 #include "db/driver.h"
 #include "util/xalloc.h"
 
-struct sqlite_db {
-	struct db base;
-	sqlite3 *conn;
-};
+/* Prepared statements are kept per connection and reused: preparing costs
+ * more than running most of our queries. A cached statement is handed out
+ * to one user at a time (in_use); finalize resets it and returns it. */
+#define STMT_CACHE 64
 
 struct sqlite_stmt {
 	struct db_stmt base;
 	struct sqlite_db *db;
 	sqlite3_stmt *st;
+	char *sql;      /* the cache key; NULL for an uncached statement */
+	bool in_use;
+	uint64_t used;  /* last use, for eviction */
+};
+
+struct sqlite_db {
+	struct db base;
+	sqlite3 *conn;
+	struct sqlite_stmt *cache[STMT_CACHE];
+	uint64_t clock;
 };
 
 static int map_rc(int rc)
@@ -36,9 +48,19 @@ static int map_rc(int rc)
 	}
 }
 
+static void stmt_free(struct sqlite_stmt *ss)
+{
+	sqlite3_finalize(ss->st);
+	free(ss->sql);
+	free(ss);
+}
+
 static void sq_close(struct db *db)
 {
 	struct sqlite_db *s = (struct sqlite_db *)db;
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (s->cache[i])
+			stmt_free(s->cache[i]);
 	sqlite3_close_v2(s->conn);
 	free(s);
 }
@@ -92,8 +114,25 @@ static int sq_begin(struct db *db)
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct sqlite_db *s = (struct sqlite_db *)db;
+	int free_slot = -1, oldest = -1;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		struct sqlite_stmt *c = s->cache[i];
+		if (!c) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (!c->in_use && strcmp(c->sql, sql) == 0) {
+			c->in_use = true;
+			c->used = ++s->clock;
+			*out = &c->base;
+			return 0;
+		}
+		if (!c->in_use && (oldest < 0 || c->used < s->cache[oldest]->used))
+			oldest = i;
+	}
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->conn, sql, -1, &st, NULL);
+	int rc = sqlite3_prepare_v3(s->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
 		*out = NULL;
 		return map_rc(rc);
@@ -102,6 +141,15 @@ static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 	ss->base.drv = &db_sqlite_driver;
 	ss->db = s;
 	ss->st = st;
+	ss->in_use = true;
+	ss->used = ++s->clock;
+	int slot = free_slot >= 0 ? free_slot : oldest;
+	if (slot >= 0) {
+		if (s->cache[slot])
+			stmt_free(s->cache[slot]);
+		ss->sql = xstrdup(sql);
+		s->cache[slot] = ss;
+	}
 	*out = &ss->base;
 	return 0;
 }
@@ -163,8 +211,14 @@ static bool sq_col_null(struct db_stmt *st, int i)
 static int sq_finalize(struct db_stmt *st)
 {
 	struct sqlite_stmt *s = (struct sqlite_stmt *)st;
-	sqlite3_finalize(s->st);
-	free(s);
+	if (s->sql) {
+		/* Back to the cache, with no bindings left to leak into the next use. */
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		s->in_use = false;
+		return 0;
+	}
+	stmt_free(s);
 	return 0;
 }
 

@@ -13,11 +13,12 @@ const char *const identifier_schemes[] = {"npi", "scfhs", "license", "facility",
 const char *const contact_roles[] = {"office_manager", "referral_coordinator", "physician", "nurse", "billing",
 				     "other", NULL};
 const char *const contact_channels[] = {"phone", "email", "fax", "portal", "message", "in_person", NULL};
+const char *const partner_sources[] = {"event", "peer_referral", "registry", "other", NULL};
 
 static const char *const partner_fields[] = {
 	"kind", "name", "identifiers", "specialty", "taxonomy_code", "organization", "phone", "email", "address",
 	"languages", "payers", "in_network", "stage", "owner_id", "checkin_days", "goals_theirs", "goals_ours",
-	"notes", NULL};
+	"notes", "source", NULL};
 static const char *const address_fields[] = {"line", "city", "region", "postal_code", "country", NULL};
 static const char *const identifier_fields[] = {"scheme", "value", "issuer", "expires_on", NULL};
 static const char *const contact_fields[] = {"name", "role", "phone", "email", "preferred_channel", "notes", NULL};
@@ -187,7 +188,8 @@ int partner_validate(json_t *in, bool create, struct verr *e)
 	    jcheck_int(in, "checkin_days", NULL, J_NULLABLE, 1, 365, e) ||
 	    jcheck_string(in, "goals_theirs", NULL, J_NULLABLE, 0, 10000, e) ||
 	    jcheck_string(in, "goals_ours", NULL, J_NULLABLE, 0, 10000, e) ||
-	    jcheck_string(in, "notes", NULL, J_NULLABLE, 0, 10000, e))
+	    jcheck_string(in, "notes", NULL, J_NULLABLE, 0, 10000, e) ||
+	    jcheck_enum(in, "source", NULL, J_NULLABLE, partner_sources, e))
 		return -1;
 	json_t *ids = json_object_get(in, "identifiers");
 	if (ids && check_identifiers(ids, e))

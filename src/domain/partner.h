@@ -15,6 +15,7 @@ extern const char *const partner_stages[];
 extern const char *const identifier_schemes[];
 extern const char *const contact_roles[];
 extern const char *const contact_channels[];
+extern const char *const partner_sources[];
 
 /* Validates a partner body. create: name is required; otherwise (PATCH) every
  * field is optional. Returns 0 or -1 with e set. */

@@ -262,7 +262,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct ctx *cx)
 	struct resp *resp = &cx->resp;
 	struct MHD_Response *r;
 	if (resp->json) {
-		char *text = json_dumps(resp->json, JSON_COMPACT);
+		char *text = json_dumps(resp->json, JSON_COMPACT | JSON_REAL_PRECISION(12));
 		if (!text)
 			BUG("json_dumps failed");
 		size_t len = strlen(text);

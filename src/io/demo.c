@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "io/demo_data.h"
 #include "io/demo_referrals.h"
+#include "io/demo_relationships.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -66,6 +67,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	json_t *partners = demo_partners();
 	size_t total = json_array_size(partners), i;
 	int64_t *partner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
+	int64_t *owner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
 	json_t *p;
 	int64_t first_partner = 0;
 	struct user system = {0};
@@ -79,6 +81,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		int64_t pid = 0;
 		rc = partner_insert(db, p, &system, "demo", &pid);
 		partner_ids[i] = pid;
+		owner_ids[i] = owners[i % 3];
 		if (!first_partner)
 			first_partner = pid;
 		size_t j;
@@ -101,7 +104,10 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			fprintf(stderr, "demo: adding two years of referrals\n");
 		rc = demo_referrals_load(db, partner_ids, total, &coordinator, &clinician, DEMO_REFERRALS, time_now());
 	}
+	if (rc >= 0)
+		rc = demo_relationships_load(db, partner_ids, owner_ids, total, time_now());
 	free(partner_ids);
+	free(owner_ids);
 	if (rc >= 0)
 		rc = db_commit(db);
 	if (tty)

@@ -65,9 +65,14 @@ static const struct {
 	 "Cardiac rehabilitation, please."},
 };
 
+/* The load's "now": no event is recorded later than it. */
+static _Thread_local int64_t demo_now;
+
 static int move(struct db *db, int64_t id, enum rstate to, const struct user *u, bool on_behalf, const char *reason,
 		const char *note, int64_t at)
 {
+	if (at > demo_now)
+		at = demo_now;
 	struct referral_head h;
 	int rc = referral_head_load(db, id, &h);
 	if (rc <= 0)
@@ -112,6 +117,7 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			const struct user *clinician, size_t count, int64_t now)
 {
 	struct rng r = {0x5eed1a150aULL};
+	demo_now = now;
 	/* Partner weights: rank k gets 1/(k+1): a few partners send most. */
 	double total = 0, weights[256];
 	size_t np = npartners < 256 ? npartners : 256;

@@ -7,7 +7,7 @@ import { startServer, signedIn } from '../lib/server.mjs';
 let srv, c, ownerId;
 before(async () => {
   srv = await startServer();
-  c = await signedIn(srv.url, 'liaison');
+  c = await signedIn(srv.url, 'manager');
   ownerId = (await (await signedIn(srv.url, 'manager')).get('/api/v1/me')).json.user.id;
 });
 after(async () => { await srv?.stop(); });
@@ -16,7 +16,7 @@ const errorCode = (r) => r.json && r.json.error && r.json.error.code;
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const FIELDS = ['id', 'kind', 'name', 'identifiers', 'specialty', 'taxonomy_code', 'organization', 'phone', 'email',
   'address', 'languages', 'payers', 'in_network', 'stage', 'owner_id', 'checkin_days', 'goals_theirs', 'goals_ours',
-  'notes', 'archived', 'created_at', 'updated_at'];
+  'notes', 'source', 'archived', 'created_at', 'updated_at', 'stage_since'];
 const MISSING = 999999999;
 
 const full = () => ({

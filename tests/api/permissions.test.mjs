@@ -63,7 +63,8 @@ for (const role of [...STAFF_ROLES, 'partner']) {
     expect(await c.get(`/api/v1/partners/${partner.id}/contacts`), may.read, 200, `${role} GET /partners/{id}/contacts`);
     expect(await c.get(`/api/v1/contacts/${contact.id}`), may.read, 200, `${role} GET /contacts/{id}`);
 
-    // partners.write
+    // partners.write (a liaison writes to the partners they own: give them this one)
+    if (role === 'liaison') assert.equal((await admin.patch(`/api/v1/partners/${partner.id}`, { owner_id: me.json.user.id })).status, 200);
     const name = `Perm ${role} ${uniq()}`;
     const created = await c.post('/api/v1/partners', { name });
     expect(created, may.write, 201, `${role} POST /partners`);
@@ -76,7 +77,7 @@ for (const role of [...STAFF_ROLES, 'partner']) {
     if (!may.write) assert.deepEqual(afterPatch, before, `${role}: refused PATCH changed nothing`);
     else assert.equal(afterPatch.notes, `touched by ${role}`);
 
-    const victim = await admin.post('/api/v1/partners', { name: `Victim ${role} ${uniq()}` });
+    const victim = await admin.post('/api/v1/partners', { name: `Victim ${role} ${uniq()}`, ...(role === 'liaison' ? { owner_id: me.json.user.id } : {}) });
     const archived = await c.del(`/api/v1/partners/${victim.json.id}`);
     expect(archived, may.write, 204, `${role} DELETE /partners/{id}`);
     assert.equal((await admin.get(`/api/v1/partners/${victim.json.id}`)).json.archived, may.write);
@@ -123,4 +124,23 @@ test('without sign-in every protected route answers 401 unauthenticated and chan
   assert.deepEqual(await namesLike(name), []);
   assert.deepEqual((await admin.get(`/api/v1/partners/${partner.id}`)).json, before);
   assert.equal((await admin.get(`/api/v1/contacts/${contact.id}`)).status, 200);
+});
+
+test('a liaison changes only the partners they own; a manager changes any', async () => {
+  const liaison = await signedIn(srv.url, 'liaison');
+  const manager = await signedIn(srv.url, 'manager');
+  const lid = (await liaison.get('/api/v1/me')).json.user.id;
+  const mine = await liaison.post('/api/v1/partners', { name: `Owned ${uniq()}` });
+  assert.equal(mine.status, 201);
+  assert.equal(mine.json.owner_id, lid, "a liaison's new partner is theirs");
+  const other = (await admin.post('/api/v1/partners', { name: `Not theirs ${uniq()}` })).json;
+  const before = (await admin.get(`/api/v1/partners/${other.id}`)).json;
+  const r = await liaison.patch(`/api/v1/partners/${other.id}`, { notes: 'nope' });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.code, 'forbidden');
+  assert.deepEqual((await admin.get(`/api/v1/partners/${other.id}`)).json, before, 'nothing changed');
+  assert.equal((await liaison.del(`/api/v1/partners/${other.id}`)).status, 403);
+  assert.equal((await liaison.post(`/api/v1/partners/${other.id}/contacts`, { name: 'X' })).status, 403);
+  assert.equal((await liaison.patch(`/api/v1/partners/${mine.json.id}`, { notes: 'mine' })).status, 200);
+  assert.equal((await manager.patch(`/api/v1/partners/${other.id}`, { notes: 'by the manager' })).status, 200);
 });

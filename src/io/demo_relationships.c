@@ -1,0 +1,125 @@
+/* demo_relationships: the demo's communication log, goals and commitments. */
+#include "io/demo_relationships.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/timefmt.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 2685821657736338717ULL;
+}
+
+static double unit(struct rng *r)
+{
+	return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+
+static const char *const kinds[] = {"call", "email", "meeting", "visit", "lunch", "event", "message"};
+static const char *const summaries[] = {
+	"Quarterly check-in with the office manager; referral process running smoothly.",
+	"Discussed wait times for new patients; they asked for faster appointment confirmations.",
+	"Dropped off updated referral forms and the new clinic brochure.",
+	"Lunch with the physician: interested in our new cardiac rehabilitation programme.",
+	"They asked for the consult report of a shared patient; sent the same day.",
+	"Invited their team to our grand rounds on diabetes management.",
+	"Followed up on a declined referral and agreed on the scope of what we accept.",
+	"اتصال متابعة مع منسقة الإحالات؛ طلبوا تأكيد المواعيد خلال يومين.",
+	"زيارة للعيادة وتسليم نماذج الإحالة المحدثة.",
+};
+
+static void date_of(int64_t t, char out[11])
+{
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(t, s);
+	memcpy(out, s, 10);
+	out[10] = '\0';
+}
+
+int demo_relationships_load(struct db *db, const int64_t *partners, const int64_t *owners, size_t n, int64_t now)
+{
+	struct rng r = {0x7e1a7105ULL};
+	int rc = 0;
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		int64_t p = partners[i], owner = owners[i];
+		/* Every fifth partner is neglected: nothing in the last four months. */
+		bool neglected = i % 5 == 3;
+		int count = 4 + (int)(unit(&r) * 20);
+		int64_t horizon = neglected ? now - 120 * 86400 : now - 86400;
+		for (int k = 0; k < count && rc >= 0; k++) {
+			int64_t at = horizon - (int64_t)(unit(&r) * 700 * 86400);
+			const char *kind = kinds[next(&r) % 7];
+			const char *awaiting = unit(&r) < 0.3 ? (unit(&r) < 0.5 ? "us" : "them") : NULL;
+			int64_t responded = awaiting ? at + (int64_t)((1 + unit(&r) * (strcmp(awaiting, "us") ? 72 : 20)) * 3600) : 0;
+			int64_t follow = unit(&r) < 0.2 ? at + 14 * 86400 : 0;
+			rc = db_run(db,
+				    "INSERT INTO interactions (partner_id, contact_id, user_id, kind, direction, occurred_at, "
+				    "summary, follow_up_at, awaiting, responded_at, created_at, updated_at) VALUES (?, (SELECT "
+				    "MIN(id) FROM contacts WHERE partner_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    "iiittitztzii", p, p, owner, kind, unit(&r) < 0.7 ? "outbound" : "inbound", at,
+				    summaries[next(&r) % 9], follow, awaiting, responded, at, at);
+		}
+		/* A recent call with an open follow-up for some. */
+		if (rc >= 0 && i % 7 == 1)
+			rc = db_run(db,
+				    "INSERT INTO interactions (partner_id, user_id, kind, direction, occurred_at, summary, "
+				    "follow_up_at, awaiting, created_at, updated_at) VALUES (?, ?, 'call', 'outbound', ?, ?, ?, "
+				    "'them', ?, ?)",
+				    "iiitiii", p, owner, now - 5 * 86400, "Asked for their updated on-call schedule; they will reply.",
+				    now - 86400, now - 5 * 86400, now - 5 * 86400);
+		/* Goals on each side. */
+		if (rc >= 0 && i % 2 == 0) {
+			char target[11];
+			date_of(now + (int64_t)(unit(&r) * 180 * 86400), target);
+			rc = db_run(db,
+				    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
+				    "updated_at) VALUES (?, 'theirs', 'Appointments for their patients within two weeks', ?, ?, "
+				    "NULL, ?, ?)",
+				    "itii" "i", p, i % 4 == 0 ? "in_progress" : "open", target, now - 200 * 86400,
+				    now - 30 * 86400);
+			if (rc >= 0)
+				rc = db_run(db,
+					    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
+					    "updated_at) VALUES (?, 'ours', 'Consult reports back within 7 days of the visit', ?, "
+					    "?, NULL, ?, ?)",
+					    "ittii", p, i % 6 == 0 ? "met" : "open", target, now - 300 * 86400, now - 10 * 86400);
+			if (rc >= 0 && i % 8 == 0)
+				rc = db_run(db,
+					    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
+					    "updated_at) VALUES (?, 'shared', 'Joint diabetes pathway for shared patients', "
+					    "'in_progress', ?, NULL, ?, ?)",
+					    "itii", p, target, now - 100 * 86400, now - 5 * 86400);
+		}
+		/* Commitments: mostly kept on time, some late, some open (a few overdue). */
+		for (int k = 0; rc >= 0 && k < (int)(unit(&r) * 4); k++) {
+			int64_t due = now - (int64_t)((unit(&r) * 300 - 20) * 86400);
+			char due_on[11];
+			date_of(due, due_on);
+			double f = unit(&r);
+			const char *status = due > now ? "open" : f < 0.75 ? "done" : f < 0.85 ? "open" : "done";
+			int64_t done_at = strcmp(status, "done") == 0 ? due - 86400 + (f > 0.85 ? 5 * 86400 : 0) : 0;
+			rc = db_run(db,
+				    "INSERT INTO commitments (partner_id, owner_id, promised_by, title, due_on, status, "
+				    "done_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    "iitttt" "zii", p, owner, f < 0.8 ? "us" : "partner",
+				    f < 0.8 ? "Send the consult report of the shared patient" : "Send the updated referral form",
+				    due_on, status, done_at, due - 20 * 86400, due - 20 * 86400);
+		}
+		/* Where prospects came from. */
+		if (rc >= 0)
+			rc = db_run(db,
+				    "UPDATE partners SET source = ? WHERE id = ? AND stage IN ('prospect', 'contacted', "
+				    "'meeting')",
+				    "ti", i % 3 == 0 ? "event" : i % 3 == 1 ? "peer_referral" : "registry", p);
+	}
+	return rc;
+}
