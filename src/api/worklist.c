@@ -31,21 +31,30 @@ static void add(json_t *items, json_t *item, int64_t due, bool overdue)
 	json_array_append_new(items, item);
 }
 
-static int referral_steps(struct req *req, json_t *items, int64_t now)
+/* Referral steps: everyone's for those who run referrals; a liaison sees the
+ * steps of the partners they own (to nudge those partners). */
+static int referral_steps(struct req *req, json_t *items, int64_t owner, int64_t now)
 {
 	if (!role_has(req->user.role, PERM_REFERRALS_LIST))
 		return 0;
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
+	bool mine = req->user.role == ROLE_LIAISON;
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(req->db,
-			    "SELECT r.id, r.due_step, r.due_at, r.status, p.name, r.patient_id, pt.given, pt.family, "
-			    "r.urgency, r.direction FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt "
-			    "ON pt.id = r.patient_id WHERE r.due_at IS NOT NULL AND r.due_at < ? ORDER BY r.due_at, r.id "
-			    "LIMIT 200",
+			    mine ? "SELECT r.id, r.due_step, r.due_at, r.status, p.name, r.patient_id, pt.given, "
+				   "pt.family, r.urgency, r.direction FROM referrals r JOIN partners p ON p.id = "
+				   "r.partner_id JOIN patients pt ON pt.id = r.patient_id WHERE r.due_at IS NOT NULL AND "
+				   "r.due_at < ? AND p.owner_id = ? ORDER BY r.due_at, r.id LIMIT 200"
+				 : "SELECT r.id, r.due_step, r.due_at, r.status, p.name, r.patient_id, pt.given, "
+				   "pt.family, r.urgency, r.direction FROM referrals r JOIN partners p ON p.id = "
+				   "r.partner_id JOIN patients pt ON pt.id = r.patient_id WHERE r.due_at IS NOT NULL AND "
+				   "r.due_at < ? ORDER BY r.due_at, r.id LIMIT 200",
 			    &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, now + SOON_SECONDS);
+	if (mine)
+		db_bind_int(st, 2, owner);
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t due_at = db_col_int(st, 2);
 		json_t *patient = with_patient ? json_pack("{sI ss ss}", "id", (json_int_t)db_col_int(st, 5), "given",
@@ -170,7 +179,7 @@ int api_worklist(struct req *req, struct resp *resp)
 	json_t *items = json_array();
 	int rc = 0;
 	if (req->user.role != ROLE_PARTNER &&
-	    ((rc = referral_steps(req, items, now)) < 0 || (rc = checkins(req, items, owner, now)) < 0 ||
+	    ((rc = referral_steps(req, items, owner, now)) < 0 || (rc = checkins(req, items, owner, now)) < 0 ||
 	     (rc = follow_ups(req, items, owner, now)) < 0 || (rc = commitments(req, items, owner, now)) < 0)) {
 		json_decref(items);
 		return rc;

@@ -147,8 +147,13 @@ test('items link to their referral: id, partner, patient, step and due agree wit
 });
 
 test('who sees what: names only with referrals.read; sign-in required', async () => {
+  // A liaison sees the steps of the partners they own, and only those.
+  assert.ok(!steps(await worklist(liaison)).some((x) => x.referral_id === refs.ackUrgent.id), 'not of a partner they do not own');
+  const lid = (await liaison.get('/api/v1/me')).json.user.id;
+  const owned = await admin.patch(`/api/v1/partners/${refs.ackUrgent.partner_id}`, { owner_id: lid });
+  assert.equal(owned.status, 200, owned.text);
   const forLiaison = steps(await worklist(liaison));
-  assert.ok(forLiaison.some((x) => x.referral_id === refs.ackUrgent.id), 'a liaison sees the overdue steps');
+  assert.ok(forLiaison.some((x) => x.referral_id === refs.ackUrgent.id), 'a liaison sees the overdue steps of their partner');
   for (const it of forLiaison) assert.equal(it.patient, null, 'but no patient names');
   for (const c of [manager, clin, admin]) {
     const it = byRef(await worklist(c), refs.ackUrgent)[0];

@@ -99,7 +99,7 @@ test('the sign-in page is in Arabic too, and server errors are shown in Arabic w
 
     await page.getByLabel('كلمة المرور').fill(PASSWORD);
     await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
-    await page.getByRole('heading', { level: 1, name: 'شركاء الإحالة' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'اليوم' }).waitFor();
 
     await page.goto('/partners/new');
     await page.getByLabel('الاسم').fill('اختبار');

@@ -36,17 +36,24 @@ test('sign in shows the layout with the user, survives a reload, and sign out re
   const p = await openPage(env);
   const { page } = p;
   try {
-    await signIn(page, 'liaison@test.local');
-    assert.equal(new URL(page.url()).pathname, '/partners');
+    await signIn(page, 'liaison@test.local', PASSWORD, { home: true });
+    // The home page after sign-in is Today; the partner list is one click away.
+    assert.equal(new URL(page.url()).pathname, '/today');
     const header = page.locator('header');
     await header.getByText('Liaison', { exact: true }).waitFor();
     await header.getByText('Test liaison').waitFor();
     await header.getByText('Physician liaison').waitFor();
-    assert.equal(await header.getByRole('link', { name: 'Partners' }).getAttribute('aria-current'), 'page');
+    assert.equal(await header.getByRole('link', { name: 'Today' }).getAttribute('aria-current'), 'page');
+    await header.getByRole('link', { name: 'Partners', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Referral partners' }).waitFor();
+    assert.equal(await header.getByRole('link', { name: 'Partners', exact: true }).getAttribute('aria-current'), 'page');
     await header.getByRole('button', { name: 'العربية' }).waitFor();
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Referral partners' }).waitFor();
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/today');
     await header.getByText('Test liaison').waitFor();
 
     await header.getByRole('button', { name: 'Sign out' }).click();

@@ -83,6 +83,23 @@ test('every dictionary key used by the code exists', () => {
     role: ['admin', 'manager', 'liaison', 'coordinator', 'clinician', 'partner'],
     lang: ['en', 'ar'],
     address: ['line', 'city', 'region', 'postal_code', 'country'],
+    // Referrals (docs/api.md "Referrals").
+    status: ['draft', 'sent', 'received', 'info_requested', 'accepted', 'waitlisted', 'declined', 'redirected',
+      'scheduled', 'seen', 'completed', 'cancelled', 'expired', 'failed', 'entered_in_error'],
+    move: ['sent', 'received', 'info_requested', 'accepted', 'waitlisted', 'declined', 'redirected', 'scheduled', 'seen',
+      'completed', 'cancelled', 'expired', 'failed', 'entered_in_error', 'reopen', 'resume', 'rebook'],
+    move_help: ['sent', 'received', 'info_requested', 'accepted', 'waitlisted', 'declined', 'redirected', 'scheduled', 'seen',
+      'completed', 'cancelled', 'expired', 'failed', 'entered_in_error', 'reopen', 'resume', 'rebook'],
+    urgency: ['routine', 'urgent', 'emergent'],
+    direction: ['outbound', 'inbound'],
+    care: ['consult', 'co_management', 'transfer'],
+    sex: ['female', 'male', 'other', 'unknown'],
+    step: ['acknowledge', 'schedule', 'see', 'report'],
+    packet_item: ['reason', 'diagnoses', 'history', 'medications', 'allergies', 'results', 'treatment', 'question', 'attachments'],
+    checklist: ['general', 'cardiology', 'orthopaedics', 'oncology'],
+    appt: ['booked', 'rescheduled', 'cancelled', 'no_show', 'attended',
+      ...['rescheduled', 'cancelled', 'no_show', 'attended'].flatMap((s) => [`do_${s}`, `title_${s}`, `submit_${s}`, `help_${s}`, `done_${s}`])],
+    rform: ['history', 'medications', 'allergies', 'results', 'treatment', 'question'].map((k) => `hint_${k}`),
   };
   for (const [prefix, values] of Object.entries(enums)) {
     for (const v of values) assert.ok(`${prefix}.${v}` in en, `${prefix}.${v}`);

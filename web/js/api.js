@@ -12,6 +12,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = err.code || (status === 0 ? 'network' : 'internal');
     this.field = err.field || null;
+    this.allowed = Array.isArray(err.allowed) ? err.allowed : null; // 409 invalid_transition
     this.retryAfter = headers ? Number(headers.get('Retry-After')) || null : null;
   }
 }
@@ -60,4 +61,35 @@ export function query(params) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+// Sends a file as the raw request body (POST path?filename=…, with the
+// file's own Content-Type and the CSRF token). XMLHttpRequest rather than
+// fetch, for upload progress: onProgress(sent, total). Resolves with the
+// JSON answer or rejects with ApiError like request().
+export function upload(path, file, { onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const sep = path.includes('?') ? '&' : '?';
+    xhr.open('POST', `${BASE}${path}${sep}filename=${encodeURIComponent(file.name)}`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    if (onProgress) xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
+    const headers = { get: (n) => xhr.getResponseHeader(n) };
+    xhr.addEventListener('load', () => {
+      let json = null;
+      try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { json = null; }
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(json); return; }
+      const err = new ApiError(xhr.status, json, headers);
+      if (xhr.status === 413) err.code = 'too_large';
+      if (xhr.status === 401 && onUnauthenticated) onUnauthenticated(err);
+      reject(err);
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, { error: { code: 'network', message: 'network error' } })));
+    xhr.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    if (signal) signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }

@@ -2,10 +2,17 @@
 // draws the layout (header, navigation, user, language switch, sign out) and
 // routes real paths (History API) to one module per screen:
 //   /sign-in            signin.js
+//   /today              today.js         (the worklist: the home page after sign-in)
+//   /pipeline           pipeline.js      (the stage board, keyboard moves)
 //   /partners           partners.js      (list, search, filters, paging)
 //   /partners/new       partner-form.js  (create)
 //   /partners/{id}      partner.js       (read, contacts, archive)
 //   /partners/{id}/edit partner-form.js  (edit)
+//   /referrals          referrals.js     (list, filters, paging)
+//   /referrals/new      referral-form.js (create, live completeness)
+//   /referrals/{id}     referral.js      (packet, actions, appointments, documents, timeline)
+//   /referrals/{id}/edit referral-form.js (edit the packet)
+//   /patients/{id}      patient.js       (demographics and referrals)
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { initI18n, setLang, getLang, setTitle, LANGS, translateTree } from './i18n.js';
@@ -13,6 +20,15 @@ import * as signin from './signin.js';
 import * as partners from './partners.js';
 import * as partner from './partner.js';
 import * as partnerForm from './partner-form.js';
+import * as referrals from './referrals.js';
+import * as referral from './referral.js';
+import * as referralForm from './referral-form.js';
+import * as patient from './patient.js';
+import * as today from './today.js';
+import * as pipeline from './pipeline.js';
+import { canListReferrals, canReadPartners } from './ui.js';
+
+export const HOME = '/today';
 
 const session = { user: null };
 let current = null; // {controller} of the screen on show
@@ -20,10 +36,17 @@ let flashKey = null;
 
 const routes = [
   { re: /^\/sign-in$/, screen: signin, public: true },
+  { re: /^\/today$/, screen: today, nav: 'today' },
+  { re: /^\/pipeline$/, screen: pipeline, nav: 'pipeline' },
   { re: /^\/partners$/, screen: partners, nav: 'partners' },
   { re: /^\/partners\/new$/, screen: partnerForm, nav: 'partners' },
   { re: /^\/partners\/(\d+)$/, screen: partner, nav: 'partners', params: ['id'] },
   { re: /^\/partners\/(\d+)\/edit$/, screen: partnerForm, nav: 'partners', params: ['id'] },
+  { re: /^\/referrals$/, screen: referrals, nav: 'referrals' },
+  { re: /^\/referrals\/new$/, screen: referralForm, nav: 'referrals' },
+  { re: /^\/referrals\/(\d+)$/, screen: referral, nav: 'referrals', params: ['id'] },
+  { re: /^\/referrals\/(\d+)\/edit$/, screen: referralForm, nav: 'referrals', params: ['id'] },
+  { re: /^\/patients\/(\d+)$/, screen: patient, nav: 'referrals', params: ['id'] },
 ];
 
 export function navigate(path, { replace: rep = false } = {}) {
@@ -54,7 +77,7 @@ async function render({ focus = false } = {}) {
   current = { controller };
   let path = location.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') {
-    history.replaceState(null, '', session.user ? '/partners' : '/sign-in');
+    history.replaceState(null, '', session.user ? HOME : '/sign-in');
     path = location.pathname;
   }
   const found = match(path);
@@ -65,7 +88,7 @@ async function render({ focus = false } = {}) {
     return render({ focus });
   }
   if (found && found.route.public && session.user) {
-    history.replaceState(null, '', '/partners');
+    history.replaceState(null, '', HOME);
     return render({ focus });
   }
   drawChrome(found ? found.route : null);
@@ -98,7 +121,7 @@ async function render({ focus = false } = {}) {
 function onSignedIn(result, next) {
   session.user = result.user;
   api.setCsrf(result.csrf_token);
-  const target = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/partners';
+  const target = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : HOME;
   navigate(target, { replace: true });
 }
 
@@ -135,7 +158,10 @@ function drawChrome(route) {
   const nav = user && route && !route.public
     ? h('nav', { class: 'nav', 'i18n-aria-label': 'nav.label' },
       h('ul', {},
-        h('li', {}, h('a', { href: '/partners', 'aria-current': route.nav === 'partners' ? 'page' : null, i18n: 'nav.partners' }))))
+        h('li', {}, h('a', { href: '/today', 'aria-current': route.nav === 'today' ? 'page' : null, i18n: 'nav.today' })),
+        h('li', {}, h('a', { href: '/partners', 'aria-current': route.nav === 'partners' ? 'page' : null, i18n: 'nav.partners' })),
+        canReadPartners(user) && h('li', {}, h('a', { href: '/pipeline', 'aria-current': route.nav === 'pipeline' ? 'page' : null, i18n: 'nav.pipeline' })),
+        canListReferrals(user) && h('li', {}, h('a', { href: '/referrals', 'aria-current': route.nav === 'referrals' ? 'page' : null, i18n: 'nav.referrals' }))))
     : null;
   const userBox = user && route && !route.public
     ? h('div', { class: 'user' },
@@ -146,7 +172,7 @@ function drawChrome(route) {
     : null;
   replace(header,
     h('div', { class: 'header-inner' },
-      h('a', { class: 'brand', href: user ? '/partners' : '/sign-in' },
+      h('a', { class: 'brand', href: user ? HOME : '/sign-in' },
         h('img', { src: '/favicon.svg', alt: '', width: '28', height: '28', class: 'brand-mark' }),
         h('span', { class: 'brand-name', i18n: 'app.name' })),
       nav,

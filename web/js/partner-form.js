@@ -51,6 +51,7 @@ export function render(main, ctx) {
     f.name = field({ name: 'name', label: 'partner.name', required: true, value: v.name, dir: 'auto', maxlength: 200, autocomplete: 'off' });
     f.kind = field({ name: 'kind', label: 'partner.kind', as: 'select', value: v.kind || 'physician', options: enumOptions('kind', KINDS) });
     f.stage = field({ name: 'stage', label: 'partner.stage', as: 'select', value: v.stage || 'prospect', options: enumOptions('stage', STAGES) });
+    f.source = field({ name: 'source', label: 'partner.source', as: 'select', value: v.source || '', options: enumOptions('source', ['event', 'peer_referral', 'registry', 'other'], { blank: 'form.source_none' }) });
     f.specialty = field({ name: 'specialty', label: 'partner.specialty', value: v.specialty, dir: 'auto', autocomplete: 'off' });
     f.taxonomy_code = field({ name: 'taxonomy_code', label: 'partner.taxonomy_code', value: v.taxonomy_code, dir: 'ltr', hint: 'form.hint_taxonomy', autocomplete: 'off' });
     f.organization = field({ name: 'organization', label: 'partner.organization', value: v.organization, dir: 'auto', autocomplete: 'off' });
@@ -117,7 +118,7 @@ export function render(main, ctx) {
     const section = (key, ...children) => h('fieldset', { class: 'form-section' }, h('legend', { i18n: key }), ...children);
     const form = h('form', { class: 'form partner-form', novalidate: true, 'aria-labelledby': 'form-title' },
       alert,
-      section('form.section_basics', h('div', { class: 'form-grid' }, f.name, f.kind, f.stage, f.specialty, f.taxonomy_code, f.organization)),
+      section('form.section_basics', h('div', { class: 'form-grid' }, f.name, f.kind, f.stage, f.source, f.specialty, f.taxonomy_code, f.organization)),
       section('form.section_contact', h('div', { class: 'form-grid' }, f.phone, f.email)),
       section('form.section_address', h('div', { class: 'form-grid' }, ADDRESS_FIELDS.map((k) => f[`address.${k}`]))),
       section('form.section_identifiers', idEmpty, idList, h('div', {}, addId)),
@@ -156,6 +157,9 @@ export function render(main, ctx) {
       body.in_network = ctl('in_network').checked;
       const owner = ctl('owner_id').value;
       body.owner_id = owner ? Number(owner) : null;
+      const source = ctl('source').value;
+      if (source) body.source = source;
+      else if (!create) body.source = null;
       const days = ctl('checkin_days').value.trim();
       body.checkin_days = days === '' ? null : Number(days);
       return body;

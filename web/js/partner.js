@@ -1,12 +1,15 @@
 // partner: one partner — every field, identifiers, address, languages,
-// payers, goals and notes; its contacts with an "Add contact" form; Edit and
-// Archive (after a confirm step).
+// payers, goals and notes; its contacts with an "Add contact" form; "Refer a
+// patient" and its referral list; Edit and Archive (after a confirm step);
+// and the relationship sections of relationship.js: the relationship panel,
+// the communication log with its timeline, goals and commitments.
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
-import { setTitle, formatDate, formatDateTime, languageName, iso } from './i18n.js';
+import { sections as relationshipSections } from './relationship.js';
+import { setTitle, formatDate, formatDateTime, iso } from './i18n.js';
 import {
   field, enumOptions, badge, dlRow, loadingState, errorState, emptyState, confirmDialog, announce,
-  formAlert, clearErrors, showFormError, markInvalid, canWritePartners, CONTACT_ROLES, CHANNELS,
+  formAlert, clearErrors, showFormError, markInvalid, canWritePartners, canWriteReferrals, canListReferrals, CONTACT_ROLES, CHANNELS,
 } from './ui.js';
 
 function dateTime(iso) {
@@ -46,9 +49,13 @@ export function render(main, ctx) {
   function draw(p) {
     setTitle('partner.title', p.name);
     const writer = canWritePartners(ctx.user);
-    const actions = writer ? h('div', { class: 'actions' },
-      h('a', { href: `/partners/${p.id}/edit`, class: 'btn', i18n: 'action.edit' }),
-      !p.archived && h('button', { type: 'button', class: 'btn btn-danger-quiet', i18n: 'action.archive', on: { click: archive } })) : null;
+    const referrer = canWriteReferrals(ctx.user) && !p.archived;
+    const lister = canListReferrals(ctx.user);
+    const actions = writer || referrer || lister ? h('div', { class: 'actions' },
+      referrer && h('a', { href: `/referrals/new?partner_id=${p.id}`, class: 'btn btn-primary', i18n: 'partner.refer' }),
+      lister && h('a', { href: `/referrals?partner_id=${p.id}`, class: 'btn', i18n: 'partner.referrals' }),
+      writer && h('a', { href: `/partners/${p.id}/edit`, class: 'btn', i18n: 'action.edit' }),
+      writer && !p.archived && h('button', { type: 'button', class: 'btn btn-danger-quiet', i18n: 'action.archive', on: { click: archive } })) : null;
 
     async function archive() {
       const ok = await confirmDialog({ title: 'partner.archive_title', body: 'partner.archive_body', vars: { name: iso(p.name) }, confirm: 'action.archive' });
@@ -75,6 +82,7 @@ export function render(main, ctx) {
       h('dl', { class: 'dl' },
         dlRow('partner.kind', h('span', { i18n: `kind.${p.kind}` })),
         dlRow('partner.stage', badge('stage', p.stage)),
+        dlRow('partner.source', p.source ? h('span', { i18n: `source.${p.source}` }) : null),
         dlRow('partner.specialty', p.specialty || ''),
         dlRow('partner.taxonomy_code', ltr(p.taxonomy_code)),
         dlRow('partner.organization', p.organization || ''),
@@ -87,19 +95,11 @@ export function render(main, ctx) {
         dlRow('partner.updated_at', dateTime(p.updated_at))));
 
     const addressLines = [addr.line, [addr.city, addr.region, addr.postal_code].filter(Boolean).join(', '), addr.country].filter(Boolean);
+    // Languages and payers are shown with the goals (relationship.js), beside what each side wants.
     const addressCard = h('section', { class: 'card' },
-      h('h2', { i18n: 'partner.section_address' }),
+      h('h2', { i18n: 'partner.section_address_only' }),
       addressLines.length
         ? h('address', { class: 'address' }, addressLines.map((l) => h('span', { class: 'address-line' }, bdi(l))))
-        : h('p', { class: 'muted', i18n: 'value.none' }),
-      h('h3', { i18n: 'partner.languages' }),
-      (p.languages || []).length
-        ? h('ul', { class: 'chips' }, p.languages.map((l) => h('li', { class: 'chip', title: l },
-          h('span', { dataset: { langTag: l }, text: languageName(l) }))))
-        : h('p', { class: 'muted', i18n: 'value.none' }),
-      h('h3', { i18n: 'partner.payers' }),
-      (p.payers || []).length
-        ? h('ul', { class: 'chips' }, p.payers.map((x) => h('li', { class: 'chip' }, bdi(x))))
         : h('p', { class: 'muted', i18n: 'value.none' }));
 
     const ids = p.identifiers || [];
@@ -118,14 +118,10 @@ export function render(main, ctx) {
           h('td', {}, date(x.expires_on)))))))
         : h('p', { class: 'muted', i18n: 'partner.no_identifiers' }));
 
-    const text = (key, v) => [h('h3', { i18n: key }), v
-      ? h('p', { class: 'prose' }, bdi(v))
-      : h('p', { class: 'muted', i18n: 'value.none' })];
-    const goalsCard = h('section', { class: 'card' },
-      h('h2', { i18n: 'partner.section_goals' }),
-      text('partner.goals_theirs', p.goals_theirs),
-      text('partner.goals_ours', p.goals_ours),
-      text('partner.notes', p.notes));
+    const notesCard = h('section', { class: 'card' },
+      h('h2', { i18n: 'partner.notes' }),
+      p.notes ? h('p', { class: 'prose' }, bdi(p.notes)) : h('p', { class: 'muted', i18n: 'value.none' }));
+    const rel = relationshipSections(p, ctx, live);
 
     const contactsCard = h('section', { class: 'card card-wide', 'aria-labelledby': 'contacts-title' });
     replace(wrap,
@@ -142,11 +138,11 @@ export function render(main, ctx) {
             p.archived && h('span', { class: 'badge badge-archived', i18n: 'partner.archived_badge' }))),
         actions),
       p.archived && h('p', { class: 'notice', i18n: 'partner.archived_notice' }),
-      h('div', { class: 'grid' }, details, addressCard, idCard, goalsCard, contactsCard));
-    contacts(contactsCard, p, writer);
+      h('div', { class: 'grid' }, details, rel.relCard, rel.logCard, rel.commitCard, rel.goalsCard, contactsCard, addressCard, idCard, notesCard));
+    contacts(contactsCard, p, writer, rel.setContacts);
   }
 
-  function contacts(card, p, writer) {
+  function contacts(card, p, writer, onContacts) {
     const list = h('div', { class: 'contacts-list' }, loadingState());
     const toggle = writer ? h('button', { type: 'button', class: 'btn', i18n: 'contacts.add', 'aria-expanded': 'false', 'aria-controls': 'contact-form' }) : null;
     let items = [];
@@ -220,6 +216,7 @@ export function render(main, ctx) {
     }
 
     function drawList() {
+      onContacts(items);
       if (!items.length) {
         replace(list, emptyState('contacts.empty', writer ? 'contacts.empty_hint' : null));
         return;

@@ -2,7 +2,7 @@
 // and inline errors; badges for enumerated values; loading, empty and error
 // states; the confirm dialog. One vocabulary: every string is a key.
 import { h, setText, uid, replace, bdi } from './dom.js';
-import { iso } from './i18n.js';
+import { iso, has, formatDateTime, formatDate, getLang } from './i18n.js';
 
 export const KINDS = ['physician', 'practice', 'hospital', 'clinic', 'imaging', 'laboratory', 'therapy', 'home_health', 'pharmacy', 'other'];
 export const STAGES = ['prospect', 'contacted', 'meeting', 'active', 'inactive', 'lost'];
@@ -14,6 +14,25 @@ const WRITERS = new Set(['admin', 'manager', 'liaison', 'coordinator']);
 const READERS = new Set([...WRITERS, 'clinician']);
 export const canWritePartners = (user) => !!user && WRITERS.has(user.role);
 export const canReadPartners = (user) => !!user && READERS.has(user.role);
+
+// Referrals (docs/api.md, "Referrals"): every staff role lists them (without
+// patient names for those who cannot read them); reading a referral, its
+// packet, documents and patients, and changing it, are narrower.
+export const DIRECTIONS = ['outbound', 'inbound'];
+export const URGENCIES = ['routine', 'urgent', 'emergent'];
+export const STATUSES = ['draft', 'sent', 'received', 'info_requested', 'accepted', 'waitlisted', 'declined', 'redirected',
+  'scheduled', 'seen', 'completed', 'cancelled', 'expired', 'failed', 'entered_in_error'];
+// No packet edits in these states (the server answers 409).
+export const CLOSED_STATUSES = new Set(['declined', 'redirected', 'completed', 'cancelled', 'expired', 'failed', 'entered_in_error']);
+export const CARE = ['consult', 'co_management', 'transfer'];
+export const SEXES = ['female', 'male', 'other', 'unknown'];
+export const PACKET_FIELDS = ['history', 'medications', 'allergies', 'results', 'treatment', 'question'];
+const REF_LISTERS = new Set(['admin', 'manager', 'liaison', 'coordinator', 'clinician']);
+const REF_READERS = new Set(['admin', 'manager', 'coordinator', 'clinician']);
+const REF_WRITERS = new Set(['admin', 'coordinator', 'clinician']);
+export const canListReferrals = (user) => !!user && REF_LISTERS.has(user.role);
+export const canReadReferrals = (user) => !!user && REF_READERS.has(user.role);
+export const canWriteReferrals = (user) => !!user && REF_WRITERS.has(user.role);
 
 // A labelled control. opts: name (the API field, kept in data-field), label
 // (key), type, as ('input' | 'textarea' | 'select'), options ([value, key] or
@@ -165,7 +184,43 @@ export function errorKey(err) {
 }
 
 export function badge(prefix, value, extra) {
-  return h('span', { class: ['badge', `badge-${prefix}`, `badge-${prefix}-${value}`, extra], i18n: `${prefix}.${value}` });
+  const cls = ['badge', `badge-${prefix}`, `badge-${prefix}-${value}`, extra];
+  // Values that are data (an admin's own urgency class) show as they are.
+  if (!has(`${prefix}.${value}`)) return h('span', { class: cls, dir: 'auto', text: value });
+  return h('span', { class: cls, i18n: `${prefix}.${value}` });
+}
+
+// The label of an enumerated value, or the value itself when it has none.
+export function enumText(prefix, value) {
+  return has(`${prefix}.${value}`) ? h('span', { i18n: `${prefix}.${value}` }) : h('span', { dir: 'auto', text: value });
+}
+
+// The red "Overdue" badge.
+export function overdueBadge() {
+  return h('span', { class: 'badge badge-overdue', i18n: 'due.overdue' });
+}
+
+// A person's name, given then family ("Layla Haddad").
+export function personName(p) {
+  return p ? [p.given, p.family].filter(Boolean).join(' ') : '';
+}
+
+// A <time> that follows the language (i18n.translateTree re-formats it).
+export function dateTime(isoTime) {
+  return isoTime ? h('time', { datetime: isoTime, dataset: { date: isoTime, dateKind: 'datetime' }, text: formatDateTime(isoTime) }) : null;
+}
+
+export function dateOnly(ymd) {
+  return ymd ? h('time', { datetime: ymd, dataset: { date: ymd, dateKind: 'date' }, text: formatDate(ymd) }) : null;
+}
+
+// The size of a file in the language: 48 KB, 1.2 MB.
+export function fileSize(bytes) {
+  const units = ['byte', 'kilobyte', 'megabyte'];
+  let n = Number(bytes) || 0;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) { n /= 1024; u += 1; }
+  return new Intl.NumberFormat(getLang(), { style: 'unit', unit: units[u], unitDisplay: u ? 'short' : 'long', maximumFractionDigits: u ? 1 : 0 }).format(n);
 }
 
 export function loadingState(key = 'state.loading') {

@@ -92,13 +92,25 @@ export async function openPage(env, { locale = 'en-US', viewport = { width: 1280
   };
 }
 
-// Signs in through the sign-in page and waits for the partner list.
-export async function signIn(page, email = 'liaison@test.local', password = PASSWORD) {
+// Signs in through the sign-in page, waits for the home page (Today), then
+// opens the partner list from the navigation and waits for it (home: true
+// stays on Today).
+export async function signIn(page, email = 'liaison@test.local', password = PASSWORD, { home = false } = {}) {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+  await page.locator('.worklist[aria-busy="false"]').waitFor();
+  if (home) return;
+  await page.locator('header').getByRole('link', { name: 'Partners', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Referral partners' }).waitFor();
+}
+
+// Waits until the Today page's worklist has loaded (groups, empty or error).
+export async function worklistSettled(page) {
+  await page.locator('.worklist[aria-busy="false"]').waitFor();
+  await page.locator('.worklist .work-group, .worklist .state-empty, .worklist .state-error').first().waitFor();
 }
 
 // Waits until the partner list has finished loading (table, empty or error).
