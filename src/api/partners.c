@@ -22,7 +22,8 @@
 #define PARTNER_COLUMNS                                                                                          \
 	"id, kind, name, identifiers, specialty, taxonomy_code, organization, phone, email, addr_line, addr_city, " \
 	"addr_region, addr_postal_code, addr_country, languages, payers, in_network, stage, owner_id, "           \
-	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at, source, stage_at"
+	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at, source, stage_at, "  \
+	"services_theirs, services_ours, wait_days, capacity_note"
 
 static json_t *text_or_null(struct db_stmt *st, int i)
 {
@@ -78,6 +79,10 @@ static json_t *partner_json(struct db_stmt *st)
 	json_object_set_new(p, "updated_at", time_json(db_col_int(st, 25)));
 	json_object_set_new(p, "source", text_or_null(st, 26));
 	json_object_set_new(p, "stage_since", time_json(db_col_null(st, 27) ? db_col_int(st, 24) : db_col_int(st, 27)));
+	json_object_set_new(p, "services_theirs", text_or_null(st, 28));
+	json_object_set_new(p, "services_ours", text_or_null(st, 29));
+	json_object_set_new(p, "wait_days", int_or_null(st, 30));
+	json_object_set_new(p, "capacity_note", text_or_null(st, 31));
 	return p;
 }
 
@@ -213,6 +218,27 @@ static void set_default(json_t *rec, const char *key, json_t *value)
 		json_decref(value);
 }
 
+/* The services and capacity fields (migration 004). On update (patch given)
+ * only the fields the patch sends change. */
+static int store_services(struct db *db, int64_t id, json_t *rec, json_t *patch)
+{
+	static const char *const text_keys[] = {"services_theirs", "services_ours", "capacity_note", NULL};
+	static const char *const text_sql[] = {"UPDATE partners SET services_theirs = ? WHERE id = ?",
+					      "UPDATE partners SET services_ours = ? WHERE id = ?",
+					      "UPDATE partners SET capacity_note = ? WHERE id = ?"};
+	int rc = 0;
+	json_t *src = patch ? patch : rec;
+	for (int i = 0; rc >= 0 && text_keys[i]; i++)
+		if (json_object_get(src, text_keys[i]))
+			rc = db_run(db, text_sql[i], "ti", jstr(src, text_keys[i]), id);
+	json_t *w = json_object_get(src, "wait_days");
+	if (rc >= 0 && json_is_integer(w))
+		rc = db_run(db, "UPDATE partners SET wait_days = ? WHERE id = ?", "ii", (int64_t)json_integer_value(w), id);
+	else if (rc >= 0 && w)
+		rc = db_run(db, "UPDATE partners SET wait_days = NULL WHERE id = ?", "i", id);
+	return rc < 0 ? rc : 0;
+}
+
 int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
 {
 	json_t *rec = json_deep_copy(in);
@@ -246,6 +272,8 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 		}
 		db_finalize(st);
 	}
+	if (rc == 0)
+		rc = store_services(db, *id, rec, NULL);
 	if (rc == 0)
 		rc = db_run(db, "INSERT INTO partner_stages (partner_id, from_stage, to_stage, at, user_id) VALUES (?, NULL, ?, ?, ?)",
 			    "itiz", *id, jstr(rec, "stage"), now, actor ? actor->id : (int64_t)0);
@@ -392,6 +420,8 @@ int api_partners_update(struct req *req, struct resp *resp)
 		rc = db_step(st);
 		db_finalize(st);
 	}
+	if (rc >= 0)
+		rc = store_services(req->db, req->id, rec, req->body);
 	if (rc >= 0 && json_object_get(req->body, "source"))
 		rc = db_run(req->db, "UPDATE partners SET source = ? WHERE id = ?", "ti", jstr(rec, "source"), req->id);
 	if (rc >= 0 && strcmp(old_stage, jstr(rec, "stage")) != 0) {

@@ -235,3 +235,21 @@ int api_partner_timeline(struct req *req, struct resp *resp)
 	json_decref(items);
 	return resp_json(resp, 200, json_pack("{so}", "items", sorted));
 }
+
+/* GET /api/v1/reliability?owner_id= | ?partner_id= (one of them). */
+int api_reliability(struct req *req, struct resp *resp)
+{
+	const char *o = req_query(req, "owner_id"), *p = req_query(req, "partner_id");
+	int64_t id = 0;
+	if ((o && p) || (!o && !p))
+		return resp_error(resp, 422, "validation_failed", o ? "partner_id" : "owner_id",
+				  "give exactly one of owner_id and partner_id");
+	if (parse_int64(o ? o : p, 1, INT64_MAX, &id))
+		return resp_error(resp, 422, "validation_failed", o ? "owner_id" : "partner_id", "must be an id");
+	json_t *out = NULL;
+	int rc = partner_reliability(req->db, o ? "owner_id" : "partner_id", id, &out);
+	if (rc < 0)
+		return rc;
+	json_object_set_new(out, o ? "owner_id" : "partner_id", json_integer(id));
+	return resp_json(resp, 200, out);
+}

@@ -18,7 +18,7 @@ const char *const partner_sources[] = {"event", "peer_referral", "registry", "ot
 static const char *const partner_fields[] = {
 	"kind", "name", "identifiers", "specialty", "taxonomy_code", "organization", "phone", "email", "address",
 	"languages", "payers", "in_network", "stage", "owner_id", "checkin_days", "goals_theirs", "goals_ours",
-	"notes", "source", NULL};
+	"notes", "source", "services_theirs", "services_ours", "wait_days", "capacity_note", NULL};
 static const char *const address_fields[] = {"line", "city", "region", "postal_code", "country", NULL};
 static const char *const identifier_fields[] = {"scheme", "value", "issuer", "expires_on", NULL};
 static const char *const contact_fields[] = {"name", "role", "phone", "email", "preferred_channel", "notes", NULL};
@@ -189,7 +189,11 @@ int partner_validate(json_t *in, bool create, struct verr *e)
 	    jcheck_string(in, "goals_theirs", NULL, J_NULLABLE, 0, 10000, e) ||
 	    jcheck_string(in, "goals_ours", NULL, J_NULLABLE, 0, 10000, e) ||
 	    jcheck_string(in, "notes", NULL, J_NULLABLE, 0, 10000, e) ||
-	    jcheck_enum(in, "source", NULL, J_NULLABLE, partner_sources, e))
+	    jcheck_enum(in, "source", NULL, J_NULLABLE, partner_sources, e) ||
+	    jcheck_string(in, "services_theirs", NULL, J_NULLABLE, 0, 5000, e) ||
+	    jcheck_string(in, "services_ours", NULL, J_NULLABLE, 0, 5000, e) ||
+	    jcheck_int(in, "wait_days", NULL, J_NULLABLE, 0, 365, e) ||
+	    jcheck_string(in, "capacity_note", NULL, J_NULLABLE, 0, 1000, e))
 		return -1;
 	json_t *ids = json_object_get(in, "identifiers");
 	if (ids && check_identifiers(ids, e))

@@ -114,6 +114,16 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 				    f < 0.8 ? "Send the consult report of the shared patient" : "Send the updated referral form",
 				    due_on, status, done_at, due - 20 * 86400, due - 20 * 86400);
 		}
+		/* What each side offers, and how long their patients wait. */
+		if (rc >= 0 && i % 2 == 0)
+			rc = db_run(db,
+				    "UPDATE partners SET services_theirs = ?, services_ours = ?, wait_days = ?, capacity_note = ? "
+				    "WHERE id = ?",
+				    "ttiti", i % 4 == 0 ? "Same-week imaging, stress echo, 24-hour Holter" : "Physiotherapy, hydrotherapy, home visits",
+				    i % 4 == 0 ? "Cardiac rehabilitation and a direct line to our on-call cardiologist"
+					       : "Post-operative rehab slots within 5 days; shared care plans",
+				    (int64_t)(3 + (int64_t)(unit(&r) * 25)),
+				    i % 3 == 0 ? "Four new patients a week" : "Two new patients a week; more in summer", p);
 		/* Where prospects came from. */
 		if (rc >= 0)
 			rc = db_run(db,

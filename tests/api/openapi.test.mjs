@@ -295,6 +295,10 @@ test('every route answers as documented', async () => {
   await call(manager, 'GET', '/api/v1/worklist', { query: `?owner_id=${ix.user_id}` });
   await call(liaisonC, 'GET', '/api/v1/worklist', { query: `?owner_id=${ix.user_id + 1000}` });
   await call(manager, 'GET', '/api/v1/worklist', { query: '?owner_id=abc' });
+  await call(manager, 'GET', '/api/v1/reliability', { query: `?owner_id=${ix.user_id}` });
+  await call(manager, 'GET', '/api/v1/reliability', { query: `?partner_id=${lp.id}` });
+  await call(manager, 'GET', '/api/v1/reliability', { query: '' });
+  await call(anon, 'GET', '/api/v1/reliability', { query: `?owner_id=${ix.user_id}` });
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: cm.id }, { status: 'done' });
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: cm.id }, { status: 'kept' });
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: 999999999 }, { status: 'done' });

@@ -16,7 +16,8 @@ const errorCode = (r) => r.json && r.json.error && r.json.error.code;
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const FIELDS = ['id', 'kind', 'name', 'identifiers', 'specialty', 'taxonomy_code', 'organization', 'phone', 'email',
   'address', 'languages', 'payers', 'in_network', 'stage', 'owner_id', 'checkin_days', 'goals_theirs', 'goals_ours',
-  'notes', 'source', 'archived', 'created_at', 'updated_at', 'stage_since'];
+  'notes', 'source', 'archived', 'created_at', 'updated_at', 'stage_since', 'services_theirs', 'services_ours',
+  'wait_days', 'capacity_note'];
 const MISSING = 999999999;
 
 const full = () => ({
@@ -180,4 +181,26 @@ test('Arabic and other Unicode text comes back byte for byte', async () => {
   }
   const p = await c.patch(`/api/v1/partners/${r.json.id}`, { name: 'إحمد' });
   assert.equal(p.json.name, 'إحمد');
+});
+
+test('services each side offers, capacity and wait time are kept and cleared', async () => {
+  const r = await c.post('/api/v1/partners', {
+    name: 'Services Clinic', services_theirs: 'Echo, stress tests', services_ours: 'تأهيل القلب', wait_days: 12,
+    capacity_note: 'Two new patients a week',
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.services_theirs, 'Echo, stress tests');
+  assert.equal(r.json.services_ours, 'تأهيل القلب');
+  assert.equal(r.json.wait_days, 12);
+  assert.equal(r.json.capacity_note, 'Two new patients a week');
+  const p = await c.patch(`/api/v1/partners/${r.json.id}`, { wait_days: null, services_ours: 'Cardiac rehab' });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.wait_days, null);
+  assert.equal(p.json.services_ours, 'Cardiac rehab');
+  assert.equal(p.json.services_theirs, 'Echo, stress tests', 'unsent fields stay');
+  for (const bad of [{ wait_days: -1 }, { wait_days: 366 }, { wait_days: '3' }, { capacity_note: 5 }]) {
+    const v = await c.patch(`/api/v1/partners/${r.json.id}`, bad);
+    assert.equal(v.status, 422, JSON.stringify(bad));
+    assert.equal(v.json.error.field, Object.keys(bad)[0]);
+  }
 });

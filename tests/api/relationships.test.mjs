@@ -5,7 +5,7 @@
 // commitments, the extended worklist and who may change what.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn } from '../lib/server.mjs';
+import { startServer, signedIn, Client } from '../lib/server.mjs';
 
 const H = 3600e3, D = 86400e3;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -523,4 +523,29 @@ test('permissions: a liaison changes only partners they own; a clinician only re
     assert.equal(r.status, 403, `${m} ${path}: ${r.text}`);
     assert.equal(r.json.error.code, 'forbidden');
   }
+});
+
+test('reliability per owner: our commitments kept on time, across partners', async () => {
+  const a = await newPartner(manager, { name: 'Rel Owner A' });
+  const b = await newPartner(manager, { name: 'Rel Owner B' });
+  const mk = async (partner, due_on, body = {}) => {
+    const r = await manager.post('/api/v1/commitments', { partner_id: partner.id, title: 'Send the report', due_on, owner_id: me.clin, ...body });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const onTime = await mk(a, dayUtc(3));
+  await mk(b, dayUtc(-5)); // open and overdue: due, not kept
+  await mk(b, dayUtc(-5), { promised_by: 'partner' }); // theirs: not counted
+  await mk(a, dayUtc(10)); // open, not yet due: not counted
+  assert.equal((await manager.patch(`/api/v1/commitments/${onTime.id}`, { status: 'done' })).status, 200);
+  const r = await manager.get(`/api/v1/reliability?owner_id=${me.clin}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { percent: 50, kept_on_time: 1, due: 2, owner_id: me.clin });
+  const pa = await manager.get(`/api/v1/reliability?partner_id=${a.id}`);
+  assert.deepEqual(pa.json, { percent: 100, kept_on_time: 1, due: 1, partner_id: a.id });
+  for (const q of ['', `?owner_id=${me.clin}&partner_id=${a.id}`, '?owner_id=abc']) {
+    const bad = await manager.get(`/api/v1/reliability${q}`);
+    assert.equal(bad.status, 422, q);
+  }
+  assert.equal((await new Client(srv.url).get(`/api/v1/reliability?owner_id=${me.clin}`)).status, 401);
 });

@@ -10,7 +10,8 @@ import {
   showFormError, markInvalid, splitList, canWritePartners,
 } from './ui.js';
 
-const TEXT_FIELDS = ['specialty', 'taxonomy_code', 'organization', 'phone', 'email', 'goals_theirs', 'goals_ours', 'notes'];
+const TEXT_FIELDS = ['specialty', 'taxonomy_code', 'organization', 'phone', 'email', 'goals_theirs', 'goals_ours', 'notes',
+  'services_theirs', 'services_ours', 'capacity_note'];
 const ADDRESS_FIELDS = ['line', 'city', 'region', 'postal_code', 'country'];
 
 export function render(main, ctx) {
@@ -75,6 +76,10 @@ export function render(main, ctx) {
     f.checkin_days = field({ name: 'checkin_days', label: 'partner.checkin_days', type: 'number', min: 1, max: 365, inputmode: 'numeric', dir: 'ltr', value: p ? (v.checkin_days ?? '') : 30, hint: 'form.hint_checkin' });
     f.goals_theirs = field({ name: 'goals_theirs', label: 'partner.goals_theirs', as: 'textarea', value: v.goals_theirs, dir: 'auto', class: 'span-2' });
     f.goals_ours = field({ name: 'goals_ours', label: 'partner.goals_ours', as: 'textarea', value: v.goals_ours, dir: 'auto', class: 'span-2' });
+    f.services_theirs = field({ name: 'services_theirs', label: 'partner.services_theirs', as: 'textarea', value: v.services_theirs, dir: 'auto', class: 'span-2' });
+    f.services_ours = field({ name: 'services_ours', label: 'partner.services_ours', as: 'textarea', value: v.services_ours, dir: 'auto', class: 'span-2' });
+    f.wait_days = field({ name: 'wait_days', label: 'partner.wait_days', type: 'number', min: 0, max: 365, inputmode: 'numeric', dir: 'ltr', value: v.wait_days ?? '' });
+    f.capacity_note = field({ name: 'capacity_note', label: 'partner.capacity_note', value: v.capacity_note, dir: 'auto', autocomplete: 'off' });
     f.notes = field({ name: 'notes', label: 'partner.notes', as: 'textarea', value: v.notes, dir: 'auto', class: 'span-2' });
     const ctl = (name) => f[name].querySelector('input,select,textarea');
 
@@ -123,7 +128,7 @@ export function render(main, ctx) {
       section('form.section_address', h('div', { class: 'form-grid' }, ADDRESS_FIELDS.map((k) => f[`address.${k}`]))),
       section('form.section_identifiers', idEmpty, idList, h('div', {}, addId)),
       section('form.section_relationship', h('div', { class: 'form-grid' }, f.in_network, f.owner_id, f.checkin_days, f.payers, f.languages)),
-      section('form.section_goals', h('div', { class: 'form-grid' }, f.goals_theirs, f.goals_ours, f.notes)),
+      section('form.section_goals', h('div', { class: 'form-grid' }, f.goals_theirs, f.goals_ours, f.services_theirs, f.services_ours, f.wait_days, f.capacity_note, f.notes)),
       h('div', { class: 'form-actions' }, submit, h('a', { href: cancelHref, class: 'btn btn-quiet', i18n: 'action.cancel' })));
 
     // Builds the request body; rowOf[i] is the row behind identifiers[i].
@@ -162,6 +167,9 @@ export function render(main, ctx) {
       else if (!create) body.source = null;
       const days = ctl('checkin_days').value.trim();
       body.checkin_days = days === '' ? null : Number(days);
+      const wait = ctl('wait_days').value.trim();
+      if (wait !== '') body.wait_days = Number(wait);
+      else if (!create) body.wait_days = null;
       return body;
     }
 

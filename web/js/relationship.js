@@ -303,7 +303,11 @@ export function sections(p, ctx, live) {
       return h('div', { class: 'goal-col', dataset: { side } },
         h('h3', { i18n: `goals.${side}` }),
         side === 'theirs' && text(p.goals_theirs, 'goals.in_their_words'),
+        side === 'theirs' && text(p.services_theirs, 'partner.services_theirs'),
+        side === 'theirs' && p.wait_days != null && text(`${p.wait_days}`, 'partner.wait_days'),
+        side === 'theirs' && text(p.capacity_note, 'partner.capacity_note'),
         side === 'ours' && text(p.goals_ours, 'goals.in_our_words'),
+        side === 'ours' && text(p.services_ours, 'partner.services_ours'),
         mine.length ? h('ul', { class: 'goal-list' }, mine.map(goalItem)) : h('p', { class: 'muted', i18n: 'goals.none' }));
     }));
   }
