@@ -15,6 +15,7 @@
 #include "domain/partner.h"
 #include "http/http.h"
 #include "util/buf.h"
+#include "util/jw.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -25,65 +26,94 @@
 	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at, source, stage_at, "  \
 	"services_theirs, services_ours, wait_days, capacity_note"
 
-static json_t *text_or_null(struct db_stmt *st, int i)
+static void text_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 {
-	return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+	jw_key(w, key);
+	if (db_col_null(st, i))
+		jw_null(w);
+	else
+		jw_string(w, db_col_text(st, i));
 }
 
-static json_t *int_or_null(struct db_stmt *st, int i)
+static void int_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 {
-	return db_col_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+	jw_key(w, key);
+	if (db_col_null(st, i))
+		jw_null(w);
+	else
+		jw_int(w, db_col_int(st, i));
 }
 
-static json_t *json_column(struct db_stmt *st, int i)
+/* Stored JSON arrays (identifiers, languages, payers) were written by this
+ * program in canonical form (identifiers_text, array_text), so they are
+ * copied as they are. */
+static void array_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 {
-	json_t *v = db_col_null(st, i) ? NULL : json_loads(db_col_text(st, i), 0, NULL);
-	return v ? v : json_array();
+	jw_key(w, key);
+	jw_raw(w, db_col_null(st, i) ? NULL : db_col_text(st, i), "[]");
 }
 
-static json_t *time_json(int64_t t)
+/* One row of PARTNER_COLUMNS as the API's partner record, streamed. */
+static void partner_write(struct jw *w, struct db_stmt *st)
 {
-	char s[TIME_RFC3339_LEN];
-	time_rfc3339(t, s);
-	return json_string(s);
+	jw_object(w);
+	jw_key(w, "id");
+	jw_int(w, db_col_int(st, 0));
+	text_col(w, "kind", st, 1);
+	text_col(w, "name", st, 2);
+	array_col(w, "identifiers", st, 3);
+	text_col(w, "specialty", st, 4);
+	text_col(w, "taxonomy_code", st, 5);
+	text_col(w, "organization", st, 6);
+	text_col(w, "phone", st, 7);
+	text_col(w, "email", st, 8);
+	jw_key(w, "address");
+	jw_object(w);
+	text_col(w, "line", st, 9);
+	text_col(w, "city", st, 10);
+	text_col(w, "region", st, 11);
+	text_col(w, "postal_code", st, 12);
+	text_col(w, "country", st, 13);
+	jw_object_end(w);
+	array_col(w, "languages", st, 14);
+	array_col(w, "payers", st, 15);
+	jw_key(w, "in_network");
+	jw_bool(w, db_col_int(st, 16) != 0);
+	text_col(w, "stage", st, 17);
+	int_col(w, "owner_id", st, 18);
+	int_col(w, "checkin_days", st, 19);
+	text_col(w, "goals_theirs", st, 20);
+	text_col(w, "goals_ours", st, 21);
+	text_col(w, "notes", st, 22);
+	jw_key(w, "archived");
+	jw_bool(w, !db_col_null(st, 23));
+	jw_key(w, "created_at");
+	jw_time(w, db_col_int(st, 24));
+	jw_key(w, "updated_at");
+	jw_time(w, db_col_int(st, 25));
+	text_col(w, "source", st, 26);
+	jw_key(w, "stage_since");
+	jw_time(w, db_col_null(st, 27) ? db_col_int(st, 24) : db_col_int(st, 27));
+	text_col(w, "services_theirs", st, 28);
+	text_col(w, "services_ours", st, 29);
+	int_col(w, "wait_days", st, 30);
+	text_col(w, "capacity_note", st, 31);
+	jw_object_end(w);
 }
 
-/* One row of PARTNER_COLUMNS as the API's partner record. */
+/* The same record as a jansson tree, for handlers that work on it. */
 static json_t *partner_json(struct db_stmt *st)
 {
-	json_t *p = json_object();
-	json_object_set_new(p, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(p, "kind", text_or_null(st, 1));
-	json_object_set_new(p, "name", text_or_null(st, 2));
-	json_object_set_new(p, "identifiers", json_column(st, 3));
-	json_object_set_new(p, "specialty", text_or_null(st, 4));
-	json_object_set_new(p, "taxonomy_code", text_or_null(st, 5));
-	json_object_set_new(p, "organization", text_or_null(st, 6));
-	json_object_set_new(p, "phone", text_or_null(st, 7));
-	json_object_set_new(p, "email", text_or_null(st, 8));
-	json_object_set_new(p, "address",
-			    json_pack("{so so so so so}", "line", text_or_null(st, 9), "city", text_or_null(st, 10),
-				      "region", text_or_null(st, 11), "postal_code", text_or_null(st, 12), "country",
-				      text_or_null(st, 13)));
-	json_object_set_new(p, "languages", json_column(st, 14));
-	json_object_set_new(p, "payers", json_column(st, 15));
-	json_object_set_new(p, "in_network", json_boolean(db_col_int(st, 16)));
-	json_object_set_new(p, "stage", text_or_null(st, 17));
-	json_object_set_new(p, "owner_id", int_or_null(st, 18));
-	json_object_set_new(p, "checkin_days", int_or_null(st, 19));
-	json_object_set_new(p, "goals_theirs", text_or_null(st, 20));
-	json_object_set_new(p, "goals_ours", text_or_null(st, 21));
-	json_object_set_new(p, "notes", text_or_null(st, 22));
-	json_object_set_new(p, "archived", json_boolean(!db_col_null(st, 23)));
-	json_object_set_new(p, "created_at", time_json(db_col_int(st, 24)));
-	json_object_set_new(p, "updated_at", time_json(db_col_int(st, 25)));
-	json_object_set_new(p, "source", text_or_null(st, 26));
-	json_object_set_new(p, "stage_since", time_json(db_col_null(st, 27) ? db_col_int(st, 24) : db_col_int(st, 27)));
-	json_object_set_new(p, "services_theirs", text_or_null(st, 28));
-	json_object_set_new(p, "services_ours", text_or_null(st, 29));
-	json_object_set_new(p, "wait_days", int_or_null(st, 30));
-	json_object_set_new(p, "capacity_note", text_or_null(st, 31));
-	return p;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	partner_write(&w, st);
+	json_t *rec = json_loadb(b.data, b.len, 0, NULL);
+	buf_release(&b);
+	if (!rec)
+		BUG("partner_write wrote JSON that does not parse");
+	return rec;
 }
 
 /* Reads one partner as JSON into *out (NULL when there is none). */
@@ -355,13 +385,23 @@ int api_partners_create(struct req *req, struct resp *resp)
 
 int api_partners_get(struct req *req, struct resp *resp)
 {
-	json_t *rec = NULL;
-	int rc = partner_load(req->db, req->id, &rec);
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(req->db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
 	if (rc < 0)
 		return rc;
-	if (!rec)
-		return resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
-	return resp_json(resp, 200, rec);
+	db_bind_int(st, 1, req->id);
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_finalize(st);
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
+	}
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	partner_write(&w, st);
+	db_finalize(st);
+	return resp_jw(resp, 200, &b);
 }
 
 int api_partners_update(struct req *req, struct resp *resp)
@@ -557,7 +597,13 @@ int api_partners_list(struct req *req, struct resp *resp)
 			return rc < 0 ? rc : resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
 		}
 	}
-	json_t *items = json_array();
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
 	int64_t n = 0, last = 0;
 	bool more = false;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -566,14 +612,23 @@ int api_partners_list(struct req *req, struct resp *resp)
 			break;
 		}
 		last = db_col_int(st, 0);
-		json_array_append_new(items, partner_json(st));
+		partner_write(&w, st);
 		n++;
 	}
 	db_finalize(st);
 	if (rc < 0) {
-		json_decref(items);
+		buf_release(&b);
 		return rc;
 	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	jw_array_end(&w);
+	jw_key(&w, "next_cursor");
+	if (more) {
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%" PRId64, last);
+		jw_string(&w, cur);
+	} else {
+		jw_null(&w);
+	}
+	jw_object_end(&w);
+	return resp_jw(resp, 200, &b);
 }

@@ -15,8 +15,10 @@
 #include "domain/completeness.h"
 #include "domain/icd10.h"
 #include "domain/partner.h"
+#include "domain/period.h"
 #include "http/http.h"
 #include "util/buf.h"
+#include "util/jw.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -392,13 +394,6 @@ static int patient_find_or_create(struct db *db, json_t *p, int64_t *id)
 	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
 }
 
-static int64_t month_of(int64_t t)
-{
-	char s[TIME_RFC3339_LEN];
-	time_rfc3339(t, s);
-	int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	return y * 100 + (s[5] - '0') * 10 + (s[6] - '0');
-}
 
 static int insert_event(struct db *db, int64_t referral_id, int64_t at, const struct user *user, bool on_behalf,
 			const char *from, const char *to, const char *reason, const char *note)
@@ -551,25 +546,58 @@ static json_t *due_json(const char *step, bool has_due, int64_t due_at, int64_t 
 	"r.status, r.due_step, r.due_at, r.created_at, r.updated_at"
 #define LIST_FROM " FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id"
 
-/* One row of LIST_COLUMNS as a list item. */
-static json_t *list_item_row(struct db_stmt *st, bool with_patient, int64_t now)
+/* One row of LIST_COLUMNS as a list item, streamed (lists are the hottest
+ * reads: no tree is built for them). */
+static void list_item_write(struct jw *w, struct db_stmt *st, bool with_patient, int64_t now)
 {
-	json_t *patient = with_patient ? json_pack("{sI so so}", "id", (json_int_t)db_col_int(st, 4), "given",
-						   jtext(st, 5), "family", jtext(st, 6))
-				       : json_null();
-	json_t *item = json_object();
-	json_object_set_new(item, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(item, "direction", jtext(st, 1));
-	json_object_set_new(item, "partner_id", json_integer(db_col_int(st, 2)));
-	json_object_set_new(item, "partner_name", jtext(st, 3));
-	json_object_set_new(item, "patient", patient);
-	json_object_set_new(item, "urgency", jtext(st, 7));
-	json_object_set_new(item, "specialty", jtext(st, 8));
-	json_object_set_new(item, "status", jtext(st, 9));
-	json_object_set_new(item, "due", due_json(db_col_text(st, 10), !db_col_null(st, 11), db_col_int(st, 11), now));
-	json_object_set_new(item, "created_at", jtime(st, 12));
-	json_object_set_new(item, "updated_at", jtime(st, 13));
-	return item;
+	jw_object(w);
+	jw_key(w, "id");
+	jw_int(w, db_col_int(st, 0));
+	jw_key(w, "direction");
+	jw_string(w, db_col_text(st, 1));
+	jw_key(w, "partner_id");
+	jw_int(w, db_col_int(st, 2));
+	jw_key(w, "partner_name");
+	jw_string(w, db_col_text(st, 3));
+	jw_key(w, "patient");
+	if (with_patient) {
+		jw_object(w);
+		jw_key(w, "id");
+		jw_int(w, db_col_int(st, 4));
+		jw_key(w, "given");
+		jw_string(w, db_col_text(st, 5));
+		jw_key(w, "family");
+		jw_string(w, db_col_text(st, 6));
+		jw_object_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "urgency");
+	jw_string(w, db_col_text(st, 7));
+	jw_key(w, "specialty");
+	jw_string(w, db_col_text(st, 8));
+	jw_key(w, "status");
+	jw_string(w, db_col_text(st, 9));
+	jw_key(w, "due");
+	const char *step = db_col_text(st, 10);
+	if (step && !db_col_null(st, 11)) {
+		int64_t due_at = db_col_int(st, 11);
+		jw_object(w);
+		jw_key(w, "step");
+		jw_string(w, step);
+		jw_key(w, "at");
+		jw_time(w, due_at);
+		jw_key(w, "overdue");
+		jw_bool(w, now > due_at);
+		jw_object_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "created_at");
+	jw_time(w, db_col_int(st, 12));
+	jw_key(w, "updated_at");
+	jw_time(w, db_col_int(st, 13));
+	jw_object_end(w);
 }
 
 json_t *referral_list_item(struct db *db, int64_t id, bool with_patient)
@@ -578,7 +606,16 @@ json_t *referral_list_item(struct db *db, int64_t id, bool with_patient)
 	if (db_prepare(db, "SELECT " LIST_COLUMNS LIST_FROM " WHERE r.id = ?", &st) < 0)
 		return NULL;
 	db_bind_int(st, 1, id);
-	json_t *item = db_step(st) == DB_ROW ? list_item_row(st, with_patient, time_now()) : NULL;
+	json_t *item = NULL;
+	if (db_step(st) == DB_ROW) {
+		struct buf b;
+		struct jw w;
+		buf_init(&b, 0);
+		jw_init(&w, &b);
+		list_item_write(&w, st, with_patient, time_now());
+		item = json_loadb(b.data, b.len, 0, NULL);
+		buf_release(&b);
+	}
 	db_finalize(st);
 	return item;
 }
@@ -1114,7 +1151,13 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	if (rc < 0)
 		return rc;
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
-	json_t *items = json_array();
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
 	int64_t n = 0, last = 0, now = time_now();
 	bool more = false;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -1123,16 +1166,25 @@ int api_referrals_list(struct req *req, struct resp *resp)
 			break;
 		}
 		last = db_col_int(st, 0);
-		json_array_append_new(items, list_item_row(st, with_patient, now));
+		list_item_write(&w, st, with_patient, now);
 		n++;
 	}
 	db_finalize(st);
 	if (rc < 0) {
-		json_decref(items);
+		buf_release(&b);
 		return rc;
 	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	jw_array_end(&w);
+	jw_key(&w, "next_cursor");
+	if (more) {
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%" PRId64, last);
+		jw_string(&w, cur);
+	} else {
+		jw_null(&w);
+	}
+	jw_object_end(&w);
+	return resp_jw(resp, 200, &b);
 }
 
 int referrals_expire(struct db *db, int64_t now)

@@ -125,26 +125,44 @@ int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, 
 	return rc;
 }
 
-/* Replaces the dialect tokens {{id}} and {{blob}} with the engine's types. */
+/* Replaces the dialect tokens of a migration: {{id}} and {{blob}} with the
+ * engine's types, and keeps a block {{sqlite}} … {{end}} or
+ * {{postgresql}} … {{end}} only on that engine (for what the engines spell
+ * differently, such as triggers). */
 static char *dialect(struct db *db, const char *sql)
 {
 	struct buf b;
 	buf_init(&b, 0);
 	const char *p = sql, *hit;
+	bool skipping = false;
 	while ((hit = strstr(p, "{{")) != NULL) {
-		buf_append(&b, p, (size_t)(hit - p));
+		if (!skipping)
+			buf_append(&b, p, (size_t)(hit - p));
 		if (strncmp(hit, "{{id}}", 6) == 0) {
-			buf_puts(&b, db->drv->id_column);
+			if (!skipping)
+				buf_puts(&b, db->drv->id_column);
 			p = hit + 6;
 		} else if (strncmp(hit, "{{blob}}", 8) == 0) {
-			buf_puts(&b, db->drv->blob_column);
+			if (!skipping)
+				buf_puts(&b, db->drv->blob_column);
 			p = hit + 8;
+		} else if (strncmp(hit, "{{sqlite}}", 10) == 0) {
+			skipping = strcmp(db->drv->name, "sqlite") != 0;
+			p = hit + 10;
+		} else if (strncmp(hit, "{{postgresql}}", 14) == 0) {
+			skipping = strcmp(db->drv->name, "postgresql") != 0;
+			p = hit + 14;
+		} else if (strncmp(hit, "{{end}}", 7) == 0) {
+			skipping = false;
+			p = hit + 7;
 		} else {
-			buf_puts(&b, "{{");
+			if (!skipping)
+				buf_puts(&b, "{{");
 			p = hit + 2;
 		}
 	}
-	buf_puts(&b, p);
+	if (!skipping)
+		buf_puts(&b, p);
 	return buf_detach(&b, NULL);
 }
 

@@ -2,6 +2,7 @@
  * One connection per struct db; WAL, foreign keys on, synchronous=FULL (an
  * answered write survives a power cut), a busy timeout so concurrent writers
  * wait instead of failing. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -65,8 +66,18 @@ static void sq_close(struct db *db)
 	free(s);
 }
 
+/* Before the library starts: no memory statistics, which would take one
+ * process-wide mutex on every allocation of every connection (the workers
+ * each have their own connection and would queue on it). */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static struct db *sq_open(const char *url, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	if (strncmp(url, "sqlite:", 7) == 0)
 		url += 7;
 	struct sqlite_db *s = xcalloc(1, sizeof(*s));
@@ -84,7 +95,7 @@ static struct db *sq_open(const char *url, char *err, size_t errlen)
 	sqlite3_extended_result_codes(s->conn, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(s->conn,
-			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA mmap_size=268435456;", NULL, NULL,
 			  &msg);
 	if (rc != SQLITE_OK) {
 		if (err)

@@ -4,10 +4,14 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/audit.h"
 #include "db/db.h"
+#include "http/audit_writer.h"
+#include "http/server.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 const char *req_query(struct req *req, const char *name)
@@ -22,8 +26,7 @@ const char *req_header(struct req *req, const char *name)
 
 int resp_json(struct resp *resp, int status, json_t *json)
 {
-	if (resp->json)
-		json_decref(resp->json);
+	resp_clear_body(resp);
 	resp->status = status;
 	resp->json = json;
 	return 0;
@@ -46,6 +49,24 @@ int resp_error(struct resp *resp, int status, const char *code, const char *fiel
 int resp_invalid(struct resp *resp, const struct verr *e)
 {
 	return resp_error(resp, 422, "validation_failed", e->field, "%s %s", e->field, e->message);
+}
+
+int resp_jw(struct resp *resp, int status, struct buf *b)
+{
+	resp_clear_body(resp);
+	resp->status = status;
+	resp->owned = buf_detach(b, &resp->len);
+	return 0;
+}
+
+void resp_clear_body(struct resp *resp)
+{
+	if (resp->json)
+		json_decref(resp->json);
+	resp->json = NULL;
+	free(resp->owned);
+	resp->owned = NULL;
+	resp->len = 0;
 }
 
 int resp_db_error(struct resp *resp, struct db *db, int rc)
@@ -89,6 +110,9 @@ int req_limit(struct req *req, struct resp *resp, int64_t *limit)
 int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
 	      const char *outcome)
 {
+	struct audit_writer *w = req->srv ? server_audit_writer(req->srv) : NULL;
+	if (w)
+		return audit_writer_submit(w, &req->user, req->client, action, record_type, record_id, outcome);
 	int rc = db_begin(req->db);
 	if (rc == 0)
 		rc = audit_append(req->db, &req->user, req->client, action, record_type, record_id, outcome, NULL);

@@ -58,6 +58,7 @@ struct resp {
 	int status;
 	json_t *json;               /* owned: serialised as the body */
 	const void *data;           /* or raw bytes, not owned (static assets) */
+	char *owned;                /* or a malloc'd JSON body (resp_jw), freed after sending */
 	size_t len;
 	const char *content_type;
 	const char *error_code;     /* set by resp_error, for the access log */
@@ -73,6 +74,12 @@ const char *req_header(struct req *req, const char *name);
 
 /* Sets status and body, taking ownership of json. Returns 0. */
 int resp_json(struct resp *resp, int status, json_t *json);
+/* Sets status and a JSON body written with jw (util/jw.h), taking the
+ * buffer's bytes (b is left empty). Returns 0. */
+struct buf;
+int resp_jw(struct resp *resp, int status, struct buf *b);
+/* Drops whatever body was set (to answer an error instead). */
+void resp_clear_body(struct resp *resp);
 /* An error body {"error":{"code","message","field"}}; field may be NULL.
  * Returns 0 so handlers can `return resp_error(...)`. */
 int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
@@ -88,8 +95,10 @@ int resp_no_content(struct resp *resp);
 /* Parses ?limit= (1..500, default 50). Returns 0 or fills a 422 and returns 1. */
 int req_limit(struct req *req, struct resp *resp, int64_t *limit);
 
-/* Appends to the audit log in its own transaction (for reads and refusals).
- * Changes audit inside their own transaction with audit_append(). */
+/* Appends to the audit log in its own transaction (for reads and refusals),
+ * through the server's group-commit writer when there is one; returns once
+ * the entry is committed. Changes audit inside their own transaction with
+ * audit_append(). */
 int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
 	      const char *outcome);
 

@@ -27,6 +27,7 @@
 #include "api/jobs.h"
 #include "db/db.h"
 #include "http/auth.h"
+#include "http/audit_writer.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static.h"
@@ -51,6 +52,7 @@ struct server {
 	pthread_mutex_t dbs_lock;
 	struct db *dbs[MAX_DB_CONNS];
 	int ndbs;
+	struct audit_writer *audit; /* group commit of read audits */
 	pthread_t jobs_thread;
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_wake;
@@ -89,6 +91,11 @@ static struct db *server_db(struct server *srv)
 	pthread_mutex_unlock(&srv->dbs_lock);
 	thread_db = db;
 	return db;
+}
+
+struct audit_writer *server_audit_writer(struct server *srv)
+{
+	return srv->audit;
 }
 
 int server_hash_enter(struct server *srv)
@@ -225,8 +232,7 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 		rc = req_audit(req, "read", rt->pattern, req->id, "success");
 		if (rc < 0) {
 			/* No unaudited read of a protected record leaves the server. */
-			json_decref(resp->json);
-			resp->json = NULL;
+			resp_clear_body(resp);
 			return resp_db_error(resp, req->db, rc);
 		}
 	}
@@ -268,6 +274,10 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct ctx *cx)
 		size_t len = strlen(text);
 		r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 		resp->len = len;
+		resp->content_type = "application/json; charset=utf-8";
+	} else if (resp->owned) {
+		r = MHD_create_response_from_buffer(resp->len, resp->owned, MHD_RESPMEM_MUST_FREE);
+		resp->owned = NULL; /* MHD frees it */
 		resp->content_type = "application/json; charset=utf-8";
 	} else if (resp->data) {
 		r = MHD_create_response_from_buffer(resp->len, (void *)resp->data, MHD_RESPMEM_PERSISTENT);
@@ -366,8 +376,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 cx->resp.status, cx->resp.len, ms, (long long)cx->req.user.id, cx->resp.error_code ? " error=" : "",
 		 cx->resp.error_code ? cx->resp.error_code : "",
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
-	if (cx->resp.json)
-		json_decref(cx->resp.json);
+	resp_clear_body(&cx->resp);
 	if (cx->req.body)
 		json_decref(cx->req.body);
 	buf_release(&cx->body);
@@ -460,16 +469,23 @@ int server_run(const struct server_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	char err[256];
+	srv->audit = audit_writer_start(cfg->db_url, err, sizeof(err));
+	if (!srv->audit) {
+		fprintf(stderr, "liaison: cannot open the database for the audit writer: %s\n", err);
+		return 1;
+	}
 	srv->daemon = MHD_start_daemon(
 		flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fprintf(stderr, "liaison: cannot listen on %s:%u (in use, or not an address of this machine)\n",
 			cfg->host, cfg->port);
+		audit_writer_stop(srv->audit);
 		return 1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -494,6 +510,7 @@ int server_run(const struct server_config *cfg)
 	pthread_cond_signal(&srv->jobs_wake);
 	pthread_mutex_unlock(&srv->jobs_lock);
 	pthread_join(srv->jobs_thread, NULL);
+	audit_writer_stop(srv->audit);
 	pthread_cond_destroy(&srv->jobs_wake);
 	pthread_mutex_destroy(&srv->jobs_lock);
 	for (int i = 0; i < srv->ndbs; i++)

@@ -22,6 +22,9 @@ struct server_config {
  * Prints "listening on http://HOST:PORT" on stdout once ready. */
 int server_run(const struct server_config *cfg);
 
+/* The group-commit writer for stand-alone audit entries (audit_writer.h). */
+struct audit_writer *server_audit_writer(struct server *srv);
+
 /* The bounded queue for password hashing (sign-in): at most one hash per
  * core at a time, a limited number waiting. server_hash_enter returns 0 when
  * the caller may hash (then must call server_hash_leave) or -1 when the queue

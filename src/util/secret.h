@@ -20,6 +20,9 @@ int password_hash(const char *password, char *out, size_t outlen);
 bool password_verify(const char *hash, const char *password);
 /* Spends the time of a verification without a hash: for unknown users. */
 void password_verify_dummy(const char *password);
+/* True while the dummy hash has the parameters password_hash uses now (so
+ * it costs the same as a real check); a unit test keeps it so. */
+bool password_dummy_is_current(void);
 /* A new random token "<prefix><base64url>"; out holds SECRET_TOKEN_MAX. */
 void token_new(const char *prefix, char out[SECRET_TOKEN_MAX]);
 /* SHA-256 of s as 64 hex digits. */

@@ -299,6 +299,11 @@ test('every route answers as documented', async () => {
   await call(manager, 'GET', '/api/v1/reliability', { query: `?partner_id=${lp.id}` });
   await call(manager, 'GET', '/api/v1/reliability', { query: '' });
   await call(anon, 'GET', '/api/v1/reliability', { query: `?owner_id=${ix.user_id}` });
+  await call(manager, 'GET', '/api/v1/analytics/volume', { query: `?partner_id=${lp.id}` });
+  await call(manager, 'GET', '/api/v1/analytics/volume', { query: '?specialty=Cardiology&from=2025-01&to=2026-12' });
+  await call(manager, 'GET', '/api/v1/analytics/volume', { query: '?from=2026-13' });
+  await call(manager, 'GET', '/api/v1/analytics/volume', { query: '?partner_id=999999999' });
+  await call(anon, 'GET', '/api/v1/analytics/volume', {});
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: cm.id }, { status: 'done' });
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: cm.id }, { status: 'kept' });
   await call(liaisonC, 'PATCH', '/api/v1/commitments/{id}', { id: 999999999 }, { status: 'done' });

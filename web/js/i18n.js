@@ -133,6 +133,13 @@ export function formatDate(ymd) {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+// "2026-11" as "Nov 2026" (or its Arabic form).
+export function formatMonth(ym) {
+  const d = new Date(`${ym}-01T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return ym;
+  return new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+}
+
 // The name of a language tag (en, ar, pt-BR) in the UI language.
 export function languageName(tag) {
   try {
@@ -152,7 +159,8 @@ export function translateTree(root) {
     for (const [attr, key] of Object.entries(JSON.parse(el.dataset.i18nAttr))) el.setAttribute(attr, t(key));
   }
   for (const el of root.querySelectorAll('[data-date]')) {
-    el.textContent = el.dataset.dateKind === 'date' ? formatDate(el.dataset.date) : formatDateTime(el.dataset.date);
+    const kind = el.dataset.dateKind;
+    el.textContent = kind === 'date' ? formatDate(el.dataset.date) : kind === 'month' ? formatMonth(el.dataset.date) : formatDateTime(el.dataset.date);
   }
   for (const el of root.querySelectorAll('[data-lang-tag]')) el.textContent = languageName(el.dataset.langTag);
 }

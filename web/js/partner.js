@@ -6,6 +6,7 @@
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { sections as relationshipSections } from './relationship.js';
+import { volumeCard } from './volume.js';
 import { setTitle, formatDate, formatDateTime, iso } from './i18n.js';
 import {
   field, enumOptions, badge, dlRow, loadingState, errorState, emptyState, confirmDialog, announce,
@@ -138,7 +139,7 @@ export function render(main, ctx) {
             p.archived && h('span', { class: 'badge badge-archived', i18n: 'partner.archived_badge' }))),
         actions),
       p.archived && h('p', { class: 'notice', i18n: 'partner.archived_notice' }),
-      h('div', { class: 'grid' }, details, rel.relCard, rel.logCard, rel.commitCard, rel.goalsCard, contactsCard, addressCard, idCard, notesCard));
+      h('div', { class: 'grid' }, details, canListReferrals(ctx.user) && volumeCard(p, ctx), rel.relCard, rel.logCard, rel.commitCard, rel.goalsCard, contactsCard, addressCard, idCard, notesCard));
     contacts(contactsCard, p, writer, rel.setContacts);
   }
 

@@ -1,0 +1,186 @@
+/* Unit tests for the streaming JSON writer (util/jw.h), checked against
+ * jansson's parser, and for the arithmetic RFC 3339 formatter, checked
+ * against gmtime_r + strftime. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "util/buf.h"
+#include "util/jw.h"
+#include "util/timefmt.h"
+
+static json_t *parse(struct buf *b)
+{
+	json_error_t err;
+	json_t *v = json_loadb(b->data, b->len, JSON_ALLOW_NUL, &err);
+	if (!v)
+		fail_msg("jw wrote JSON that does not parse: %s in %s", err.text, b->data);
+	return v;
+}
+
+static void test_nesting_and_commas(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (int i = 0; i < 3; i++) {
+		jw_object(&w);
+		jw_key(&w, "id");
+		jw_int(&w, i);
+		jw_key(&w, "ok");
+		jw_bool(&w, i % 2);
+		jw_key(&w, "none");
+		jw_null(&w);
+		jw_key(&w, "tags");
+		jw_raw(&w, i == 1 ? "[\"a\",\"b\"]" : NULL, "[]");
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_key(&w, "empty");
+	jw_array(&w);
+	jw_array_end(&w);
+	jw_key(&w, "next");
+	jw_string(&w, NULL);
+	jw_object_end(&w);
+	assert_string_equal(b.data, "{\"items\":[{\"id\":0,\"ok\":false,\"none\":null,\"tags\":[]},"
+				    "{\"id\":1,\"ok\":true,\"none\":null,\"tags\":[\"a\",\"b\"]},"
+				    "{\"id\":2,\"ok\":false,\"none\":null,\"tags\":[]}],\"empty\":[],\"next\":null}");
+	json_t *v = parse(&b);
+	assert_int_equal(json_array_size(json_object_get(v, "items")), 3);
+	json_decref(v);
+	buf_release(&b);
+}
+
+/* Every byte string round-trips through jansson: valid UTF-8 comes back
+ * unchanged, invalid bytes as U+FFFD, and control characters escaped. */
+static void check_string(const char *s, size_t n, const char *expect)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_array(&w);
+	jw_stringn(&w, s, n);
+	jw_array_end(&w);
+	json_t *v = parse(&b);
+	const char *got = json_string_value(json_array_get(v, 0));
+	assert_non_null(got);
+	assert_string_equal(got, expect);
+	json_decref(v);
+	buf_release(&b);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	check_string("plain", 5, "plain");
+	check_string("q\"b\\s/", 6, "q\"b\\s/");
+	check_string("\n\r\t\b\f\x01\x1f", 7, "\n\r\t\b\f\x01\x1f");
+	check_string("أحمد — Zoë 😀", strlen("أحمد — Zoë 😀"), "أحمد — Zoë 😀");
+	check_string("<script>", 8, "<script>");
+	/* Broken UTF-8: a lone continuation byte, a truncated sequence, an
+	 * overlong form, a surrogate, beyond U+10FFFF. */
+	check_string("a\x80z", 3, "a\xEF\xBF\xBDz");
+	check_string("a\xD8", 2, "a\xEF\xBF\xBD");
+	check_string("\xC0\xAF", 2, "\xEF\xBF\xBD\xEF\xBF\xBD");
+	check_string("\xED\xA0\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	check_string("\xF4\x90\x80\x80", 4, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	check_string("", 0, "");
+}
+
+static void test_random_bytes_always_parse(void **state)
+{
+	(void)state;
+	srand(20261127);
+	for (int round = 0; round < 2000; round++) {
+		unsigned char s[40];
+		size_t n = (size_t)(rand() % 40);
+		for (size_t i = 0; i < n; i++)
+			s[i] = (unsigned char)(rand() % 256);
+		struct buf b;
+		struct jw w;
+		buf_init(&b, 0);
+		jw_init(&w, &b);
+		jw_object(&w);
+		jw_key(&w, "s");
+		jw_stringn(&w, (const char *)s, n);
+		jw_object_end(&w);
+		json_t *v = parse(&b);
+		json_decref(v);
+		buf_release(&b);
+	}
+}
+
+static void test_json_and_time(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_array(&w);
+	json_t *j = json_pack("{s:i, s:[s]}", "a", 1, "b", "x");
+	jw_json(&w, j);
+	json_decref(j);
+	jw_time(&w, 1795780800); /* 2026-11-27T12:00:00Z */
+	jw_int(&w, INT64_MIN);
+	jw_array_end(&w);
+	assert_string_equal(b.data, "[{\"a\":1,\"b\":[\"x\"]},\"2026-11-27T12:00:00Z\",-9223372036854775808]");
+	buf_release(&b);
+}
+
+static void check_time(int64_t t)
+{
+	char got[TIME_RFC3339_LEN], want[64];
+	time_rfc3339(t, got);
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (strcmp(got, want) != 0)
+		fail_msg("time_rfc3339(%lld) = %s, gmtime says %s", (long long)t, got, want);
+}
+
+static void test_rfc3339_matches_gmtime(void **state)
+{
+	(void)state;
+	const int64_t fixed[] = {0, -1, 86399, 86400, 951782400 /* 2000-02-29 */, 4107542400 /* 2100-03-01 */,
+				 -30610224000LL /* 1000-01-01 */, 253402300799LL /* 9999-12-31T23:59:59 */,
+				 1795780800, -2208988800LL /* 1900-01-01 */};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		check_time(fixed[i]);
+	srand(7);
+	for (int i = 0; i < 200000; i++) {
+		int64_t t = ((int64_t)rand() << 20 ^ rand()) % 253402300799LL;
+		check_time(rand() % 2 ? t : -t % 30610224000LL);
+	}
+	/* strftime writes years below 1000 without padding; RFC 3339 wants
+	 * four digits. */
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(-62167219200LL, s);
+	assert_string_equal(s, "0000-01-01T00:00:00Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting_and_commas),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_random_bytes_always_parse),
+		cmocka_unit_test(test_json_and_time),
+		cmocka_unit_test(test_rfc3339_matches_gmtime),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
