@@ -10,9 +10,11 @@
 
 #include "api/audit.h"
 #include "api/handlers.h"
+#include "api/relationships.h"
 #include "db/db.h"
 #include "db/qb.h"
 #include "domain/partner.h"
+#include "domain/relationship.h"
 #include "http/http.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -48,8 +50,9 @@ static json_t *time_json(int64_t t)
 	return json_string(s);
 }
 
-/* One row of PARTNER_COLUMNS as the API's partner record. */
-static json_t *partner_json(struct db_stmt *st)
+/* One row of PARTNER_COLUMNS as the API's partner record; defaults give
+ * checkin_days_effective (the cadence in force: its own or its stage's). */
+static json_t *partner_json(struct db_stmt *st, const struct cadence_defaults *defaults)
 {
 	json_t *p = json_object();
 	json_object_set_new(p, "id", json_integer(db_col_int(st, 0)));
@@ -71,6 +74,8 @@ static json_t *partner_json(struct db_stmt *st)
 	json_object_set_new(p, "stage", text_or_null(st, 17));
 	json_object_set_new(p, "owner_id", int_or_null(st, 18));
 	json_object_set_new(p, "checkin_days", int_or_null(st, 19));
+	int cadence = checkin_cadence_in(defaults, db_col_null(st, 19) ? 0 : (int)db_col_int(st, 19), db_col_text(st, 17));
+	json_object_set_new(p, "checkin_days_effective", cadence > 0 ? json_integer(cadence) : json_null());
 	json_object_set_new(p, "goals_theirs", text_or_null(st, 20));
 	json_object_set_new(p, "goals_ours", text_or_null(st, 21));
 	json_object_set_new(p, "notes", text_or_null(st, 22));
@@ -90,14 +95,18 @@ static json_t *partner_json(struct db_stmt *st)
 static int partner_load(struct db *db, int64_t id, json_t **out)
 {
 	struct db_stmt *st = NULL;
+	struct cadence_defaults defaults;
 	*out = NULL;
-	int rc = db_prepare(db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
+	int rc = cadence_config_load(db, &defaults);
+	if (rc < 0)
+		return rc;
+	rc = db_prepare(db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		*out = partner_json(st);
+		*out = partner_json(st, &defaults);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
@@ -245,7 +254,6 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 	set_default(rec, "kind", json_string("physician"));
 	set_default(rec, "stage", json_string("prospect"));
 	set_default(rec, "in_network", json_false());
-	set_default(rec, "checkin_days", json_integer(30));
 	struct partner_values v;
 	values_make(rec, &v);
 	struct db_stmt *st = NULL;
@@ -523,6 +531,10 @@ int api_partners_list(struct req *req, struct resp *resp)
 	if ((q && *q && !(qkey = folded(req->arena, q))) || (specialty && !(skey = folded(req->arena, specialty))))
 		return resp_error(resp, 422, "validation_failed", q ? "q" : "specialty", "must be valid UTF-8 text");
 
+	struct cadence_defaults defaults;
+	int rc = cadence_config_load(req->db, &defaults);
+	if (rc < 0)
+		return rc;
 	struct qb qb;
 	qb_init(&qb, "SELECT " PARTNER_COLUMNS ", name_key FROM partners WHERE ");
 	qb_sql(&qb, archived && strcmp(archived, "true") == 0 ? "archived_at IS NOT NULL" : "archived_at IS NULL");
@@ -545,7 +557,7 @@ int api_partners_list(struct req *req, struct resp *resp)
 	}
 	qb_add(&qb, " ORDER BY name_key, id LIMIT ?", "i", limit + 1);
 	struct db_stmt *st = NULL;
-	int rc = qb_prepare(&qb, req->db, &st);
+	rc = qb_prepare(&qb, req->db, &st);
 	qb_release(&qb);
 	if (rc < 0)
 		return rc;
@@ -566,7 +578,7 @@ int api_partners_list(struct req *req, struct resp *resp)
 			break;
 		}
 		last = db_col_int(st, 0);
-		json_array_append_new(items, partner_json(st));
+		json_array_append_new(items, partner_json(st, &defaults));
 		n++;
 	}
 	db_finalize(st);
