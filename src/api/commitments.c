@@ -22,7 +22,8 @@ static const char *const patch_fields[] = {"title", "due_on", "owner_id", "statu
 
 #define COLUMNS                                                                                              \
 	"c.id, c.partner_id, p.name, c.referral_id, c.goal_id, c.owner_id, c.promised_by, c.title, c.due_on, " \
-	"c.status, c.done_at, c.created_at, c.updated_at"
+	"c.status, c.done_at, c.created_at, c.updated_at, g.title"
+#define FROM " FROM commitments c JOIN partners p ON p.id = c.partner_id LEFT JOIN goals g ON g.id = c.goal_id"
 
 static json_t *i_or_null(struct db_stmt *st, int i)
 {
@@ -52,18 +53,21 @@ static json_t *row(struct db_stmt *st)
 	char d[11];
 	today(d);
 	const char *due = db_col_text(st, 8), *status = db_col_text(st, 9);
-	return json_pack("{sI sI ss so so so ss ss ss ss so sb so so}", "id", (json_int_t)db_col_int(st, 0),
+	json_t *out = json_pack("{sI sI ss so so so ss ss ss ss so sb so so}", "id", (json_int_t)db_col_int(st, 0),
 			 "partner_id", (json_int_t)db_col_int(st, 1), "partner_name", db_col_text(st, 2), "referral_id",
 			 i_or_null(st, 3), "goal_id", i_or_null(st, 4), "owner_id", i_or_null(st, 5), "promised_by",
 			 db_col_text(st, 6), "title", db_col_text(st, 7), "due_on", due, "status", status, "done_at",
 			 t_or_null(st, 10), "overdue", strcmp(status, "open") == 0 && strcmp(due, d) < 0, "created_at",
 			 t_or_null(st, 11), "updated_at", t_or_null(st, 12));
+	/* The linked goal's title, so the link can say what it leads to. */
+	json_object_set_new(out, "goal_title", db_col_null(st, 13) ? json_null() : json_string(db_col_text(st, 13)));
+	return out;
 }
 
 static json_t *load(struct db *db, int64_t id)
 {
 	struct db_stmt *st = NULL;
-	if (db_prepare(db, "SELECT " COLUMNS " FROM commitments c JOIN partners p ON p.id = c.partner_id WHERE c.id = ?",
+	if (db_prepare(db, "SELECT " COLUMNS FROM " WHERE c.id = ?",
 		       &st) < 0)
 		return NULL;
 	db_bind_int(st, 1, id);
@@ -206,7 +210,7 @@ int api_commitments_list(struct req *req, struct resp *resp)
 	if (s && !jenum_has(statuses, s))
 		return resp_error(resp, 422, "validation_failed", "status", "status must be open, done or cancelled");
 	struct qb q;
-	qb_init(&q, "SELECT " COLUMNS " FROM commitments c JOIN partners p ON p.id = c.partner_id");
+	qb_init(&q, "SELECT " COLUMNS FROM);
 	qb_add(&q, " WHERE c.id < ?", "i", cursor);
 	if (owner)
 		qb_add(&q, " AND c.owner_id = ?", "i", owner);

@@ -10,9 +10,11 @@
 
 #include "api/audit.h"
 #include "api/handlers.h"
+#include "api/relationships.h"
 #include "db/db.h"
 #include "db/qb.h"
 #include "domain/partner.h"
+#include "domain/relationship.h"
 #include "http/http.h"
 #include "util/buf.h"
 #include "util/jw.h"
@@ -53,8 +55,10 @@ static void array_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 	jw_raw(w, db_col_null(st, i) ? NULL : db_col_text(st, i), "[]");
 }
 
-/* One row of PARTNER_COLUMNS as the API's partner record, streamed. */
-static void partner_write(struct jw *w, struct db_stmt *st)
+/* One row of PARTNER_COLUMNS as the API's partner record, streamed;
+ * defaults give checkin_days_effective (the cadence in force: its own or its
+ * stage's). */
+static void partner_write(struct jw *w, struct db_stmt *st, const struct cadence_defaults *defaults)
 {
 	jw_object(w);
 	jw_key(w, "id");
@@ -82,6 +86,12 @@ static void partner_write(struct jw *w, struct db_stmt *st)
 	text_col(w, "stage", st, 17);
 	int_col(w, "owner_id", st, 18);
 	int_col(w, "checkin_days", st, 19);
+	int cadence = checkin_cadence_in(defaults, db_col_null(st, 19) ? 0 : (int)db_col_int(st, 19), db_col_text(st, 17));
+	jw_key(w, "checkin_days_effective");
+	if (cadence > 0)
+		jw_int(w, cadence);
+	else
+		jw_null(w);
 	text_col(w, "goals_theirs", st, 20);
 	text_col(w, "goals_ours", st, 21);
 	text_col(w, "notes", st, 22);
@@ -102,13 +112,13 @@ static void partner_write(struct jw *w, struct db_stmt *st)
 }
 
 /* The same record as a jansson tree, for handlers that work on it. */
-static json_t *partner_json(struct db_stmt *st)
+static json_t *partner_json(struct db_stmt *st, const struct cadence_defaults *defaults)
 {
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);
 	jw_init(&w, &b);
-	partner_write(&w, st);
+	partner_write(&w, st, defaults);
 	json_t *rec = json_loadb(b.data, b.len, 0, NULL);
 	buf_release(&b);
 	if (!rec)
@@ -120,14 +130,18 @@ static json_t *partner_json(struct db_stmt *st)
 static int partner_load(struct db *db, int64_t id, json_t **out)
 {
 	struct db_stmt *st = NULL;
+	struct cadence_defaults defaults;
 	*out = NULL;
-	int rc = db_prepare(db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
+	int rc = cadence_config_load(db, &defaults);
+	if (rc < 0)
+		return rc;
+	rc = db_prepare(db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		*out = partner_json(st);
+		*out = partner_json(st, &defaults);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
@@ -275,7 +289,6 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 	set_default(rec, "kind", json_string("physician"));
 	set_default(rec, "stage", json_string("prospect"));
 	set_default(rec, "in_network", json_false());
-	set_default(rec, "checkin_days", json_integer(30));
 	struct partner_values v;
 	values_make(rec, &v);
 	struct db_stmt *st = NULL;
@@ -386,7 +399,11 @@ int api_partners_create(struct req *req, struct resp *resp)
 int api_partners_get(struct req *req, struct resp *resp)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
+	struct cadence_defaults defaults;
+	int rc = cadence_config_load(req->db, &defaults);
+	if (rc < 0)
+		return rc;
+	rc = db_prepare(req->db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, req->id);
@@ -399,7 +416,7 @@ int api_partners_get(struct req *req, struct resp *resp)
 	struct jw w;
 	buf_init(&b, 0);
 	jw_init(&w, &b);
-	partner_write(&w, st);
+	partner_write(&w, st, &defaults);
 	db_finalize(st);
 	return resp_jw(resp, 200, &b);
 }
@@ -563,6 +580,10 @@ int api_partners_list(struct req *req, struct resp *resp)
 	if ((q && *q && !(qkey = folded(req->arena, q))) || (specialty && !(skey = folded(req->arena, specialty))))
 		return resp_error(resp, 422, "validation_failed", q ? "q" : "specialty", "must be valid UTF-8 text");
 
+	struct cadence_defaults defaults;
+	int rc = cadence_config_load(req->db, &defaults);
+	if (rc < 0)
+		return rc;
 	struct qb qb;
 	qb_init(&qb, "SELECT " PARTNER_COLUMNS ", name_key FROM partners WHERE ");
 	qb_sql(&qb, archived && strcmp(archived, "true") == 0 ? "archived_at IS NOT NULL" : "archived_at IS NULL");
@@ -585,7 +606,7 @@ int api_partners_list(struct req *req, struct resp *resp)
 	}
 	qb_add(&qb, " ORDER BY name_key, id LIMIT ?", "i", limit + 1);
 	struct db_stmt *st = NULL;
-	int rc = qb_prepare(&qb, req->db, &st);
+	rc = qb_prepare(&qb, req->db, &st);
 	qb_release(&qb);
 	if (rc < 0)
 		return rc;
@@ -612,7 +633,7 @@ int api_partners_list(struct req *req, struct resp *resp)
 			break;
 		}
 		last = db_col_int(st, 0);
-		partner_write(&w, st);
+		partner_write(&w, st, &defaults);
 		n++;
 	}
 	db_finalize(st);

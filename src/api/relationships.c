@@ -24,13 +24,46 @@ static json_t *time_or_null(bool has, int64_t t)
 	return json_string(s);
 }
 
-/* The checkin block for one partner; also used by the worklist. */
+int cadence_config_load(struct db *db, struct cadence_defaults *out)
+{
+	cadence_defaults_builtin(out);
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = 'cadence'", &st);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
+		for (int i = 0; cadence_stages[i]; i++) {
+			json_t *d = json_object_get(v, cadence_stages[i]);
+			if (json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= CADENCE_MAX_DAYS)
+				out->days[i] = (int)json_integer_value(d);
+		}
+		json_decref(v);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+json_t *cadence_json(const struct cadence_defaults *d)
+{
+	json_t *o = json_object();
+	for (int i = 0; cadence_stages[i]; i++)
+		json_object_set_new(o, cadence_stages[i], json_integer(d->days[i]));
+	return o;
+}
+
+/* The checkin block for one partner. */
 int partner_checkin(struct db *db, int64_t id, int64_t now, int *cadence, bool *has_last, int64_t *last,
 		    int64_t *next)
 {
 	(void)now;
+	struct cadence_defaults defaults;
+	int rc = cadence_config_load(db, &defaults);
+	if (rc < 0)
+		return rc;
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
+	rc = db_prepare(db,
 			    "SELECT p.checkin_days, p.stage, p.created_at, (SELECT MAX(occurred_at) FROM interactions i "
 			    "WHERE i.partner_id = p.id) FROM partners p WHERE p.id = ?",
 			    &st);
@@ -39,7 +72,8 @@ int partner_checkin(struct db *db, int64_t id, int64_t now, int *cadence, bool *
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*cadence = checkin_cadence(db_col_null(st, 0) ? 0 : (int)db_col_int(st, 0), db_col_text(st, 1));
+		*cadence = checkin_cadence_in(&defaults, db_col_null(st, 0) ? 0 : (int)db_col_int(st, 0),
+					      db_col_text(st, 1));
 		*has_last = !db_col_null(st, 3);
 		*last = db_col_int(st, 3);
 		*next = checkin_next(*cadence, *has_last, *last, db_col_int(st, 2));
@@ -170,6 +204,15 @@ static int add_items(struct db *db, json_t *items, const char *sql, int64_t part
 				       "title", db_col_null(st, 2) ? json_null() : json_string(db_col_text(st, 2)));
 		json_object_set_new(it, "detail", db_col_null(st, 3) ? json_null() : json_string(db_col_text(st, 3)));
 		json_object_set_new(it, "user_id", db_col_null(st, 4) ? json_null() : json_integer(db_col_int(st, 4)));
+		if (strcmp(kind, "interaction") == 0) {
+			/* What the log needs to show a request awaiting an answer and
+			 * whether the record was edited. */
+			json_object_set_new(it, "direction", json_string(db_col_text(st, 5)));
+			json_object_set_new(it, "awaiting",
+					    db_col_null(st, 6) ? json_null() : json_string(db_col_text(st, 6)));
+			json_object_set_new(it, "responded_at", time_or_null(!db_col_null(st, 7), db_col_int(st, 7)));
+			json_object_set_new(it, "versions", json_integer(db_col_int(st, 8)));
+		}
 		json_array_append_new(items, it);
 	}
 	db_finalize(st);
@@ -201,8 +244,9 @@ int api_partner_timeline(struct req *req, struct resp *resp)
 	 * to, goal status, stage) the UI translates; detail is free text. Referral
 	 * events carry no clinical text. */
 	if ((rc = add_items(req->db, items,
-			    "SELECT occurred_at, id, kind, summary, user_id FROM interactions WHERE partner_id = ? "
-			    "ORDER BY occurred_at DESC LIMIT 200",
+			    "SELECT occurred_at, id, kind, summary, user_id, direction, awaiting, responded_at, (SELECT "
+			    "COUNT(*) FROM interaction_versions v WHERE v.interaction_id = interactions.id) FROM "
+			    "interactions WHERE partner_id = ? ORDER BY occurred_at DESC LIMIT 200",
 			    req->id, "interaction")) < 0 ||
 	    (rc = add_items(req->db, items,
 			    "SELECT e.at, e.referral_id, e.to_status, r.direction, e.user_id FROM referral_events e JOIN "

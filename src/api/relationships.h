@@ -8,6 +8,14 @@
 #include <stdint.h>
 
 struct db;
+struct cadence_defaults;
+
+/* The practice's default check-in cadence per stage (settings row
+ * "cadence", written by PUT /settings/cadence), or the built-in defaults
+ * when none was set. Returns 0 or DB_E*. */
+int cadence_config_load(struct db *db, struct cadence_defaults *out);
+/* {"prospect":14,…,"inactive":90} */
+json_t *cadence_json(const struct cadence_defaults *d);
 
 /* The check-in of a partner: its cadence in days (0: none), the last
  * interaction if any, and when the next is due (0: never). Returns 1, 0 when

@@ -1,6 +1,7 @@
 /* settings: the practice's configurable rules — service levels (urgency
  * classes with their four targets, the working week, holidays, the local UTC
- * offset) and the packet checklist of each receiving specialty. Stored as
+ * offset), the packet checklist of each receiving specialty and the default
+ * check-in cadence of each pipeline stage. Stored as
  * JSON rows in `settings`; read by every instance on use, so a change
  * applies everywhere at once. */
 #include <stdio.h>
@@ -9,9 +10,11 @@
 #include "api/audit.h"
 #include "api/handlers.h"
 #include "api/referrals.h"
+#include "api/relationships.h"
 #include "db/db.h"
 #include "domain/completeness.h"
 #include "domain/partner.h"
+#include "domain/relationship.h"
 #include "http/http.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -233,4 +236,49 @@ int api_settings_checklists_put(struct req *req, struct resp *resp)
 		return rc;
 	}
 	return api_settings_checklists_get(req, resp);
+}
+
+/* ---- check-in cadence per stage ---- */
+
+int api_settings_cadence_get(struct req *req, struct resp *resp)
+{
+	struct cadence_defaults d;
+	int rc = cadence_config_load(req->db, &d);
+	if (rc < 0)
+		return rc;
+	return resp_json(resp, 200, cadence_json(&d));
+}
+
+/* PUT replaces every stage's default: {"prospect":14,…,"inactive":90}, each
+ * 0 (no check-ins by default) to 365 days. Lost partners never have any. */
+int api_settings_cadence_put(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	struct cadence_defaults d;
+	if (jcheck_object(req->body, "body", &e) || jcheck_known(req->body, NULL, cadence_stages, &e))
+		return resp_invalid(resp, &e);
+	for (int i = 0; cadence_stages[i]; i++) {
+		if (jcheck_int(req->body, cadence_stages[i], NULL, J_REQUIRED, 0, CADENCE_MAX_DAYS, &e))
+			return resp_invalid(resp, &e);
+		d.days[i] = (int)json_integer_value(json_object_get(req->body, cadence_stages[i]));
+	}
+	json_t *stored = cadence_json(&d);
+	char *text = json_dumps(stored, JSON_COMPACT);
+	json_decref(stored);
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = db_run(req->db, "DELETE FROM settings WHERE key = 'cadence'", NULL);
+	if (rc == 0)
+		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES ('cadence', ?, ?)", "ti", text,
+			    time_now());
+	if (rc == 0)
+		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", "cadence");
+	free(text);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	if (rc < 0) {
+		db_rollback(req->db);
+		return rc;
+	}
+	return api_settings_cadence_get(req, resp);
 }

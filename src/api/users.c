@@ -2,11 +2,13 @@
 #include "api/users.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/audit.h"
+#include "api/handlers.h"
 #include "db/db.h"
 #include "domain/partner.h"
 #include "http/http.h"
@@ -99,4 +101,62 @@ out:
 	sodium_memzero(hash, sizeof(hash));
 	free(lower);
 	return rc;
+}
+
+/* GET /api/v1/users: the people of the practice, for owner selectors and
+ * labels — {id, name, role, active}; admins also see email and partner_id.
+ * Staff only unless ?role= asks for one role (portal users: role=partner).
+ * Keyset paging by id. Never a password hash. */
+int api_users_list(struct req *req, struct resp *resp)
+{
+	int64_t limit, cursor = 0;
+	if (req_limit(req, resp, &limit))
+		return 0;
+	const char *c = req_query(req, "cursor"), *r = req_query(req, "role");
+	if (c && parse_int64(c, 1, INT64_MAX, &cursor))
+		return resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
+	if (r && role_from_name(r) == ROLE_NONE)
+		return resp_error(resp, 422, "validation_failed", "role",
+				  "role must be admin, manager, liaison, coordinator, clinician or partner");
+	bool admin = req->user.role == ROLE_ADMIN;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(req->db,
+			    r ? "SELECT id, name, role, email, partner_id, disabled_at FROM users WHERE id > ? AND role = ? "
+				"ORDER BY id LIMIT ?"
+			      : "SELECT id, name, role, email, partner_id, disabled_at FROM users WHERE id > ? AND role <> "
+				"'partner' ORDER BY id LIMIT ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	int p = 1;
+	db_bind_int(st, p++, cursor);
+	if (r)
+		db_bind_text(st, p++, r);
+	db_bind_int(st, p, limit + 1);
+	json_t *items = json_array();
+	int64_t n = 0, last = 0;
+	bool more = false;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_col_int(st, 0);
+		json_t *u = json_pack("{sI ss ss sb}", "id", (json_int_t)last, "name", db_col_text(st, 1), "role",
+				      db_col_text(st, 2), "active", db_col_null(st, 5));
+		if (admin) {
+			json_object_set_new(u, "email", json_string(db_col_text(st, 3)));
+			json_object_set_new(u, "partner_id",
+					    db_col_null(st, 4) ? json_null() : json_integer(db_col_int(st, 4)));
+		}
+		json_array_append_new(items, u);
+		n++;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
+	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
 }

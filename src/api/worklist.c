@@ -9,6 +9,7 @@
 
 #include "api/handlers.h"
 #include "api/referrals.h"
+#include "api/relationships.h"
 #include "db/db.h"
 #include "domain/relationship.h"
 #include "http/http.h"
@@ -73,9 +74,14 @@ static int referral_steps(struct req *req, json_t *items, int64_t owner, int64_t
 
 static int checkins(struct req *req, json_t *items, int64_t owner, int64_t now)
 {
-	/* One query for every partner the person owns, with its last contact. */
+	/* One query for every partner the person owns, with its last contact;
+	 * a partner without a cadence of its own follows its stage's default. */
+	struct cadence_defaults defaults;
+	int rc = cadence_config_load(req->db, &defaults);
+	if (rc < 0)
+		return rc;
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db,
+	rc = db_prepare(req->db,
 			    "SELECT p.id, p.name, p.checkin_days, p.stage, p.created_at, (SELECT MAX(i.occurred_at) FROM "
 			    "interactions i WHERE i.partner_id = p.id) FROM partners p WHERE p.owner_id = ? AND "
 			    "p.archived_at IS NULL AND p.stage <> 'lost' ORDER BY p.id LIMIT 5000",
@@ -84,7 +90,8 @@ static int checkins(struct req *req, json_t *items, int64_t owner, int64_t now)
 		return rc;
 	db_bind_int(st, 1, owner);
 	while ((rc = db_step(st)) == DB_ROW) {
-		int cadence = checkin_cadence(db_col_null(st, 2) ? 0 : (int)db_col_int(st, 2), db_col_text(st, 3));
+		int cadence =
+			checkin_cadence_in(&defaults, db_col_null(st, 2) ? 0 : (int)db_col_int(st, 2), db_col_text(st, 3));
 		bool has_last = !db_col_null(st, 5);
 		int64_t last = db_col_int(st, 5);
 		int64_t next = checkin_next(cadence, has_last, last, db_col_int(st, 4));

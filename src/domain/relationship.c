@@ -4,23 +4,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const cadence_stages[] = {"prospect", "contacted", "meeting", "active", "inactive", NULL};
+
+void cadence_defaults_builtin(struct cadence_defaults *d)
+{
+	static const int builtin[CADENCE_STAGES] = {14, 14, 21, 30, 90};
+	memcpy(d->days, builtin, sizeof(builtin));
+}
+
+int checkin_default_days_in(const struct cadence_defaults *d, const char *stage)
+{
+	struct cadence_defaults b;
+	if (!d) {
+		cadence_defaults_builtin(&b);
+		d = &b;
+	}
+	for (size_t i = 0; stage && i < CADENCE_STAGES; i++)
+		if (strcmp(stage, cadence_stages[i]) == 0)
+			return d->days[i] > 0 && d->days[i] <= CADENCE_MAX_DAYS ? d->days[i] : 0;
+	return 0;
+}
+
+int checkin_cadence_in(const struct cadence_defaults *d, int checkin_days, const char *stage)
+{
+	if (stage && strcmp(stage, "lost") == 0)
+		return 0;
+	return checkin_days > 0 ? checkin_days : checkin_default_days_in(d, stage);
+}
+
 int checkin_default_days(const char *stage)
 {
-	static const struct {
-		const char *stage;
-		int days;
-	} defaults[] = {{"prospect", 14}, {"contacted", 14}, {"meeting", 21}, {"active", 30}, {"inactive", 90}};
-	for (size_t i = 0; stage && i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (strcmp(stage, defaults[i].stage) == 0)
-			return defaults[i].days;
-	return 0;
+	return checkin_default_days_in(NULL, stage);
 }
 
 int checkin_cadence(int checkin_days, const char *stage)
 {
-	if (stage && strcmp(stage, "lost") == 0)
-		return 0;
-	return checkin_days > 0 ? checkin_days : checkin_default_days(stage);
+	return checkin_cadence_in(NULL, checkin_days, stage);
 }
 
 int64_t checkin_next(int cadence_days, bool has_last, int64_t last_at, int64_t since)

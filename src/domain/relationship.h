@@ -8,9 +8,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The cadence in days for a partner: its own checkin_days when set (> 0),
- * else the default of its stage: prospect 14, contacted 14, meeting 21,
- * active 30, inactive 90; lost partners have none (0). */
+/* The default check-in cadence of each stage, in days (0: no check-ins by
+ * default). A partner whose checkin_days is null follows its stage's
+ * default. The built-in defaults: prospect 14, contacted 14, meeting 21,
+ * active 30, inactive 90; lost partners never have check-ins, whatever their
+ * checkin_days. The practice may change the first five (settings "cadence"). */
+enum { CADENCE_STAGES = 5, CADENCE_MAX_DAYS = 365 };
+extern const char *const cadence_stages[]; /* prospect … inactive, NULL */
+struct cadence_defaults {
+	int days[CADENCE_STAGES]; /* indexed like cadence_stages; 0..CADENCE_MAX_DAYS */
+};
+void cadence_defaults_builtin(struct cadence_defaults *d);
+
+/* The default of a stage under d (the built-in defaults when d is NULL);
+ * 0 for lost and unknown stages. */
+int checkin_default_days_in(const struct cadence_defaults *d, const char *stage);
+/* The effective cadence: checkin_days when > 0, else the stage's default;
+ * always 0 for lost partners. */
+int checkin_cadence_in(const struct cadence_defaults *d, int checkin_days, const char *stage);
+
+/* The same with the built-in defaults. */
 int checkin_default_days(const char *stage);
 int checkin_cadence(int checkin_days, const char *stage);
 

@@ -1,7 +1,9 @@
 /* demo_relationships: the demo's communication log, goals and commitments. */
 #include "io/demo_relationships.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -45,6 +47,56 @@ static void date_of(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
+static json_t *time_json(struct db_stmt *st, int i)
+{
+	if (db_col_null(st, i))
+		return json_null();
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(db_col_int(st, i), s);
+	return json_string(s);
+}
+
+/* Edits an interaction the way PATCH /interactions/{id} does: the record as
+ * it was goes to interaction_versions, then the change is applied. kind may
+ * be NULL (unchanged); summary_suffix is appended to the summary. */
+static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind, const char *summary_suffix)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db,
+			    "SELECT id, partner_id, contact_id, user_id, kind, direction, occurred_at, summary, follow_up_at, "
+			    "awaiting, responded_at, created_at, updated_at FROM interactions WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_finalize(st);
+		return rc < 0 ? rc : 0;
+	}
+	json_t *prev = json_pack("{sI sI so so ss ss so ss so so so so so}", "id", (json_int_t)db_col_int(st, 0),
+				 "partner_id", (json_int_t)db_col_int(st, 1), "contact_id",
+				 db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)), "user_id",
+				 db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)), "kind", db_col_text(st, 4),
+				 "direction", db_col_text(st, 5), "occurred_at", time_json(st, 6), "summary",
+				 db_col_text(st, 7), "follow_up_at", time_json(st, 8), "awaiting",
+				 db_col_null(st, 9) ? json_null() : json_string(db_col_text(st, 9)), "responded_at",
+				 time_json(st, 10), "created_at", time_json(st, 11), "updated_at", time_json(st, 12));
+	char summary[1200];
+	snprintf(summary, sizeof(summary), "%s%s", db_col_text(st, 7), summary_suffix ? summary_suffix : "");
+	db_finalize(st);
+	char *text = json_dumps(prev, JSON_COMPACT);
+	json_decref(prev);
+	rc = db_run(db, "INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, ?, ?)",
+		    "iiit", id, at, editor, text);
+	free(text);
+	if (rc >= 0)
+		rc = db_run(db, "UPDATE interactions SET summary = ?, updated_at = ? WHERE id = ?", "tii", summary, at, id);
+	if (rc >= 0 && kind)
+		rc = db_run(db, "UPDATE interactions SET kind = ? WHERE id = ?", "ti", kind, id);
+	return rc < 0 ? rc : 0;
+}
+
 int demo_relationships_load(struct db *db, const int64_t *partners, const int64_t *owners, size_t n, int64_t now)
 {
 	struct rng r = {0x7e1a7105ULL};
@@ -76,6 +128,27 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 				    "'them', ?, ?)",
 				    "iiitiii", p, owner, now - 5 * 86400, "Asked for their updated on-call schedule; they will reply.",
 				    now - 86400, now - 5 * 86400, now - 5 * 86400);
+		/* A message from them still waiting for our answer. */
+		if (rc >= 0 && i % 9 == 4)
+			rc = db_run(db,
+				    "INSERT INTO interactions (partner_id, user_id, kind, direction, occurred_at, summary, "
+				    "awaiting, created_at, updated_at) VALUES (?, ?, 'message', 'inbound', ?, ?, 'us', ?, ?)",
+				    "iiitii", p, owner, now - 2 * 86400 - 3 * 3600,
+				    "They asked whether we can see two of their patients before the holidays.", now - 2 * 86400,
+				    now - 2 * 86400);
+		/* Some interactions were corrected later: their history keeps the first version. */
+		if (rc >= 0 && i % 4 == 2) {
+			int64_t ix = 0, at = 0;
+			rc = db_query_int(db, &ix, "SELECT COALESCE(MAX(id), 0) FROM interactions WHERE partner_id = ?", "i", p);
+			if (rc >= 0 && ix)
+				rc = db_query_int(db, &at, "SELECT occurred_at FROM interactions WHERE id = ?", "i", ix);
+			if (rc >= 0 && ix)
+				rc = demo_edit(db, ix, owner, at + 2 * 3600 < now ? at + 2 * 3600 : now, NULL,
+					       " Update: their office manager confirmed by email.");
+			if (rc >= 0 && ix && i % 8 == 2)
+				rc = demo_edit(db, ix, owner, at + 26 * 3600 < now ? at + 26 * 3600 : now, "meeting",
+					       " It was a meeting, not a call.");
+		}
 		/* Goals on each side. */
 		if (rc >= 0 && i % 2 == 0) {
 			char target[11];
@@ -99,7 +172,14 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 					    "'in_progress', ?, NULL, ?, ?)",
 					    "itii", p, target, now - 100 * 86400, now - 5 * 86400);
 		}
-		/* Commitments: mostly kept on time, some late, some open (a few overdue). */
+		/* Commitments: mostly kept on time, some late, some open (a few
+		 * overdue); the first about one of the partner's referrals, the
+		 * second about one of its goals, where there are some. */
+		int64_t referral = 0, goal = 0;
+		if (rc >= 0)
+			rc = db_query_int(db, &referral, "SELECT COALESCE(MAX(id), 0) FROM referrals WHERE partner_id = ?", "i", p);
+		if (rc >= 0)
+			rc = db_query_int(db, &goal, "SELECT COALESCE(MIN(id), 0) FROM goals WHERE partner_id = ?", "i", p);
 		for (int k = 0; rc >= 0 && k < (int)(unit(&r) * 4); k++) {
 			int64_t due = now - (int64_t)((unit(&r) * 300 - 20) * 86400);
 			char due_on[11];
@@ -107,12 +187,18 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 			double f = unit(&r);
 			const char *status = due > now ? "open" : f < 0.75 ? "done" : f < 0.85 ? "open" : "done";
 			int64_t done_at = strcmp(status, "done") == 0 ? due - 86400 + (f > 0.85 ? 5 * 86400 : 0) : 0;
+			int64_t ref = k == 0 ? referral : 0, gl = k == 1 ? goal : 0;
+			const char *title = ref ? (f < 0.8 ? "Send the consult report of the shared patient"
+							   : "Send the patient's latest results")
+					    : gl ? (f < 0.8 ? "Share our appointment slots for their patients"
+							    : "Send their wait-time figures")
+						 : (f < 0.8 ? "Bring the new referral pad on the next visit"
+							    : "Send the updated referral form");
 			rc = db_run(db,
-				    "INSERT INTO commitments (partner_id, owner_id, promised_by, title, due_on, status, "
-				    "done_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				    "iitttt" "zii", p, owner, f < 0.8 ? "us" : "partner",
-				    f < 0.8 ? "Send the consult report of the shared patient" : "Send the updated referral form",
-				    due_on, status, done_at, due - 20 * 86400, due - 20 * 86400);
+				    "INSERT INTO commitments (partner_id, referral_id, goal_id, owner_id, promised_by, title, "
+				    "due_on, status, done_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    "izzitttt" "zii", p, ref, gl, owner, f < 0.8 ? "us" : "partner", title, due_on, status,
+				    done_at, due - 20 * 86400, due - 20 * 86400);
 		}
 		/* What each side offers, and how long their patients wait. */
 		if (rc >= 0 && i % 2 == 0)

@@ -234,6 +234,25 @@ test('every route answers as documented', async () => {
   await call(admin, 'PUT', '/api/v1/settings/checklists', {}, 'x', { raw: true, headers: { 'content-type': 'text/plain' } });
   await call(admin, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'x', checklist: { required: [] }, pad: 'p'.repeat(70000) });
   await call(manager, 'PUT', '/api/v1/settings/checklists', {}, { specialty: 'x', checklist: { required: [] } });
+  const cad = (await call(coordC, 'GET', '/api/v1/settings/cadence', {})).json;
+  await call(anon, 'GET', '/api/v1/settings/cadence', {});
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, { ...cad, meeting: 7 });
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, { ...cad, meeting: 400 });
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, { ...cad, lost: 5 });
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, '{', { raw: true });
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, 'x', { raw: true, headers: { 'content-type': 'text/plain' } });
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, { ...cad, pad: 'p'.repeat(5000) });
+  await call(coordC, 'PUT', '/api/v1/settings/cadence', {}, cad);
+  await call(anon, 'PUT', '/api/v1/settings/cadence', {}, cad);
+  await call(admin, 'PUT', '/api/v1/settings/cadence', {}, cad);
+
+  // Users (owner selectors)
+  await call(liaisonC, 'GET', '/api/v1/users', {});
+  await call(admin, 'GET', '/api/v1/users', { query: '?limit=2' });
+  await call(admin, 'GET', '/api/v1/users', { query: '?role=partner' });
+  await call(manager, 'GET', '/api/v1/users', { query: '?role=chief' });
+  await call(manager, 'GET', '/api/v1/users', { query: '?cursor=abc' });
+  await call(anon, 'GET', '/api/v1/users', {});
 
   // Relationships: interactions, goals, commitments, relationship, timeline, worklist
   const lp = (await call(liaisonC, 'POST', '/api/v1/partners', {}, { name: 'عيادة الشفاء', checkin_days: 1 })).json;
@@ -283,6 +302,7 @@ test('every route answers as documented', async () => {
   const cm = (await call(liaisonC, 'POST', '/api/v1/commitments', {}, { partner_id: lp.id, title: 'Send the form', due_on: '2020-01-01', goal_id: goal.id })).json;
   await call(liaisonC, 'POST', '/api/v1/commitments', {}, { partner_id: lp.id, title: 'Call back', due_on: new Date().toISOString().slice(0, 10), promised_by: 'partner' });
   await call(liaisonC, 'POST', '/api/v1/commitments', {}, { partner_id: lp.id, title: 'x', due_on: 'soon' });
+  await call(liaisonC, 'POST', '/api/v1/commitments', {}, { partner_id: lp.id, title: 'x', due_on: '2030-01-01', referral_id: out.id });
   await call(liaisonC, 'POST', '/api/v1/commitments', {}, { partner_id: rp.id, title: 'x', due_on: '2030-01-01' });
   await call(liaisonC, 'POST', '/api/v1/commitments', {}, '{', { raw: true });
   await call(liaisonC, 'POST', '/api/v1/commitments', {}, 'x', { raw: true, headers: { 'content-type': 'text/plain' } });

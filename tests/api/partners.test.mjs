@@ -15,8 +15,8 @@ after(async () => { await srv?.stop(); });
 const errorCode = (r) => r.json && r.json.error && r.json.error.code;
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const FIELDS = ['id', 'kind', 'name', 'identifiers', 'specialty', 'taxonomy_code', 'organization', 'phone', 'email',
-  'address', 'languages', 'payers', 'in_network', 'stage', 'owner_id', 'checkin_days', 'goals_theirs', 'goals_ours',
-  'notes', 'source', 'archived', 'created_at', 'updated_at', 'stage_since', 'services_theirs', 'services_ours',
+  'address', 'languages', 'payers', 'in_network', 'stage', 'owner_id', 'checkin_days', 'checkin_days_effective',
+  'goals_theirs', 'goals_ours', 'notes', 'source', 'archived', 'created_at', 'updated_at', 'stage_since', 'services_theirs', 'services_ours',
   'wait_days', 'capacity_note'];
 const MISSING = 999999999;
 
@@ -59,7 +59,8 @@ test('create with only a name: 201 and the full record with defaults', async () 
   assert.equal(p.kind, 'physician');
   assert.equal(p.stage, 'prospect');
   assert.equal(p.in_network, false);
-  assert.equal(p.checkin_days, 30);
+  assert.equal(p.checkin_days, null, 'no cadence of its own: the default of its stage');
+  assert.equal(p.checkin_days_effective, 14, 'a prospect\'s default cadence');
   assert.equal(p.archived, false);
   assert.deepEqual(p.identifiers, []);
   assert.deepEqual(p.languages, []);
@@ -97,6 +98,7 @@ test('PATCH changes only what it sends; null clears; arrays are replaced whole',
   r = await c.patch(`/api/v1/partners/${created.id}`, { specialty: null, owner_id: null, checkin_days: null, notes: null, taxonomy_code: null });
   assert.equal(r.status, 200, r.text);
   for (const f of ['specialty', 'owner_id', 'checkin_days', 'notes', 'taxonomy_code']) assert.equal(r.json[f], null, f);
+  assert.equal(r.json.checkin_days_effective, 30, 'an active partner\'s default cadence');
   assert.equal(r.json.name, created.name);
   assert.deepEqual(r.json.identifiers, created.identifiers);
 

@@ -187,20 +187,23 @@ test('check-in: due cadence days after the last interaction, or after the partne
   assert.equal(r.checkin.next_at, iso(ms(old) + 2 * D));
   assert.equal(r.checkin.bucket, 'overdue');
 
-  // a new partner's checkin_days defaults to 30 (docs/api.md, Partners)
+  // a new partner's checkin_days defaults to null: the default of its stage
   const d = await newPartner(liaison, { name: 'Default cadence', stage: 'prospect' });
-  assert.equal(d.checkin_days, 30);
-  assert.equal((await rel(d.id)).checkin.cadence_days, 30);
+  assert.equal(d.checkin_days, null);
+  assert.equal(d.checkin_days_effective, 14);
+  assert.equal((await rel(d.id)).checkin.cadence_days, 14);
   // without checkin_days the default cadence follows the stage
   for (const [stage, days] of [['prospect', 14], ['contacted', 14], ['meeting', 21], ['active', 30], ['inactive', 90]]) {
     const s = await newPartner(liaison, { name: `Stage ${stage}`, stage, checkin_days: null });
     assert.equal(s.checkin_days, null);
+    assert.equal(s.checkin_days_effective, days, stage);
     r = await rel(s.id);
     assert.equal(r.checkin.cadence_days, days, stage);
     assert.equal(r.checkin.next_at, iso(ms(s.created_at) + days * D), stage);
     assert.equal(r.checkin.bucket, 'later', stage);
   }
   const lost = await newPartner(liaison, { name: 'Lost Clinic', stage: 'lost', checkin_days: 5 });
+  assert.deepEqual([lost.checkin_days, lost.checkin_days_effective], [5, null]);
   r = await rel(lost.id);
   assert.equal(r.checkin.cadence_days, 0);
   assert.equal(r.checkin.next_at, null);
@@ -548,4 +551,132 @@ test('reliability per owner: our commitments kept on time, across partners', asy
     assert.equal(bad.status, 422, q);
   }
   assert.equal((await new Client(srv.url).get(`/api/v1/reliability?owner_id=${me.clin}`)).status, 401);
+});
+
+test('cadence defaults per stage: configurable; partners without their own follow them, the worklist too', async () => {
+  const builtin = { prospect: 14, contacted: 14, meeting: 21, active: 30, inactive: 90 };
+  let g = await liaison.get('/api/v1/settings/cadence');
+  assert.equal(g.status, 200, g.text);
+  assert.deepEqual(g.json, builtin);
+  const own = await newPartner(liaison, { name: 'Cadence Own', stage: 'meeting', checkin_days: 40 });
+  const meeting = await newPartner(liaison, { name: 'Cadence Meeting', stage: 'meeting' });
+  const inactive = await newPartner(liaison, { name: 'Cadence Inactive', stage: 'inactive' });
+  assert.deepEqual([own.checkin_days_effective, meeting.checkin_days_effective, inactive.checkin_days_effective], [40, 21, 90]);
+  // last seen 10 days ago: not due on a 21-day cadence, overdue on a weekly one
+  await log(liaison, { partner_id: meeting.id, occurred_at: iso(Date.now() - 10 * D) });
+  await log(liaison, { partner_id: own.id, occurred_at: iso(Date.now() - 10 * D) });
+  const due = async () => (await liaison.get('/api/v1/worklist')).json.items.filter((i) => i.kind === 'checkin').map((i) => i.partner_id);
+  assert.ok(!(await due()).includes(meeting.id));
+
+  // only admins change them; every stage is needed, 0 to 365 days
+  for (const c of [liaison, manager, coord]) assert.equal((await c.put('/api/v1/settings/cadence', builtin)).status, 403);
+  for (const [body, field] of [[{ ...builtin, meeting: 366 }, 'meeting'], [{ ...builtin, active: -1 }, 'active'],
+    [{ prospect: 14 }, 'contacted'], [{ ...builtin, lost: 10 }, 'lost'], [{ ...builtin, inactive: '90' }, 'inactive']]) {
+    const r = await admin.put('/api/v1/settings/cadence', body);
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.field, field, JSON.stringify(body));
+  }
+  assert.deepEqual((await liaison.get('/api/v1/settings/cadence')).json, builtin, 'nothing stored');
+
+  const weekly = { ...builtin, meeting: 7, inactive: 0 };
+  const put = await admin.put('/api/v1/settings/cadence', weekly);
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(put.json, weekly);
+  try {
+    const m = (await liaison.get(`/api/v1/partners/${meeting.id}`)).json;
+    assert.deepEqual([m.checkin_days, m.checkin_days_effective], [null, 7]);
+    assert.equal((await liaison.get(`/api/v1/partners/${own.id}`)).json.checkin_days_effective, 40, 'its own cadence wins');
+    assert.equal((await liaison.get(`/api/v1/partners/${inactive.id}`)).json.checkin_days_effective, null, '0: no check-ins');
+    const listed = (await liaison.get('/api/v1/partners?stage=meeting&limit=500')).json.items.find((x) => x.id === meeting.id);
+    assert.equal(listed.checkin_days_effective, 7);
+    const r = await rel(meeting.id);
+    assert.equal(r.checkin.cadence_days, 7);
+    assert.equal(r.checkin.bucket, 'overdue');
+    assert.equal((await rel(inactive.id)).checkin.bucket, 'none');
+    const items = await due();
+    assert.ok(items.includes(meeting.id), 'the worklist uses the effective cadence');
+    assert.ok(!items.includes(own.id));
+    assert.ok(!items.includes(inactive.id));
+    // a partner's own cadence can be cleared back to the stage default
+    const cleared = await liaison.patch(`/api/v1/partners/${own.id}`, { checkin_days: null });
+    assert.equal(cleared.status, 200, cleared.text);
+    assert.deepEqual([cleared.json.checkin_days, cleared.json.checkin_days_effective], [null, 7]);
+  } finally {
+    assert.equal((await admin.put('/api/v1/settings/cadence', builtin)).status, 200);
+  }
+});
+
+test('users: names and roles for owner selectors; emails only for admins', async () => {
+  const r = await liaison.get('/api/v1/users');
+  assert.equal(r.status, 200, r.text);
+  const byId = new Map(r.json.items.map((u) => [u.id, u]));
+  for (const [k, role] of [['admin', 'admin'], ['manager', 'manager'], ['liaison', 'liaison'], ['coord', 'coordinator'], ['clin', 'clinician']]) {
+    assert.deepEqual(byId.get(me[k]), { id: me[k], name: `Test ${role}`, role, active: true });
+  }
+  assert.ok(!r.text.includes('@test.local'), 'no emails for non-admins');
+  assert.ok(!/hash|argon/i.test(r.text), 'never a password hash');
+  const a = await admin.get('/api/v1/users');
+  assert.equal(a.json.items.find((u) => u.id === me.liaison).email, 'liaison@test.local');
+  assert.ok(!/argon/i.test(a.text));
+  // keyset paging by id
+  const seen = [];
+  let cursor = null;
+  do {
+    const p = await manager.get(`/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(p.status, 200, p.text);
+    assert.ok(p.json.items.length <= 2);
+    seen.push(...p.json.items.map((u) => u.id));
+    cursor = p.json.next_cursor;
+  } while (cursor);
+  assert.deepEqual(seen, [...seen].sort((x, y) => x - y));
+  assert.deepEqual(seen, r.json.items.map((u) => u.id));
+  const liaisons = await manager.get('/api/v1/users?role=liaison');
+  assert.deepEqual(liaisons.json.items.map((u) => u.id), [me.liaison]);
+  for (const q of ['role=chief', 'cursor=abc', 'limit=0']) assert.equal((await manager.get(`/api/v1/users?${q}`)).status, 422, q);
+  assert.equal((await new Client(srv.url).get('/api/v1/users')).status, 401);
+});
+
+test('commitments link to a referral or a goal of the same partner', async () => {
+  const p = await newPartner(coord, { name: 'Linked Clinic' });
+  const q = await newPartner(coord, { name: 'Unlinked Clinic' });
+  const mk = async (partner, mrn) => {
+    const r = await coord.post('/api/v1/referrals', { direction: 'outbound', partner_id: partner.id, urgency: 'routine', reason: 'Review',
+      patient: { mrn: `${mrn}-${process.pid}`, given: 'Link', family: 'Test' } });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const ref = await mk(p, 'LK1');
+  const otherRef = await mk(q, 'LK2');
+  const goal = (await coord.post(`/api/v1/partners/${p.id}/goals`, { side: 'shared', title: 'Joint pathway' })).json;
+  const c1 = await commit(coord, { partner_id: p.id, title: 'Send the report', due_on: dayUtc(3), referral_id: ref.id });
+  assert.deepEqual([c1.referral_id, c1.goal_id, c1.goal_title], [ref.id, null, null]);
+  const c2 = await commit(coord, { partner_id: p.id, title: 'Draft the pathway', due_on: dayUtc(3), goal_id: goal.id });
+  assert.deepEqual([c2.referral_id, c2.goal_id, c2.goal_title], [null, goal.id, 'Joint pathway']);
+  const listed = (await coord.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items;
+  assert.equal(listed.find((c) => c.id === c2.id).goal_title, 'Joint pathway');
+  const before = (await coord.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.length;
+  const r = await coord.post('/api/v1/commitments', { partner_id: p.id, title: 'x', due_on: dayUtc(3), referral_id: otherRef.id });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual([r.json.error.code, r.json.error.field], ['validation_failed', 'referral_id']);
+  assert.equal((await coord.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.length, before, 'nothing stored');
+  assert.equal((await coord.get(`/api/v1/commitments?partner_id=${q.id}`)).json.items.length, 0, 'nothing stored');
+});
+
+test('the timeline tells edited interactions and requests awaiting an answer', async () => {
+  const p = await newPartner(liaison, { name: 'Awaiting Clinic' });
+  const occurred = iso(Date.now() - 6 * H);
+  const ix = (await log(liaison, { partner_id: p.id, occurred_at: occurred, summary: 'Asked for their on-call list', awaiting: 'them' })).json;
+  let t = (await liaison.get(`/api/v1/partners/${p.id}/timeline`)).json.items.find((i) => i.kind === 'interaction');
+  assert.deepEqual([t.direction, t.awaiting, t.responded_at, t.versions], ['outbound', 'them', null, 0]);
+  const answered = iso(Date.now() - 2 * H);
+  assert.equal((await liaison.patch(`/api/v1/interactions/${ix.id}`, { responded_at: answered })).status, 200);
+  assert.equal((await liaison.patch(`/api/v1/interactions/${ix.id}`, { summary: 'Asked for their on-call list and rota' })).status, 200);
+  t = (await liaison.get(`/api/v1/partners/${p.id}/timeline`)).json.items.find((i) => i.kind === 'interaction');
+  assert.deepEqual([t.awaiting, t.responded_at, t.versions, t.detail], ['them', answered, 2, 'Asked for their on-call list and rota']);
+  assert.deepEqual((await rel(p.id)).responsiveness.theirs, { median_hours: 4, count: 1 });
+  // marking an older interaction as awaiting, later
+  const plain = (await log(liaison, { partner_id: p.id, occurred_at: iso(Date.now() - 3 * H) })).json;
+  const m = await liaison.patch(`/api/v1/interactions/${plain.id}`, { awaiting: 'us' });
+  assert.equal(m.status, 200, m.text);
+  assert.deepEqual([m.json.awaiting, m.json.responded_at, m.json.history.length], ['us', null, 1]);
 });

@@ -140,6 +140,7 @@ export class Client {
   get(p, o) { return this.request('GET', p, undefined, o); }
   post(p, b, o) { return this.request('POST', p, b, o); }
   patch(p, b, o) { return this.request('PATCH', p, b, o); }
+  put(p, b, o) { return this.request('PUT', p, b, o); }
   del(p, o) { return this.request('DELETE', p, undefined, o); }
 
   async signIn(email, password = PASSWORD) {

@@ -23,6 +23,43 @@ static void test_cadence(void **state)
 	assert_int_equal(checkin_cadence(0, "unknown"), 0);
 }
 
+/* checkin_days null (0 here) means "the default of the stage"; the practice
+ * may change the defaults; lost partners never have check-ins. */
+static void test_cadence_configured(void **state)
+{
+	(void)state;
+	struct cadence_defaults d;
+	cadence_defaults_builtin(&d);
+	assert_int_equal(d.days[0], 14);
+	assert_int_equal(d.days[4], 90);
+	for (int i = 0; cadence_stages[i]; i++)
+		assert_int_equal(checkin_default_days_in(&d, cadence_stages[i]), checkin_default_days(cadence_stages[i]));
+	assert_int_equal(checkin_default_days_in(NULL, "contacted"), 14);
+	assert_null(cadence_stages[CADENCE_STAGES]);
+	d.days[2] = 7;  /* meeting: weekly */
+	d.days[3] = 45; /* active */
+	d.days[4] = 0;  /* inactive: no check-ins by default */
+	assert_int_equal(checkin_cadence_in(&d, 0, "meeting"), 7);
+	assert_int_equal(checkin_cadence_in(&d, 0, "active"), 45);
+	assert_int_equal(checkin_cadence_in(&d, 0, "inactive"), 0);
+	assert_int_equal(checkin_cadence_in(&d, 0, "prospect"), 14);
+	/* the partner's own cadence wins, except for lost partners */
+	assert_int_equal(checkin_cadence_in(&d, 10, "inactive"), 10);
+	assert_int_equal(checkin_cadence_in(&d, 3, "meeting"), 3);
+	assert_int_equal(checkin_cadence_in(&d, 10, "lost"), 0);
+	assert_int_equal(checkin_cadence_in(&d, 0, "lost"), 0);
+	assert_int_equal(checkin_cadence_in(&d, 0, "unknown"), 0);
+	assert_int_equal(checkin_cadence_in(&d, 0, NULL), 0);
+	/* out-of-range stored defaults count as none */
+	d.days[0] = -5;
+	d.days[1] = CADENCE_MAX_DAYS + 1;
+	assert_int_equal(checkin_cadence_in(&d, 0, "prospect"), 0);
+	assert_int_equal(checkin_cadence_in(&d, 0, "contacted"), 0);
+	/* the next check-in follows the effective cadence */
+	assert_int_equal(checkin_next(checkin_cadence_in(&d, 0, "meeting"), true, 1000, 0), 1000 + 7 * DAY);
+	assert_int_equal(checkin_next(checkin_cadence_in(&d, 0, "inactive"), true, 1000, 0), 0);
+}
+
 static void test_next_checkin(void **state)
 {
 	(void)state;
@@ -78,7 +115,8 @@ static void test_reliability(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cadence), cmocka_unit_test(test_next_checkin), cmocka_unit_test(test_buckets),
+		cmocka_unit_test(test_cadence), cmocka_unit_test(test_cadence_configured),
+		cmocka_unit_test(test_next_checkin), cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_median), cmocka_unit_test(test_reliability),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@ import * as patient from './patient.js';
 import * as today from './today.js';
 import * as pipeline from './pipeline.js';
 import { canListReferrals, canReadPartners } from './ui.js';
+import { resetUsers } from './users.js';
 
 export const HOME = '/today';
 
@@ -131,6 +132,7 @@ async function signOut() {
   } catch { /* the session is over either way */ }
   session.user = null;
   api.setCsrf(null);
+  resetUsers();
   flash('signin.signed_out');
   navigate('/sign-in', { replace: true });
 }
@@ -209,6 +211,15 @@ async function start() {
     if (!a || !isInternalLink(a, ev)) return;
     ev.preventDefault();
     if (a.pathname + a.search !== location.pathname + location.search) navigate(a.pathname + a.search);
+    else if (a.hash) {
+      // A link within the page (a commitment's goal): take the focus there.
+      const target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+      if (target) {
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.scrollIntoView({ block: 'center' });
+        target.focus();
+      }
+    }
   });
   window.addEventListener('popstate', () => render({ focus: true }));
   try {

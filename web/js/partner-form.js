@@ -4,7 +4,8 @@
 // next to the field it names (identifiers[0].value, address.city, …).
 import * as api from './api.js';
 import { h, replace, setText, bdi } from './dom.js';
-import { setTitle, iso } from './i18n.js';
+import { setTitle } from './i18n.js';
+import { fillOwnerSelect } from './users.js';
 import {
   field, enumOptions, KINDS, STAGES, SCHEMES, loadingState, errorState, emptyState, formAlert, clearErrors,
   showFormError, markInvalid, splitList, canWritePartners,
@@ -69,11 +70,9 @@ export function render(main, ctx) {
     f.in_network = field({ name: 'in_network', label: 'partner.in_network_label', type: 'checkbox', value: !!v.in_network });
     f.payers = field({ name: 'payers', label: 'partner.payers', value: (v.payers || []).join(', '), dir: 'auto', hint: 'form.hint_payers', autocomplete: 'off' });
     f.languages = field({ name: 'languages', label: 'partner.languages', value: (v.languages || []).join(', '), dir: 'ltr', hint: 'form.hint_languages', autocomplete: 'off' });
-    const ownerOptions = [['', 'form.owner_none']];
-    if (user) ownerOptions.push([String(user.id), 'partner.owner_you', { name: iso(user.name || user.email) }]);
-    if (v.owner_id != null && (!user || v.owner_id !== user.id)) ownerOptions.push([String(v.owner_id), 'partner.owner_user', { id: String(v.owner_id) }]);
-    f.owner_id = field({ name: 'owner_id', label: 'partner.owner', as: 'select', value: v.owner_id == null ? (p ? '' : String(user ? user.id : '')) : String(v.owner_id), options: ownerOptions });
-    f.checkin_days = field({ name: 'checkin_days', label: 'partner.checkin_days', type: 'number', min: 1, max: 365, inputmode: 'numeric', dir: 'ltr', value: p ? (v.checkin_days ?? '') : 30, hint: 'form.hint_checkin' });
+    f.owner_id = field({ name: 'owner_id', label: 'partner.owner', as: 'select', options: [] });
+    fillOwnerSelect(f.owner_id.querySelector('select'), { value: v.owner_id == null ? (p ? null : (user ? user.id : null)) : v.owner_id, me: user, blankKey: 'form.owner_none' });
+    f.checkin_days = field({ name: 'checkin_days', label: 'partner.checkin_days', type: 'number', min: 1, max: 365, inputmode: 'numeric', dir: 'ltr', value: v.checkin_days ?? '', hint: 'form.hint_checkin' });
     f.goals_theirs = field({ name: 'goals_theirs', label: 'partner.goals_theirs', as: 'textarea', value: v.goals_theirs, dir: 'auto', class: 'span-2' });
     f.goals_ours = field({ name: 'goals_ours', label: 'partner.goals_ours', as: 'textarea', value: v.goals_ours, dir: 'auto', class: 'span-2' });
     f.services_theirs = field({ name: 'services_theirs', label: 'partner.services_theirs', as: 'textarea', value: v.services_theirs, dir: 'auto', class: 'span-2' });

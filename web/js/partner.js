@@ -6,6 +6,7 @@
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { sections as relationshipSections } from './relationship.js';
+import { userLabel } from './users.js';
 import { volumeCard } from './volume.js';
 import { setTitle, formatDate, formatDateTime, iso } from './i18n.js';
 import {
@@ -73,10 +74,11 @@ export function render(main, ctx) {
     }
 
     const subtitle = [p.specialty, p.organization].filter(Boolean);
-    const owner = p.owner_id == null ? null
-      : (ctx.user && p.owner_id === ctx.user.id
-        ? h('span', { i18n: 'partner.owner_you', vars: { name: iso(ctx.user.name || ctx.user.email) } })
-        : h('span', { i18n: 'partner.owner_user', vars: { id: String(p.owner_id) } }));
+    const owner = userLabel(p.owner_id, ctx.user);
+    // The cadence in force: its own, or (checkin_days null) its stage's default.
+    const cadence = p.checkin_days_effective == null ? null
+      : h('span', {}, h('span', { i18n: 'partner.checkin_every', vars: { count: p.checkin_days_effective } }),
+        p.checkin_days == null && [' ', h('span', { class: 'muted', i18n: 'partner.checkin_stage_default' })]);
     const addr = p.address || {};
     const details = h('section', { class: 'card' },
       h('h2', { i18n: 'partner.section_details' }),
@@ -91,7 +93,7 @@ export function render(main, ctx) {
         dlRow('partner.email', p.email ? h('a', { href: `mailto:${p.email}`, dir: 'ltr', text: p.email }) : null),
         dlRow('partner.in_network', h('span', { i18n: p.in_network ? 'value.yes' : 'value.no' })),
         dlRow('partner.owner', owner),
-        dlRow('partner.checkin_days', p.checkin_days == null ? null : h('span', { i18n: 'partner.checkin_every', vars: { count: p.checkin_days } })),
+        dlRow('partner.checkin_days', cadence),
         dlRow('partner.created_at', dateTime(p.created_at)),
         dlRow('partner.updated_at', dateTime(p.updated_at))));
 

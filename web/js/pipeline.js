@@ -3,10 +3,12 @@
 // GET /api/v1/partners?stage=…. No drag and drop: each card has a "Move to
 // <next stage>" button and a stage select with a "Move" button, so every move
 // works with the keyboard (PATCH /api/v1/partners/{id} {stage}). After a move
-// the focus follows the card into its new column.
+// the focus follows the card into its new column. A column shows 100 cards
+// and a "Show more" button for the next 100. Owners are shown by name.
 import * as api from './api.js';
 import { h, replace, uid, setText } from './dom.js';
 import { setTitle, iso, t, onLangChange } from './i18n.js';
+import { userLabel } from './users.js';
 import {
   STAGES, badge, loadingState, errorState, errorKey, announce, dateTime, canReadPartners, canWritePartners, emptyState,
 } from './ui.js';
@@ -40,20 +42,51 @@ export function render(main, ctx) {
     const col = h('section', { class: 'board-col', role: 'listitem', dataset: { stage: s }, 'aria-labelledby': titleId },
       h('h2', { class: 'board-title', id: titleId }, badge('stage', s), count),
       list);
-    columns.set(s, { list, count });
+    columns.set(s, { list, count, shown: 0, moreItem: null });
     board.append(col);
   }
 
-  async function loadColumn(stage) {
-    const { list, count } = columns.get(stage);
+  // A column shows LIMIT partners at a time; "Show more" fetches the next
+  // page (keyset cursor) and appends it, keeping the focus in the column.
+  async function loadColumn(stage, cursor = null) {
+    const col = columns.get(stage);
+    const { list, count } = col;
     try {
-      const data = await api.get(`/partners${api.query({ stage, limit: LIMIT })}`, { signal: ctx.signal });
+      const data = await api.get(`/partners${api.query({ stage, limit: LIMIT, cursor })}`, { signal: ctx.signal });
       const items = data.items || [];
-      count.textContent = String(items.length) + (data.next_cursor ? '+' : '');
-      if (!items.length) replace(list, h('li', { class: 'board-empty muted', i18n: 'pipeline.empty' }));
-      else replace(list, items.map(card), data.next_cursor ? h('li', { class: 'board-empty muted', i18n: 'pipeline.more' }) : null);
+      if (!cursor) {
+        col.shown = 0;
+        list.replaceChildren();
+      } else if (col.moreItem) {
+        col.moreItem.remove();
+      }
+      col.shown += items.length;
+      col.moreItem = null;
+      count.textContent = String(col.shown) + (data.next_cursor ? '+' : '');
+      if (!col.shown) {
+        replace(list, h('li', { class: 'board-empty muted', i18n: 'pipeline.empty' }));
+        return;
+      }
+      list.append(...items.map(card));
+      if (data.next_cursor) {
+        const more = h('button', { type: 'button', class: 'btn btn-small btn-quiet board-more', 'aria-describedby': `col-${stage}` },
+          h('span', { i18n: 'pipeline.show_more' }));
+        more.addEventListener('click', async () => {
+          more.disabled = true;
+          const before = list.querySelectorAll('.board-card').length;
+          await loadColumn(stage, data.next_cursor);
+          const first = list.querySelectorAll('.board-card')[before];
+          if (first) first.querySelector('a').focus();
+        });
+        col.moreItem = h('li', { class: 'board-more-item' }, more);
+        list.append(col.moreItem);
+      }
     } catch (err) {
       if (err.name === 'AbortError') return;
+      if (cursor && col.moreItem) {
+        col.moreItem.querySelector('button').disabled = false;
+        return;
+      }
       replace(list, h('li', {}, errorState(err, () => loadColumn(stage))));
     }
   }
@@ -84,6 +117,7 @@ export function render(main, ctx) {
       p.specialty && h('p', { class: 'muted board-meta', dir: 'auto', text: p.specialty }),
       h('dl', { class: 'board-dl' },
         p.source && [h('dt', { i18n: 'pipeline.source' }), h('dd', { i18n: `source.${p.source}` })],
+        p.owner_id != null && [h('dt', { i18n: 'partner.owner' }), h('dd', { class: 'board-owner' }, userLabel(p.owner_id, ctx.user))],
         p.stage_since && [h('dt', { i18n: 'pipeline.since' }), h('dd', {}, dateTime(p.stage_since))]),
       controls.length ? h('div', { class: 'board-actions' }, controls) : null);
   }

@@ -10,11 +10,12 @@
 // partner.js builds the page and calls sections(); a change in one section
 // refreshes the others that show it (a logged call moves the next check-in).
 import * as api from './api.js';
-import { h, replace, bdi, uid } from './dom.js';
+import { h, replace, bdi, uid, setText } from './dom.js';
+import { userLabel, fillOwnerSelect } from './users.js';
 import { formatNumber, languageName, has } from './i18n.js';
 import {
   field, enumOptions, badge, overdueBadge, loadingState, errorState, emptyState, announce, formAlert, clearErrors,
-  showFormError, markInvalid, dateTime, dateOnly,
+  showFormError, markInvalid, dateTime, dateOnly, enumText, canListReferrals, canReadReferrals,
 } from './ui.js';
 
 export const INTERACTION_KINDS = ['call', 'email', 'meeting', 'visit', 'lunch', 'event', 'message'];
@@ -27,7 +28,8 @@ function localInputValue(d) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 const rfc3339 = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const todayYmd = () => { const d = new Date(); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`; };
+const localYmd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const todayYmd = () => localYmd(new Date());
 
 // Can this user change this partner's relationship records? (docs/api.md:
 // a liaison changes only the partners they own.)
@@ -77,11 +79,13 @@ export function sections(p, ctx, live) {
       h('dl', { class: 'dl' },
         h('dt', { i18n: 'rel.next_checkin' }), h('dd', { class: 'rel-checkin', dataset: { bucket: c.bucket || 'none' } }, next),
         h('dt', { i18n: 'rel.last_contact' }), h('dd', {}, c.last_interaction_at ? dateTime(c.last_interaction_at) : h('span', { class: 'muted', i18n: 'rel.never' })),
-        h('dt', { i18n: 'partner.checkin_days' }), h('dd', {}, c.cadence_days ? h('span', { i18n: 'partner.checkin_every', vars: { count: c.cadence_days } }) : h('span', { class: 'muted', i18n: 'value.none' })),
+        h('dt', { i18n: 'partner.checkin_days' }), h('dd', { class: 'rel-cadence' },
+          c.cadence_days ? h('span', { i18n: 'partner.checkin_every', vars: { count: c.cadence_days } }) : h('span', { class: 'muted', i18n: 'value.none' }),
+          p.checkin_days == null && p.stage !== 'lost' && [' ', h('span', { class: 'muted', i18n: 'partner.checkin_stage_default' })]),
         h('dt', { i18n: 'rel.responsiveness' }),
         h('dd', { class: 'rel-resp' },
-          h('span', { class: 'rel-line' }, h('span', { class: 'muted', i18n: 'rel.ours' }), ' ', median(rs.ours)),
-          h('span', { class: 'rel-line' }, h('span', { class: 'muted', i18n: 'rel.theirs' }), ' ', median(rs.theirs))),
+          h('span', { class: 'rel-line rel-ours' }, h('span', { class: 'muted', i18n: 'rel.ours' }), ' ', median(rs.ours)),
+          h('span', { class: 'rel-line rel-theirs' }, h('span', { class: 'muted', i18n: 'rel.theirs' }), ' ', median(rs.theirs))),
         h('dt', { i18n: 'rel.reliability' }),
         h('dd', { class: 'rel-reliability' }, rel.due
           ? h('span', { i18n: 'rel.reliability_value', vars: { percent: rel.percent ?? 0, kept: rel.kept_on_time ?? 0, due: rel.due } })
@@ -94,10 +98,12 @@ export function sections(p, ctx, live) {
         : h('p', { class: 'muted', i18n: 'rel.no_stages' }));
   }
 
-  // ---- Communication log: form and timeline ----
+  // ---- Communication log: form (log a new one, or edit one) and timeline ----
   const timelineBody = h('div', { class: 'ptimeline-wrap' }, loadingState());
   let contactSel = null;
   let logForm = null;
+  let contacts = [];
+  let startEdit = null; // (interaction id) => opens the form on that interaction
   if (writable) {
     const kindF = field({ name: 'kind', label: 'log.kind', as: 'select', value: 'call', options: enumOptions('interaction_kind', INTERACTION_KINDS) });
     const dirF = field({ name: 'direction', label: 'log.direction', as: 'select', value: 'outbound', options: enumOptions('direction', ['outbound', 'inbound']) });
@@ -106,39 +112,122 @@ export function sections(p, ctx, live) {
     const summaryF = field({ name: 'summary', label: 'log.summary', as: 'textarea', dir: 'auto', rows: 3, class: 'span-2', required: true });
     const followF = field({ name: 'follow_up_at', label: 'log.follow_up', type: 'date', hint: 'log.hint_follow_up' });
     const awaitF = field({ name: 'awaiting', label: 'log.awaiting', as: 'select', value: '', options: [['', 'awaiting.none'], ['us', 'awaiting.us'], ['them', 'awaiting.them']] });
+    // Only when editing: when the request was answered.
+    const answeredF = field({ name: 'responded_at', label: 'log.responded_at', type: 'datetime-local', hint: 'log.hint_responded' });
+    answeredF.hidden = true;
     contactSel = contactF.querySelector('select');
     const whenInput = whenF.querySelector('input');
+    const followInput = followF.querySelector('input');
+    const answeredInput = answeredF.querySelector('input');
     const resetWhen = () => { whenInput.value = localInputValue(new Date()); whenInput.max = localInputValue(new Date(Date.now() + 60000)); };
     resetWhen();
+    const title = h('h3', { id: 'log-form-title', i18n: 'log.title' });
     const save = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'log.save' });
-    logForm = h('form', { class: 'form log-form', novalidate: true, 'aria-labelledby': 'log-form-title' },
-      h('h3', { id: 'log-form-title', i18n: 'log.title' }),
+    const cancel = h('button', { type: 'button', class: 'btn btn-quiet', i18n: 'action.cancel', hidden: true });
+    logForm = h('form', { id: 'log-form', class: 'form log-form', novalidate: true, 'aria-labelledby': 'log-form-title' },
+      title,
       formAlert(),
-      h('div', { class: 'form-grid log-grid' }, kindF, dirF, contactF, whenF, summaryF, followF, awaitF),
-      h('div', { class: 'form-actions' }, save));
+      h('div', { class: 'form-grid log-grid' }, kindF, dirF, contactF, whenF, summaryF, followF, awaitF, answeredF),
+      h('div', { class: 'form-actions' }, save, cancel));
+    const val = (f) => f.querySelector('input,select,textarea').value.trim();
+    const set = (f, v) => { f.querySelector('input,select,textarea').value = v ?? ''; };
+    let editing = null; // {record, initial: {field: input value}} while editing
+    let opener = null;
+
+    const stopEdit = (focusBack) => {
+      editing = null;
+      logForm.reset();
+      clearErrors(logForm);
+      resetWhen();
+      answeredF.hidden = true;
+      logForm.classList.remove('is-editing');
+      setText(title, 'log.title');
+      setText(save, 'log.save');
+      cancel.hidden = true;
+      if (focusBack && opener && opener.isConnected) opener.focus();
+      opener = null;
+    };
+    cancel.addEventListener('click', () => stopEdit(true));
+
+    startEdit = async (id, button) => {
+      opener = button;
+      try {
+        const ix = await api.get(`/interactions/${id}`, opts);
+        clearErrors(logForm);
+        set(kindF, ix.kind);
+        set(dirF, ix.direction);
+        if (ix.contact_id && !contacts.some((c) => c.id === ix.contact_id)) contactSel.append(h('option', { value: String(ix.contact_id), text: `#${ix.contact_id}` }));
+        set(contactF, ix.contact_id ? String(ix.contact_id) : '');
+        whenInput.max = '';
+        set(whenF, localInputValue(new Date(ix.occurred_at)));
+        set(summaryF, ix.summary);
+        set(followF, ix.follow_up_at ? localYmd(new Date(ix.follow_up_at)) : '');
+        set(awaitF, ix.awaiting || '');
+        set(answeredF, ix.responded_at ? localInputValue(new Date(ix.responded_at)) : '');
+        answeredF.hidden = false;
+        editing = { record: ix, initial: { occurred_at: whenInput.value, follow_up_at: followInput.value, responded_at: answeredInput.value } };
+        logForm.classList.add('is-editing');
+        setText(title, 'log.edit_title');
+        setText(save, 'log.save_changes');
+        cancel.hidden = false;
+        logForm.scrollIntoView({ block: 'start' });
+        summaryF.querySelector('textarea').focus();
+      } catch (err) {
+        if (err.name !== 'AbortError') announce(live, 'error.generic');
+      }
+    };
+
+    // A follow-up date is due at 09:00 local time that day (not before the interaction).
+    const followAt = (occurred) => {
+      const f = new Date(`${val(followF)}T09:00`);
+      return rfc3339(f < occurred && val(followF) >= whenInput.value.slice(0, 10) ? occurred : f);
+    };
+
     logForm.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(logForm);
-      const val = (f) => f.querySelector('input,select,textarea').value.trim();
       if (!whenInput.value) { markInvalid(whenInput, { key: 'error.required' }).focus(); return; }
       if (!val(summaryF)) { markInvalid(summaryF.querySelector('textarea'), { key: 'error.required' }).focus(); return; }
       const occurred = new Date(whenInput.value);
-      const body = { partner_id: p.id, kind: val(kindF), direction: val(dirF), occurred_at: rfc3339(occurred) };
-      if (val(contactF)) body.contact_id = Number(val(contactF));
-      if (val(summaryF)) body.summary = val(summaryF);
-      if (val(followF)) {
-        // A follow-up date is due at 09:00 local time that day (not before the interaction).
-        const f = new Date(`${val(followF)}T09:00`);
-        body.follow_up_at = rfc3339(f < occurred && val(followF) >= whenInput.value.slice(0, 10) ? occurred : f);
+      let body;
+      if (editing) {
+        // Only what changed, so the history says exactly what was edited.
+        const r = editing.record;
+        body = {};
+        if (val(kindF) !== r.kind) body.kind = val(kindF);
+        if (val(dirF) !== r.direction) body.direction = val(dirF);
+        const cid = val(contactF) ? Number(val(contactF)) : null;
+        if (cid !== r.contact_id) body.contact_id = cid;
+        if (whenInput.value !== editing.initial.occurred_at) body.occurred_at = rfc3339(occurred);
+        if (val(summaryF) !== r.summary) body.summary = val(summaryF);
+        if (followInput.value !== editing.initial.follow_up_at) body.follow_up_at = val(followF) ? followAt(occurred) : null;
+        if ((val(awaitF) || null) !== r.awaiting) body.awaiting = val(awaitF) || null;
+        if (answeredInput.value !== editing.initial.responded_at) body.responded_at = answeredInput.value ? rfc3339(new Date(answeredInput.value)) : null;
+        if (!Object.keys(body).length) { stopEdit(true); return; }
+      } else {
+        body = { partner_id: p.id, kind: val(kindF), direction: val(dirF), occurred_at: rfc3339(occurred) };
+        if (val(contactF)) body.contact_id = Number(val(contactF));
+        if (val(summaryF)) body.summary = val(summaryF);
+        if (val(followF)) body.follow_up_at = followAt(occurred);
+        if (val(awaitF)) body.awaiting = val(awaitF);
       }
-      if (val(awaitF)) body.awaiting = val(awaitF);
       save.disabled = true;
       try {
-        await api.post('/interactions', body);
-        logForm.reset();
-        resetWhen();
-        announce(live, 'log.saved');
-        await Promise.all([loadTimeline(), loadRelationship()]);
+        if (editing) {
+          await api.patch(`/interactions/${editing.record.id}`, body);
+          const id = editing.record.id;
+          stopEdit(false);
+          announce(live, 'log.updated');
+          await Promise.all([loadTimeline(), loadRelationship()]);
+          const back = timelineBody.querySelector(`.timeline-item[data-interaction-id="${id}"] .ix-edit`);
+          if (back) back.focus();
+        } else {
+          await api.post('/interactions', body);
+          logForm.reset();
+          resetWhen();
+          announce(live, 'log.saved');
+          await Promise.all([loadTimeline(), loadRelationship()]);
+        }
       } catch (err) {
         if (err.name !== 'AbortError') showFormError(logForm, err);
       } finally {
@@ -153,6 +242,7 @@ export function sections(p, ctx, live) {
     timelineBody);
 
   function setContacts(items) {
+    contacts = items;
     if (!contactSel) return;
     const keep = contactSel.value;
     replace(contactSel, h('option', { value: '', i18n: 'log.no_contact' }),
@@ -182,9 +272,12 @@ export function sections(p, ctx, live) {
     const known = (prefix, v) => v && has(`${prefix}.${v}`);
     let head = [];
     let text = x.detail || null;
+    let extra = null;
     if (x.kind === 'interaction') {
-      head = [known('interaction_kind', x.title) ? badge('interaction_kind', x.title) : null, x.direction && badge('direction', x.direction)];
+      head = [known('interaction_kind', x.title) ? badge('interaction_kind', x.title) : null, x.direction && badge('direction', x.direction),
+        x.user_id != null && h('span', { class: 'timeline-who' }, h('span', { i18n: 'log.by' }), ' ', userLabel(x.user_id, ctx.user))];
       if (!known('interaction_kind', x.title) && x.title) text = [x.title, x.detail].filter(Boolean).join(' — ');
+      extra = interactionExtras(x);
     } else if (x.kind === 'stage') {
       head = [x.detail && known('stage', x.detail) && [badge('stage', x.detail), h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→' })],
         known('stage', x.title) ? badge('stage', x.title) : null];
@@ -195,11 +288,130 @@ export function sections(p, ctx, live) {
       head = [known('status', x.title) ? badge('status', x.title) : null];
     }
     if (!head.flat().filter(Boolean).length && x.title && x.kind !== 'interaction') text = [x.title, x.detail].filter(Boolean).join(' — ');
-    return h('li', { class: 'timeline-item', dataset: { kind: x.kind } },
+    return h('li', { class: 'timeline-item', dataset: x.kind === 'interaction' ? { kind: x.kind, interactionId: String(x.id) } : { kind: x.kind } },
       h('div', { class: 'timeline-when' }, dateTime(x.at)),
       h('div', { class: 'timeline-body' },
         h('p', { class: 'timeline-move' }, badge('timeline_kind', x.kind), head),
-        text && h('p', { class: 'timeline-text prose' }, bdi(text))));
+        text && h('p', { class: 'timeline-text prose' }, bdi(text)),
+        extra));
+  }
+
+  // Under an interaction: whether it awaits an answer (and "Mark answered"),
+  // how long the answer took, Edit, and its edit history.
+  function interactionExtras(x) {
+    const parts = [];
+    if (x.awaiting && !x.responded_at) {
+      parts.push(h('span', { class: 'badge badge-awaiting', i18n: `awaiting.badge_${x.awaiting}` }));
+    } else if (x.awaiting && x.responded_at) {
+      const hours = Math.max(0, (Date.parse(x.responded_at) - Date.parse(x.at)) / 3600e3);
+      parts.push(h('span', { class: 'ix-answered muted', i18n: `log.answered_${x.awaiting}`, vars: { hours: formatNumber(Math.round(hours * 10) / 10) } }));
+    }
+    const actions = [];
+    let answerForm = null;
+    if (writable && x.awaiting && !x.responded_at) {
+      const mark = h('button', { type: 'button', class: 'btn btn-small ix-mark-answered', 'aria-expanded': 'false' },
+        h('span', { i18n: 'log.mark_answered' }));
+      const fieldEl = field({ name: 'responded_at', label: 'log.responded_at', type: 'datetime-local', required: true, mark: false });
+      const input = fieldEl.querySelector('input');
+      const saveA = h('button', { type: 'submit', class: 'btn btn-small btn-primary', i18n: 'log.save_answered' });
+      answerForm = h('form', { class: 'form answer-form', novalidate: true, hidden: true },
+        formAlert(), fieldEl,
+        h('div', { class: 'form-actions' }, saveA,
+          h('button', { type: 'button', class: 'btn btn-small btn-quiet', i18n: 'action.cancel', on: { click: () => show(false) } })));
+      const show = (on) => {
+        answerForm.hidden = !on;
+        mark.setAttribute('aria-expanded', String(on));
+        if (on) {
+          input.value = localInputValue(new Date());
+          input.min = localInputValue(new Date(x.at));
+          input.max = localInputValue(new Date(Date.now() + 60000));
+          input.focus();
+        } else {
+          clearErrors(answerForm);
+          mark.focus();
+        }
+      };
+      mark.addEventListener('click', () => show(answerForm.hidden));
+      answerForm.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        clearErrors(answerForm);
+        if (!input.value) { markInvalid(input, { key: 'error.required' }).focus(); return; }
+        saveA.disabled = true;
+        try {
+          await api.patch(`/interactions/${x.id}`, { responded_at: rfc3339(new Date(input.value)) });
+          announce(live, 'log.answered_saved');
+          await Promise.all([loadTimeline(), loadRelationship()]);
+          const item = timelineBody.querySelector(`.timeline-item[data-interaction-id="${x.id}"] .ix-edit`);
+          if (item) item.focus();
+        } catch (err) {
+          if (err.name !== 'AbortError') showFormError(answerForm, err);
+        } finally {
+          saveA.disabled = false;
+        }
+      });
+      actions.push(mark);
+    }
+    if (writable && startEdit) {
+      const edit = h('button', { type: 'button', class: 'btn btn-small btn-quiet ix-edit', 'aria-controls': 'log-form' },
+        h('span', { i18n: 'action.edit' }), h('span', { class: 'visually-hidden', i18n: 'log.edit_this' }));
+      edit.addEventListener('click', () => startEdit(x.id, edit));
+      actions.push(edit);
+    }
+    let history = null;
+    if (x.versions > 0) {
+      const body = h('div', { class: 'ix-history-body' }, loadingState());
+      history = h('details', { class: 'ix-history' },
+        h('summary', { i18n: 'log.history', vars: { count: x.versions } }),
+        body);
+      let loaded = false;
+      history.addEventListener('toggle', async () => {
+        if (!history.open || loaded) return;
+        loaded = true;
+        try {
+          const ix = await api.get(`/interactions/${x.id}`, opts);
+          replace(body, historyList(ix));
+        } catch (err) {
+          loaded = false;
+          if (err.name !== 'AbortError') replace(body, errorState(err));
+        }
+      });
+    }
+    if (!parts.length && !actions.length && !history) return null;
+    return h('div', { class: 'ix-extras' },
+      (parts.length || actions.length) && h('div', { class: 'ix-line' }, parts, actions),
+      answerForm, history);
+  }
+
+  // The edit history of an interaction: each change, newest first, with who
+  // made it, when, and each field's value before and after.
+  const HISTORY_FIELDS = ['kind', 'direction', 'contact_id', 'occurred_at', 'summary', 'follow_up_at', 'awaiting', 'responded_at'];
+  function historyValue(k, v) {
+    if (v === null || v === undefined || v === '') return h('span', { class: 'muted', i18n: 'value.none' });
+    if (k === 'kind') return enumText('interaction_kind', v);
+    if (k === 'direction') return enumText('direction', v);
+    if (k === 'awaiting') return h('span', { i18n: `awaiting.badge_${v}` });
+    if (k.endsWith('_at')) return dateTime(v);
+    if (k === 'contact_id') {
+      const c = contacts.find((x) => x.id === v);
+      return c ? bdi(c.name) : h('span', { text: `#${v}` });
+    }
+    return bdi(String(v));
+  }
+  function historyList(ix) {
+    const versions = [...(ix.history || []).map((v) => v.previous), ix];
+    const changes = (ix.history || []).map((v, i) => ({ at: v.changed_at, by: v.changed_by, before: versions[i], after: versions[i + 1] }));
+    return h('ol', { class: 'ix-history-list' }, changes.reverse().map((c) => {
+      const changed = HISTORY_FIELDS.filter((k) => JSON.stringify(c.before[k] ?? null) !== JSON.stringify(c.after[k] ?? null));
+      return h('li', { class: 'ix-version' },
+        h('p', { class: 'ix-version-head' }, dateTime(c.at), ' ', h('span', { i18n: 'log.by' }), ' ',
+          c.by != null ? userLabel(c.by, ctx.user) : h('span', { class: 'muted', i18n: 'value.none' })),
+        changed.length
+          ? h('dl', { class: 'ix-changes' }, changed.map((k) => [
+            h('dt', { i18n: `log.field_${k}` }),
+            h('dd', {}, h('del', {}, historyValue(k, c.before[k])), h('span', { class: 'arrow', 'aria-hidden': 'true', text: ' → ' }),
+              h('span', { class: 'visually-hidden', i18n: 'log.changed_to' }), h('ins', {}, historyValue(k, c.after[k])))]))
+          : h('p', { class: 'muted', i18n: 'log.no_change' }));
+    }));
   }
 
   // ---- Goals ----
@@ -289,7 +501,7 @@ export function sections(p, ctx, live) {
     } else {
       status = badge('goal_status', g.status);
     }
-    return h('li', { class: ['goal', `goal-${g.status}`], dataset: { goalId: String(g.id), status: g.status } },
+    return h('li', { id: `goal-${g.id}`, tabindex: '-1', class: ['goal', `goal-${g.status}`], dataset: { goalId: String(g.id), status: g.status } },
       h('p', { class: 'goal-title' }, bdi(g.title)),
       g.target_on && h('p', { class: 'muted goal-target' }, h('span', { i18n: 'goals.target_on' }), ' ', dateOnly(g.target_on)),
       g.notes && h('p', { class: 'prose goal-notes' }, bdi(g.notes)),
@@ -324,6 +536,7 @@ export function sections(p, ctx, live) {
 
   // ---- Commitments ----
   let commitments = [];
+  let referrals = null; // this partner's referrals, for links (null until read)
   const commitList = h('div', { class: 'commit-wrap' }, loadingState());
   let commitToggle = null;
   let commitForm = null;
@@ -332,18 +545,41 @@ export function sections(p, ctx, live) {
     const titleF = field({ name: 'title', label: 'commit.what', required: true, dir: 'auto', autocomplete: 'off', class: 'span-2' });
     const dueF = field({ name: 'due_on', label: 'commit.due_on', type: 'date', required: true });
     const byF = field({ name: 'promised_by', label: 'commit.promised_by', as: 'select', value: 'us', options: enumOptions('promised_by', ['us', 'partner']) });
+    const ownerF = field({ name: 'owner_id', label: 'commit.owner', as: 'select', options: [] });
+    fillOwnerSelect(ownerF.querySelector('select'), { value: ctx.user.id, me: ctx.user });
+    const linkF = field({ name: 'link', label: 'commit.link', as: 'select', value: '', options: [['', 'commit.link_none']], hint: 'commit.hint_link', class: 'span-2' });
+    const linkSel = linkF.querySelector('select');
     const save = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'commit.save' });
     commitForm = h('form', { id: 'commit-form', class: 'form sub-form', novalidate: true, hidden: true, 'aria-labelledby': 'commit-form-title' },
       h('h3', { id: 'commit-form-title', i18n: 'commit.add_title' }),
       formAlert(),
-      h('div', { class: 'form-grid' }, titleF, dueF, byF),
+      h('div', { class: 'form-grid' }, titleF, dueF, byF, ownerF, linkF),
       h('div', { class: 'form-actions' }, save,
         h('button', { type: 'button', class: 'btn btn-quiet', i18n: 'action.cancel', on: { click: () => showCommitForm(false) } })));
-    const showCommitForm = (on) => {
+    // The link choices: this partner's goals and referrals (value goal:ID or referral:ID).
+    const drawLinks = () => {
+      const keep = linkSel.value;
+      replace(linkSel, h('option', { value: '', i18n: 'commit.link_none' }),
+        goals.length ? h('optgroup', { 'i18n-label': 'commit.link_goals' },
+          goals.map((g) => h('option', { value: `goal:${g.id}`, dir: 'auto', text: g.title }))) : null,
+        referrals && referrals.length ? h('optgroup', { 'i18n-label': 'commit.link_referrals' },
+          referrals.map((r) => h('option', { value: `referral:${r.id}`, i18n: 'commit.referral_option', vars: { id: String(r.id) } }))) : null);
+      linkSel.value = [...linkSel.options].some((o) => o.value === keep) ? keep : '';
+    };
+    const showCommitForm = async (on) => {
       commitForm.hidden = !on;
       commitToggle.setAttribute('aria-expanded', String(on));
-      if (on) titleF.querySelector('input').focus();
-      else { commitForm.reset(); clearErrors(commitForm); commitToggle.focus(); }
+      if (on) {
+        drawLinks();
+        titleF.querySelector('input').focus();
+        if (referrals === null && canListReferrals(ctx.user)) {
+          try {
+            const data = await api.get(`/referrals${api.query({ partner_id: p.id, limit: 100 })}`, opts);
+            referrals = data.items || [];
+            drawLinks();
+          } catch (err) { /* goals only */ }
+        }
+      } else { commitForm.reset(); clearErrors(commitForm); commitToggle.focus(); }
     };
     commitToggle.addEventListener('click', () => showCommitForm(commitForm.hidden));
     commitForm.addEventListener('submit', async (ev) => {
@@ -353,6 +589,10 @@ export function sections(p, ctx, live) {
       const body = { partner_id: p.id, title: val(titleF), due_on: val(dueF), promised_by: val(byF) };
       if (!body.title) { markInvalid(titleF.querySelector('input'), { key: 'error.required' }).focus(); return; }
       if (!body.due_on) { markInvalid(dueF.querySelector('input'), { key: 'error.required' }).focus(); return; }
+      if (val(ownerF)) body.owner_id = Number(val(ownerF));
+      const [linkKind, linkId] = val(linkF).split(':');
+      if (linkKind === 'goal') body.goal_id = Number(linkId);
+      if (linkKind === 'referral') body.referral_id = Number(linkId);
       save.disabled = true;
       try {
         const c = await api.post('/commitments', body);
@@ -361,7 +601,7 @@ export function sections(p, ctx, live) {
         announce(live, 'commit.added');
         showCommitForm(false);
       } catch (err) {
-        if (err.name !== 'AbortError') showFormError(commitForm, err);
+        if (err.name !== 'AbortError') showFormError(commitForm, err, (name) => (name === 'referral_id' || name === 'goal_id' ? linkSel : commitForm.querySelector(`[data-field="${name}"]`)));
       } finally {
         save.disabled = false;
       }
@@ -370,6 +610,22 @@ export function sections(p, ctx, live) {
   replace(commitCard,
     h('div', { class: 'card-head' }, h('h2', { id: 'commit-title', i18n: 'commit.title' }), commitToggle),
     commitForm, commitList);
+
+  // Where a commitment is linked: its referral (a link for those who may
+  // read referrals) or its goal (a link to the goal on this page).
+  function commitLink(c) {
+    if (c.referral_id) {
+      const label = { i18n: 'commit.for_referral', vars: { id: String(c.referral_id) } };
+      return h('span', { class: 'commit-link' }, canReadReferrals(ctx.user)
+        ? h('a', { href: `/referrals/${c.referral_id}`, ...label })
+        : h('span', label));
+    }
+    if (c.goal_id) {
+      return h('span', { class: 'commit-link' }, h('span', { i18n: 'commit.for_goal' }), ' ',
+        h('a', { href: `/partners/${p.id}#goal-${c.goal_id}`, dir: 'auto', text: c.goal_title || `#${c.goal_id}` }));
+    }
+    return null;
+  }
 
   function drawCommitments() {
     if (!commitments.length) {
@@ -407,7 +663,9 @@ export function sections(p, ctx, live) {
           h('p', { class: 'commit-title' }, bdi(c.title)),
           h('p', { class: 'muted commit-meta' },
             c.due_on && h('span', {}, h('span', { i18n: 'commit.due_on' }), ' ', dateOnly(c.due_on)),
-            h('span', {}, h('span', { i18n: 'commit.promised_by' }), ' ', h('span', { i18n: `promised_by.${c.promised_by || 'us'}` })))),
+            h('span', {}, h('span', { i18n: 'commit.promised_by' }), ' ', h('span', { i18n: `promised_by.${c.promised_by || 'us'}` })),
+            c.owner_id != null && h('span', { class: 'commit-owner' }, h('span', { i18n: 'commit.owner' }), ' ', userLabel(c.owner_id, ctx.user)),
+            commitLink(c))),
         h('div', { class: 'commit-side' },
           overdue && overdueBadge(),
           badge('commit_status', c.status),

@@ -2,10 +2,11 @@
 // (referral steps, check-ins due — overdue, today, this week —, follow-ups,
 // commitments), most urgent first as the server sorts them; each item links
 // to where it is done. Managers and admins may look at another owner's list
-// (?owner_id=), picked from the owners of the partners they can see.
+// (?owner_id=), picked by name from the people of the practice.
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { setTitle } from './i18n.js';
+import { loadUsers } from './users.js';
 import {
   field, badge, overdueBadge, loadingState, emptyState, errorState, dateTime, dateOnly, personName, canReadReferrals,
 } from './ui.js';
@@ -40,12 +41,13 @@ export function render(main, ctx) {
       history.replaceState(null, '', url);
       load(sel.value);
     });
-    // The owners of the partners this person can see (there is no user list).
-    api.get('/partners?limit=500', { signal: ctx.signal }).then((data) => {
-      const ids = new Set((data.items || []).map((p) => p.owner_id).filter((x) => x != null && x !== ctx.user.id));
-      if (value && value !== String(ctx.user.id)) ids.add(Number(value));
-      for (const id of [...ids].sort((a, b) => a - b)) {
-        sel.append(h('option', { value: String(id), i18n: 'today.owner_user', vars: { id: String(id) }, selected: String(id) === value }));
+    // Everyone of the practice, by name (GET /api/v1/users); "Mine" first.
+    loadUsers().then((users) => {
+      const others = [...users.values()].filter((u) => u.id !== ctx.user.id && (u.active !== false || String(u.id) === value))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      for (const u of others) sel.append(h('option', { value: String(u.id), dir: 'auto', text: u.name, selected: String(u.id) === value }));
+      if (value && value !== String(ctx.user.id) && !users.has(Number(value))) {
+        sel.append(h('option', { value, i18n: 'today.owner_user', vars: { id: value }, selected: true }));
       }
     }).catch(() => { /* the picker keeps "Mine" */ });
     return h('div', { class: 'owner-picker' }, f);
