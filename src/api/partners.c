@@ -239,7 +239,7 @@ static int store_services(struct db *db, int64_t id, json_t *rec, json_t *patch)
 	return rc < 0 ? rc : 0;
 }
 
-int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
+int partner_store(struct db *db, json_t *in, const struct user *actor, int64_t *id)
 {
 	json_t *rec = json_deep_copy(in);
 	set_default(rec, "kind", json_string("physician"));
@@ -279,6 +279,12 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 			    "itiz", *id, jstr(rec, "stage"), now, actor ? actor->id : (int64_t)0);
 	values_release(&v);
 	json_decref(rec);
+	return rc;
+}
+
+int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
+{
+	int rc = partner_store(db, in, actor, id);
 	if (rc == 0)
 		rc = audit_append(db, actor, client, "partner.create", "partner", *id, "success", NULL);
 	return rc;
