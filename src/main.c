@@ -14,6 +14,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "io/demo.h"
+#include "io/import_csv.h"
 #include "util/jcheck.h"
 #include "util/secret.h"
 
@@ -68,12 +69,12 @@ static struct db *open_db(const char *url)
 }
 
 enum { OPT_DB = 1000, OPT_EMAIL, OPT_NAME, OPT_ROLE, OPT_PARTNER, OPT_PWSTDIN, OPT_LISTEN, OPT_WEBROOT, OPT_DEMO,
-       OPT_THREADS };
+       OPT_THREADS, OPT_SKIPBAD };
 
 /* Common option loop: fills the values of the options a command accepts. */
 struct opts {
 	const char *db, *email, *name, *role, *partner, *listen, *web_root, *threads;
-	int password_stdin, demo;
+	int password_stdin, demo, skip_bad;
 };
 
 static int parse_opts(int argc, char **argv, const struct option *longopts, struct opts *o, int *first_arg)
@@ -96,6 +97,7 @@ static int parse_opts(int argc, char **argv, const struct option *longopts, stru
 		case OPT_WEBROOT: o->web_root = optarg; break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_THREADS: o->threads = optarg; break;
+		case OPT_SKIPBAD: o->skip_bad = 1; break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -352,6 +354,60 @@ static int cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT, {"skip-bad", no_argument, NULL, OPT_SKIPBAD}, HELP_OPT, {0}};
+	struct opts o = {0};
+	/* Options may come before or after KIND FILE. */
+	const char *args[2] = {0};
+	int nargs = 0;
+	char *rest[16];
+	int nrest = 0;
+	rest[nrest++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (nrest >= 15)
+				return usage_error("%s", "too many options");
+			rest[nrest++] = argv[i];
+			if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+				rest[nrest++] = argv[++i];
+		} else if (nargs < 2) {
+			args[nargs++] = argv[i];
+		} else {
+			return usage_error("unexpected argument %s", argv[i]);
+		}
+	}
+	rest[nrest] = NULL;
+	int first, rc = parse_opts(nrest, rest, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (nargs < 2)
+		return usage_error("%s", "give the KIND (partners or referrals) and the FILE to import");
+	struct import_opts io = {.path = args[1], .skip_bad = o.skip_bad, .err = stderr};
+	if (strcmp(args[0], "partners") == 0)
+		io.kind = IMPORT_PARTNERS;
+	else if (strcmp(args[0], "referrals") == 0)
+		io.kind = IMPORT_REFERRALS;
+	else if (strcmp(args[0], "nppes") == 0 || strcmp(args[0], "fhir") == 0)
+		return usage_error("importing %s is not yet supported (supported now: partners, referrals)", args[0]);
+	else
+		return usage_error("unknown KIND %s (partners, referrals)", args[0]);
+	io.progress = isatty(STDERR_FILENO);
+	struct db *db = open_db(o.db);
+	if (!db)
+		return 1;
+	struct import_result res;
+	char msg[600];
+	rc = import_csv_run(db, &io, &res, msg, sizeof(msg));
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "import: %s\n", msg);
+		return 1;
+	}
+	printf("imported %" PRId64 " %s, skipped %" PRId64 "\n", res.imported, args[0], res.skipped);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -373,6 +429,27 @@ static const struct command commands[] = {
 	 "Writes a consistent copy of the database to FILE (which must not exist) while the\n"
 	 "server keeps running: SQLite's online backup API, or pg_dump's custom format for\n"
 	 "PostgreSQL (restore with pg_restore)."},
+	{"import", cmd_import, "import KIND FILE --db URL [--skip-bad]",
+	 "Imports a CSV file (RFC 4180, UTF-8, a header row naming the columns in any order).\n"
+	 "KIND is partners or referrals (nppes and fhir are not supported yet). The whole file\n"
+	 "is one transaction: the first bad row stops the import with 'import: line N, column C:\n"
+	 "why' on stderr, exit 1, and nothing is stored. --skip-bad reports each bad row and\n"
+	 "stores the rest. One audit entry records the run (kind, the file's SHA-256, rows).\n"
+	 "On a terminal a progress line shows rows, rows/s and how much of the file is read.\n"
+	 "\n"
+	 "partners columns (name required):\n"
+	 "  name kind specialty taxonomy_code organization phone email address_line city region\n"
+	 "  postal_code country npi languages payers in_network stage owner_email|owner_id\n"
+	 "  checkin_days notes          (languages and payers: ';'-separated lists)\n"
+	 "referrals columns (direction, partner_id or partner_npi, patient_given, patient_family\n"
+	 "required):\n"
+	 "  direction partner_id partner_npi patient_mrn patient_given patient_family\n"
+	 "  patient_birth_date patient_sex patient_phone patient_language patient_payer urgency\n"
+	 "  reason diagnoses specialty care_responsibility status created_at history medications\n"
+	 "  allergies results treatment question\n"
+	 "  (diagnoses: ';'-separated ICD-10-CM codes; status: any lifecycle state, default sent\n"
+	 "  for inbound and draft for outbound; created_at: YYYY-MM-DD or RFC 3339.)\n"
+	 "Patients are matched by MRN (created when new). See docs/import.md."},
 	{"audit", cmd_audit, "audit verify --db URL",
 	 "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
 	{"help", cmd_help, "help [COMMAND | routes]", "Shows help for a command, or the HTTP routes."},

@@ -27,6 +27,7 @@
 	"addr_region, addr_postal_code, addr_country, languages, payers, in_network, stage, owner_id, "           \
 	"checkin_days, goals_theirs, goals_ours, notes, archived_at, created_at, updated_at, source, stage_at, "  \
 	"services_theirs, services_ours, wait_days, capacity_note"
+#define PARTNER_NCOLUMNS 32
 
 static void text_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 {
@@ -283,7 +284,7 @@ static int store_services(struct db *db, int64_t id, json_t *rec, json_t *patch)
 	return rc < 0 ? rc : 0;
 }
 
-int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
+int partner_store(struct db *db, json_t *in, const struct user *actor, int64_t *id)
 {
 	json_t *rec = json_deep_copy(in);
 	set_default(rec, "kind", json_string("physician"));
@@ -322,6 +323,12 @@ int partner_insert(struct db *db, json_t *in, const struct user *actor, const ch
 			    "itiz", *id, jstr(rec, "stage"), now, actor ? actor->id : (int64_t)0);
 	values_release(&v);
 	json_decref(rec);
+	return rc;
+}
+
+int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
+{
+	int rc = partner_store(db, in, actor, id);
 	if (rc == 0)
 		rc = audit_append(db, actor, client, "partner.create", "partner", *id, "success", NULL);
 	return rc;
@@ -398,12 +405,12 @@ int api_partners_create(struct req *req, struct resp *resp)
 
 int api_partners_get(struct req *req, struct resp *resp)
 {
+	/* One statement (one read transaction): the partner and the cadence
+	 * settings its effective check-in interval depends on. */
 	struct db_stmt *st = NULL;
 	struct cadence_defaults defaults;
-	int rc = cadence_config_load(req->db, &defaults);
-	if (rc < 0)
-		return rc;
-	rc = db_prepare(req->db, "SELECT " PARTNER_COLUMNS " FROM partners WHERE id = ?", &st);
+	int rc = db_prepare(req->db, "SELECT " PARTNER_COLUMNS ", " CADENCE_SETTING_COLUMN " FROM partners WHERE id = ?",
+			    &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, req->id);
@@ -412,6 +419,7 @@ int api_partners_get(struct req *req, struct resp *resp)
 		db_finalize(st);
 		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
 	}
+	cadence_config_parse(db_col_null(st, PARTNER_NCOLUMNS) ? NULL : db_col_text(st, PARTNER_NCOLUMNS), &defaults);
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);

@@ -16,24 +16,13 @@
 #include "domain/icd10.h"
 #include "domain/partner.h"
 #include "domain/period.h"
+#include "domain/referral_input.h"
 #include "http/http.h"
 #include "util/buf.h"
 #include "util/jw.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
-
-static const char *const directions[] = {"outbound", "inbound", NULL};
-static const char *const care_kinds[] = {"consult", "co_management", "transfer", NULL};
-static const char *const sexes[] = {"female", "male", "other", "unknown", NULL};
-static const char *const packet_fields[] = {"history", "medications", "allergies", "results", "treatment",
-					    "question", NULL};
-static const char *const create_fields[] = {"direction", "partner_id", "patient", "urgency", "reason", "diagnoses",
-					    "specialty", "packet", "care_responsibility", "sent_at", NULL};
-static const char *const patch_fields[] = {"urgency", "reason", "diagnoses", "specialty", "packet",
-					   "care_responsibility", NULL};
-static const char *const patient_fields[] = {"mrn", "given", "family", "birth_date", "sex", "phone", "language",
-					     "payer", NULL};
 
 /* ---- settings ---- */
 
@@ -100,7 +89,7 @@ const struct urgency *sla_config_urgency(const struct sla_config *cfg, const cha
 	return &cfg->urgencies[0];
 }
 
-static void config_calendar(const struct sla_config *cfg, struct work_calendar *cal)
+void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal)
 {
 	cal->weekdays = cfg->weekdays;
 	cal->holidays = cfg->holidays;
@@ -147,7 +136,7 @@ int referral_head_load(struct db *db, int64_t id, struct referral_head *h)
 static void due_of(const struct referral_head *h, const struct sla_config *cfg, int64_t now, struct sla_status *out)
 {
 	struct work_calendar cal;
-	config_calendar(cfg, &cal);
+	sla_config_calendar(cfg, &cal);
 	struct sla_times t = {.has_sent = h->has_sent, .sent_at = h->sent_at, .has_seen = h->has_seen,
 			      .seen_at = h->seen_at};
 	sla_current(sla_config_urgency(cfg, h->urgency), h->status, &t, now, &cal, out);
@@ -259,97 +248,6 @@ int referral_rescore(struct db *db, int64_t id, int *score)
 	return db_run(db, "UPDATE referrals SET completeness_score = ? WHERE id = ?", "ii", (int64_t)c.score, id);
 }
 
-/* ---- validation ---- */
-
-static int check_diagnoses(json_t *in, struct verr *e)
-{
-	json_t *dx = json_object_get(in, "diagnoses");
-	if (!dx)
-		return 0;
-	if (!json_is_array(dx))
-		return verr_set(e, NULL, "diagnoses", "must be an array of ICD-10-CM codes");
-	if (json_array_size(dx) > 12)
-		return verr_set(e, NULL, "diagnoses", "must have at most 12 codes");
-	size_t i;
-	json_t *v;
-	json_array_foreach(dx, i, v) {
-		char name[32];
-		snprintf(name, sizeof(name), "diagnoses[%zu]", i);
-		if (!json_is_string(v) || !icd10_valid(json_string_value(v)))
-			return verr_set(e, NULL, name, "must be an ICD-10-CM code such as E11.9");
-	}
-	return 0;
-}
-
-static int check_packet(json_t *in, struct verr *e)
-{
-	json_t *p = json_object_get(in, "packet");
-	if (!p)
-		return 0;
-	if (!json_is_object(p))
-		return verr_set(e, NULL, "packet", "must be an object");
-	if (jcheck_known(p, "packet.", packet_fields, e))
-		return -1;
-	for (const char *const *f = packet_fields; *f; f++)
-		if (jcheck_string(p, *f, "packet.", J_NULLABLE, 0, 20000, e))
-			return -1;
-	return 0;
-}
-
-static bool valid_birth_date(const char *s)
-{
-	return valid_date(s);
-}
-
-static int check_patient(json_t *in, struct verr *e)
-{
-	json_t *p = json_object_get(in, "patient");
-	if (!p || json_is_null(p))
-		return verr_set(e, NULL, "patient", "is required");
-	if (!json_is_object(p))
-		return verr_set(e, NULL, "patient", "must be an object");
-	if (jcheck_known(p, "patient.", patient_fields, e) ||
-	    jcheck_string(p, "mrn", "patient.", J_NULLABLE, 1, 64, e) ||
-	    jcheck_string(p, "given", "patient.", J_REQUIRED, 1, 100, e) ||
-	    jcheck_string(p, "family", "patient.", J_REQUIRED, 1, 100, e) ||
-	    jcheck_string(p, "birth_date", "patient.", J_NULLABLE, 0, 10, e) ||
-	    jcheck_enum(p, "sex", "patient.", J_NULLABLE, sexes, e) ||
-	    jcheck_string(p, "phone", "patient.", J_NULLABLE, 0, 40, e) ||
-	    jcheck_string(p, "language", "patient.", J_NULLABLE, 0, 35, e) ||
-	    jcheck_string(p, "payer", "patient.", J_NULLABLE, 0, 100, e))
-		return -1;
-	const char *s;
-	if ((s = jstr(p, "birth_date")) && !valid_birth_date(s))
-		return verr_set(e, "patient.", "birth_date", "must be a date (YYYY-MM-DD)");
-	if ((s = jstr(p, "phone")) && !valid_phone(s))
-		return verr_set(e, "patient.", "phone", "must be a phone number (digits, spaces, + ( ) - .)");
-	if ((s = jstr(p, "language")) && !valid_language_tag(s))
-		return verr_set(e, "patient.", "language", "must be a language tag such as en or ar");
-	return 0;
-}
-
-static int referral_validate(json_t *in, bool create, struct verr *e)
-{
-	if (jcheck_object(in, "body", e) || jcheck_known(in, NULL, create ? create_fields : patch_fields, e))
-		return -1;
-	if (create && (jcheck_enum(in, "direction", NULL, J_REQUIRED, directions, e) ||
-		       jcheck_int(in, "partner_id", NULL, J_REQUIRED, 1, INT64_MAX, e) || check_patient(in, e) ||
-		       jcheck_string(in, "sent_at", NULL, J_NULLABLE, 0, 40, e)))
-		return -1;
-	if (jcheck_string(in, "urgency", NULL, J_OPTIONAL, 1, URGENCY_NAME_MAX - 1, e) ||
-	    jcheck_string(in, "reason", NULL, J_NULLABLE, 0, 2000, e) || check_diagnoses(in, e) ||
-	    jcheck_string(in, "specialty", NULL, J_NULLABLE, 0, 200, e) || check_packet(in, e) ||
-	    jcheck_enum(in, "care_responsibility", NULL, J_OPTIONAL, care_kinds, e))
-		return -1;
-	const char *sent = jstr(in, "sent_at");
-	int64_t t;
-	if (sent && (time_parse_rfc3339(sent, &t) || t > time_now() + 300))
-		return verr_set(e, NULL, "sent_at", "must be a past date-time such as 2026-11-26T09:30:00Z");
-	if (sent && create && strcmp(jstr(in, "direction"), "inbound") != 0)
-		return verr_set(e, NULL, "sent_at", "is only for inbound referrals (when the partner sent it)");
-	return 0;
-}
-
 /* Normalised diagnoses as JSON text (caller frees). */
 static char *diagnoses_text(json_t *dx)
 {
@@ -451,7 +349,7 @@ int referral_insert(struct db *db, json_t *in, const struct user *user, const ch
 		db_bind_text(st, i++, care ? care : "consult");
 		db_bind_text(st, i++, jstr(in, "reason"));
 		db_bind_text(st, i++, dxt);
-		for (const char *const *f = packet_fields; *f; f++)
+		for (const char *const *f = referral_packet_fields; *f; f++)
 			db_bind_text(st, i++, json_is_object(pk) ? jstr(pk, *f) : NULL);
 		db_bind_text(st, i++, status);
 		db_bind_int(st, i++, inbound ? sent_at : now);
@@ -732,8 +630,8 @@ static int referral_json(struct req *req, int64_t id, json_t **out)
 	json_t *dx = json_loads(db_col_text(st, 8), 0, NULL);
 	json_object_set_new(r, "diagnoses", dx ? dx : json_array());
 	json_t *packet = json_object();
-	for (int i = 0; packet_fields[i]; i++)
-		json_object_set_new(packet, packet_fields[i], jtext(st, 9 + i));
+	for (int i = 0; referral_packet_fields[i]; i++)
+		json_object_set_new(packet, referral_packet_fields[i], jtext(st, 9 + i));
 	json_object_set_new(r, "packet", packet);
 	json_object_set_new(r, "status", jtext(st, 15));
 	bool overridden = db_col_int(st, 16) != 0;
@@ -850,7 +748,7 @@ static int check_urgency(struct req *req, struct resp *resp)
 int api_referrals_create(struct req *req, struct resp *resp)
 {
 	struct verr e = {0};
-	if (referral_validate(req->body, true, &e))
+	if (referral_validate(req->body, true, time_now(), &e))
 		return resp_invalid(resp, &e);
 	int rc = check_urgency(req, resp);
 	if (rc)
@@ -876,7 +774,7 @@ int api_referrals_get(struct req *req, struct resp *resp)
 int api_referrals_update(struct req *req, struct resp *resp)
 {
 	struct verr e = {0};
-	if (referral_validate(req->body, false, &e))
+	if (referral_validate(req->body, false, time_now(), &e))
 		return resp_invalid(resp, &e);
 	int rc = check_urgency(req, resp);
 	if (rc)
@@ -908,9 +806,9 @@ int api_referrals_update(struct req *req, struct resp *resp)
 		if (json_object_get(req->body, simple[i]))
 			rc = db_run(req->db, simple_sql[i], "ti", jstr(req->body, simple[i]), req->id);
 	json_t *pk = json_object_get(req->body, "packet");
-	for (int i = 0; rc >= 0 && json_is_object(pk) && packet_fields[i]; i++)
-		if (json_object_get(pk, packet_fields[i]))
-			rc = db_run(req->db, packet_sql[i], "ti", jstr(pk, packet_fields[i]), req->id);
+	for (int i = 0; rc >= 0 && json_is_object(pk) && referral_packet_fields[i]; i++)
+		if (json_object_get(pk, referral_packet_fields[i]))
+			rc = db_run(req->db, packet_sql[i], "ti", jstr(pk, referral_packet_fields[i]), req->id);
 	json_t *dx = json_object_get(req->body, "diagnoses");
 	if (rc >= 0 && dx) {
 		char *t = diagnoses_text(dx);
@@ -1120,7 +1018,7 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
 	if (status && referral_state_from_name(status, &st_enum))
 		return resp_error(resp, 422, "validation_failed", "status", "status is not a referral state");
-	if (dir && !jenum_has(directions, dir))
+	if (dir && !jenum_has(referral_directions, dir))
 		return resp_error(resp, 422, "validation_failed", "direction", "direction must be outbound or inbound");
 	if (ps && parse_int64(ps, 1, INT64_MAX, &partner))
 		return resp_error(resp, 422, "validation_failed", "partner_id", "partner_id must be a partner id");

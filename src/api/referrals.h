@@ -30,6 +30,8 @@ struct sla_config {
 };
 int sla_config_load(struct db *db, struct sla_config *cfg);
 const struct urgency *sla_config_urgency(const struct sla_config *cfg, const char *name);
+/* The working calendar of cfg (borrows cfg's holidays). */
+void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal);
 
 /* The minimum a mover needs to know of a referral. */
 struct referral_head {

@@ -14,6 +14,10 @@ struct cadence_defaults;
  * "cadence", written by PUT /settings/cadence), or the built-in defaults
  * when none was set. Returns 0 or DB_E*. */
 int cadence_config_load(struct db *db, struct cadence_defaults *out);
+/* The same from the stored settings value (NULL: the built-in defaults), for
+ * queries that read it as a column (CADENCE_SETTING_COLUMN). */
+void cadence_config_parse(const char *stored, struct cadence_defaults *out);
+#define CADENCE_SETTING_COLUMN "(SELECT value FROM settings WHERE key = 'cadence')"
 /* {"prospect":14,…,"inactive":90} */
 json_t *cadence_json(const struct cadence_defaults *d);
 

@@ -77,17 +77,9 @@ static int presence(json_t *v, const char *key, const char *prefix, unsigned fla
 	return 1;
 }
 
-int jcheck_string(json_t *obj, const char *key, const char *prefix, unsigned flags, size_t minlen, size_t maxlen,
-		  struct verr *e)
+int vcheck_text(const char *s, size_t bytes, const char *key, const char *prefix, size_t minlen, size_t maxlen,
+		struct verr *e)
 {
-	json_t *v = json_object_get(obj, key);
-	int p = presence(v, key, prefix, flags, e);
-	if (p <= 0)
-		return p;
-	if (!json_is_string(v))
-		return verr_set(e, prefix, key, "must be a string");
-	const char *s = json_string_value(v);
-	size_t bytes = json_string_length(v);
 	if (!text_valid_utf8(s, bytes))
 		return verr_set(e, prefix, key, "must be valid UTF-8 text without NUL characters");
 	size_t n = text_length(s);
@@ -99,6 +91,33 @@ int jcheck_string(json_t *obj, const char *key, const char *prefix, unsigned fla
 	return 0;
 }
 
+int vcheck_enum(const char *s, const char *key, const char *prefix, const char *const *values, struct verr *e)
+{
+	if (jenum_has(values, s))
+		return 0;
+	char list[200] = "";
+	size_t used = 0;
+	for (const char *const *x = values; *x; x++) {
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", *x);
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += (size_t)n;
+	}
+	return verr_set(e, prefix, key, "must be one of: %s", list);
+}
+
+int jcheck_string(json_t *obj, const char *key, const char *prefix, unsigned flags, size_t minlen, size_t maxlen,
+		  struct verr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int p = presence(v, key, prefix, flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_string(v))
+		return verr_set(e, prefix, key, "must be a string");
+	return vcheck_text(json_string_value(v), json_string_length(v), key, prefix, minlen, maxlen, e);
+}
+
 int jcheck_enum(json_t *obj, const char *key, const char *prefix, unsigned flags, const char *const *values,
 		struct verr *e)
 {
@@ -108,18 +127,48 @@ int jcheck_enum(json_t *obj, const char *key, const char *prefix, unsigned flags
 		return p;
 	if (!json_is_string(v))
 		return verr_set(e, prefix, key, "must be a string");
-	if (!jenum_has(values, json_string_value(v))) {
-		char list[200] = "";
-		size_t used = 0;
-		for (const char *const *x = values; *x; x++) {
-			int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", *x);
-			if (n < 0 || (size_t)n >= sizeof(list) - used)
-				break;
-			used += (size_t)n;
-		}
-		return verr_set(e, prefix, key, "must be one of: %s", list);
-	}
+	return vcheck_enum(json_string_value(v), key, prefix, values, e);
+}
+
+/* The value-level part of a rule, shared by the JSON and the text forms. */
+static int rule_value(const struct text_rule *r, const char *prefix, const char *s, size_t bytes, struct verr *e)
+{
+	if (r->values)
+		return vcheck_enum(s, r->key, prefix, r->values, e);
+	if (vcheck_text(s, bytes, r->key, prefix, r->min, r->max, e))
+		return -1;
+	if (r->pred && !r->pred(s))
+		return verr_set(e, prefix, r->key, "%s", r->what);
 	return 0;
+}
+
+int jcheck_rule(json_t *obj, const struct text_rule *r, const char *prefix, struct verr *e)
+{
+	json_t *v = json_object_get(obj, r->key);
+	int p = presence(v, r->key, prefix, r->flags, e);
+	if (p <= 0)
+		return p;
+	if (!json_is_string(v))
+		return verr_set(e, prefix, r->key, "must be a string");
+	return rule_value(r, prefix, json_string_value(v), json_string_length(v), e);
+}
+
+int jcheck_rules(json_t *obj, const struct text_rule *rules, const char *prefix, struct verr *e)
+{
+	for (const struct text_rule *r = rules; r->key; r++)
+		if (jcheck_rule(obj, r, prefix, e))
+			return -1;
+	return 0;
+}
+
+int vcheck_rule(const struct text_rule *r, const char *prefix, const char *s, size_t bytes, struct verr *e)
+{
+	if (!s) {
+		if (r->flags & J_REQUIRED)
+			return verr_set(e, prefix, r->key, "is required");
+		return 0;
+	}
+	return rule_value(r, prefix, s, bytes, e);
 }
 
 int jcheck_int(json_t *obj, const char *key, const char *prefix, unsigned flags, int64_t min, int64_t max,

@@ -40,6 +40,30 @@ int jcheck_int(json_t *obj, const char *key, const char *prefix, unsigned flags,
 	       struct verr *e);
 int jcheck_bool(json_t *obj, const char *key, const char *prefix, unsigned flags, struct verr *e);
 
+/* The same checks on a text value that did not come from JSON (a CSV
+ * field): valid UTF-8 without NUL, length in code points; one of values. */
+int vcheck_text(const char *s, size_t bytes, const char *key, const char *prefix, size_t minlen, size_t maxlen,
+		struct verr *e);
+int vcheck_enum(const char *s, const char *key, const char *prefix, const char *const *values, struct verr *e);
+
+/* A rule for one text field, written once and applied to both a JSON member
+ * (jcheck_rule) and a plain text value (vcheck_rule), so the API and the
+ * importers enforce the same thing. values set: an enum (min, max, pred
+ * unused); else a length in code points, then pred (when set) must hold or
+ * the error says "what". A table of rules ends with a zero entry. */
+struct text_rule {
+	const char *key;
+	unsigned flags;              /* enum jflags */
+	size_t min, max;
+	const char *const *values;   /* NULL-ended, or NULL */
+	bool (*pred)(const char *);  /* may be NULL */
+	const char *what;            /* the message when pred fails */
+};
+int jcheck_rule(json_t *obj, const struct text_rule *r, const char *prefix, struct verr *e);
+int jcheck_rules(json_t *obj, const struct text_rule *rules, const char *prefix, struct verr *e);
+/* s NULL means absent (an error only for J_REQUIRED); bytes is strlen(s). */
+int vcheck_rule(const struct text_rule *r, const char *prefix, const char *s, size_t bytes, struct verr *e);
+
 /* The string value of key, or NULL when absent, null or not a string. */
 const char *jstr(json_t *obj, const char *key);
 /* True when the enum value is one of values. */

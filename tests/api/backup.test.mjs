@@ -24,7 +24,7 @@ function runBackup(file) {
     let out = '', err = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { err += d; });
-    p.on('exit', (status) => resolve({ status, out, err }));
+    p.on('close', (status) => resolve({ status, out, err })); // after stderr is read
   });
 }
 

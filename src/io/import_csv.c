@@ -1,0 +1,1232 @@
+/* import_csv: the CSV importer of partners and referrals (see import_csv.h
+ * and docs/import.md). */
+#include "io/import_csv.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "api/audit.h"
+#include "api/partners.h"
+#include "api/referrals.h"
+#include "db/db.h"
+#include "domain/completeness.h"
+#include "domain/npi.h"
+#include "domain/partner.h"
+#include "domain/period.h"
+#include "util/arena.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+/* ==== the row reader ==== */
+
+static void on_field(void *s, size_t len, void *ctx)
+{
+	struct csv_reader *r = ctx;
+	if (r->stop)
+		return;
+	if (r->nfields == 0) {
+		/* The first field ends on the line being fed; it started as many
+		 * lines earlier as it holds newlines. */
+		size_t nl = 0;
+		for (size_t i = 0; s && i < len; i++)
+			nl += ((const char *)s)[i] == '\n';
+		r->row_line = r->line - nl;
+	}
+	if (r->nfields >= CSV_MAX_FIELDS) {
+		snprintf(r->err, sizeof(r->err), "line %zu: more than %d columns", r->row_line, CSV_MAX_FIELDS);
+		r->stop = -1;
+		return;
+	}
+	if (r->data.len + len + 1 > CSV_MAX_ROW) {
+		snprintf(r->err, sizeof(r->err), "line %zu: the row is longer than %u bytes", r->row_line, CSV_MAX_ROW);
+		r->stop = -1;
+		return;
+	}
+	r->off[r->nfields] = r->data.len;
+	r->len[r->nfields] = len;
+	if (len)
+		buf_append(&r->data, s, len);
+	buf_putc(&r->data, '\0');
+	r->nfields++;
+}
+
+static void on_row(int c, void *ctx)
+{
+	(void)c;
+	struct csv_reader *r = ctx;
+	if (!r->stop && r->nfields) {
+		struct csv_row row;
+		row.line = r->row_line;
+		row.n = r->nfields;
+		for (size_t i = 0; i < r->nfields; i++) {
+			row.len[i] = r->len[i];
+			row.field[i] = r->len[i] ? r->data.data + r->off[i] : NULL;
+		}
+		r->stop = r->fn(r->ctx, &row);
+	}
+	r->nfields = 0;
+	buf_reset(&r->data);
+}
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0; /* RFC 4180: spaces are part of a field */
+}
+
+void csv_reader_init(struct csv_reader *r, csv_row_fn fn, void *ctx)
+{
+	memset(r, 0, sizeof(*r));
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		BUG("csv_init");
+	csv_set_space_func(&r->p, no_space);
+	r->fn = fn;
+	r->ctx = ctx;
+	r->line = 1;
+	r->row_line = 1;
+	buf_init(&r->data, 0);
+}
+
+void csv_reader_release(struct csv_reader *r)
+{
+	csv_free(&r->p);
+	buf_release(&r->data);
+}
+
+/* Feeds one physical line at a time, so a callback knows the line it is on. */
+static int feed_lines(struct csv_reader *r, const char *data, size_t len)
+{
+	while (len) {
+		if (r->stop)
+			return r->stop;
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) + 1 : len;
+		if (csv_parse(&r->p, data, n, on_field, on_row, r) != n && !r->stop) {
+			snprintf(r->err, sizeof(r->err),
+				 "line %zu: malformed CSV: a quote inside an unquoted field, or text after a closing quote",
+				 r->line);
+			r->stop = -1;
+		}
+		if (r->stop)
+			return r->stop;
+		if (nl)
+			r->line++;
+		data += n;
+		len -= n;
+	}
+	return r->stop;
+}
+
+static const unsigned char utf8_bom[3] = {0xEF, 0xBB, 0xBF};
+
+int csv_reader_feed(struct csv_reader *r, const char *data, size_t len)
+{
+	while (r->bom < 3 && len) {
+		if ((unsigned char)*data == utf8_bom[r->bom]) {
+			r->bom++;
+			data++;
+			len--;
+			continue;
+		}
+		size_t matched = r->bom;
+		r->bom = 3; /* not a BOM: the bytes matched so far are data */
+		if (matched && feed_lines(r, (const char *)utf8_bom, matched))
+			return r->stop;
+	}
+	return len ? feed_lines(r, data, len) : r->stop;
+}
+
+int csv_reader_finish(struct csv_reader *r)
+{
+	if (r->bom > 0 && r->bom < 3) {
+		size_t matched = r->bom;
+		r->bom = 3;
+		if (feed_lines(r, (const char *)utf8_bom, matched))
+			return r->stop;
+	}
+	if (r->stop)
+		return r->stop;
+	if (csv_fini(&r->p, on_field, on_row, r) != 0 && !r->stop) {
+		snprintf(r->err, sizeof(r->err), "line %zu: a quoted field is not closed before the end of the file",
+			 r->line);
+		r->stop = -1;
+	}
+	return r->stop;
+}
+
+/* ==== the mapping ==== */
+
+const char *const import_partner_columns[] = {
+	"name", "kind", "specialty", "taxonomy_code", "organization", "phone", "email", "address_line", "city",
+	"region", "postal_code", "country", "npi", "languages", "payers", "in_network", "stage", "owner_email",
+	"owner_id", "checkin_days", "notes", NULL};
+const char *const import_referral_columns[] = {
+	"direction", "partner_id", "partner_npi", "patient_mrn", "patient_given", "patient_family",
+	"patient_birth_date", "patient_sex", "patient_phone", "patient_language", "patient_payer", "urgency",
+	"reason", "diagnoses", "specialty", "care_responsibility", "status", "created_at", "history", "medications",
+	"allergies", "results", "treatment", "question", NULL};
+
+int import_header(enum import_kind kind, const struct csv_row *row, struct import_columns *c, struct verr *e)
+{
+	const char *const *names = kind == IMPORT_PARTNERS ? import_partner_columns : import_referral_columns;
+	size_t nnames = kind == IMPORT_PARTNERS ? PC__COUNT : RC__COUNT;
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->ncols = row->n;
+	for (size_t f = 0; f < IMPORT_MAX_COLS; f++)
+		c->at[f] = -1;
+	for (size_t i = 0; i < row->n; i++) {
+		const char *h = row->field[i];
+		if (!h) {
+			char col[32];
+			snprintf(col, sizeof(col), "%zu", i + 1);
+			return verr_set(e, NULL, col, "the header has a column without a name");
+		}
+		size_t f = 0;
+		while (f < nnames && strcmp(names[f], h) != 0)
+			f++;
+		if (f == nnames)
+			return verr_set(e, NULL, h, "is not a known column (see liaison import --help)");
+		if (c->at[f] >= 0)
+			return verr_set(e, NULL, h, "appears twice in the header");
+		c->at[f] = (int)i;
+	}
+	if (kind == IMPORT_PARTNERS) {
+		if (c->at[PC_NAME] < 0)
+			return verr_set(e, NULL, "name", "is a required column and the header has none");
+		if (c->at[PC_OWNER_EMAIL] >= 0 && c->at[PC_OWNER_ID] >= 0)
+			return verr_set(e, NULL, "owner_id", "give owner_email or owner_id, not both");
+		return 0;
+	}
+	static const enum referral_col required[] = {RC_DIRECTION, RC_PATIENT_GIVEN, RC_PATIENT_FAMILY};
+	for (size_t k = 0; k < sizeof(required) / sizeof(required[0]); k++)
+		if (c->at[required[k]] < 0)
+			return verr_set(e, NULL, names[required[k]], "is a required column and the header has none");
+	if (c->at[RC_PARTNER_ID] < 0 && c->at[RC_PARTNER_NPI] < 0)
+		return verr_set(e, NULL, "partner_id", "is a required column (or partner_npi) and the header has neither");
+	return 0;
+}
+
+/* The value of field f in row, NULL when the file has no such column or the
+ * field is empty. */
+static const char *col(const struct import_columns *c, const struct csv_row *row, int f, size_t *len)
+{
+	int i = c->at[f];
+	if (i < 0 || (size_t)i >= row->n || !row->field[i]) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = row->len[i];
+	return row->field[i];
+}
+
+static int row_width(const struct import_columns *c, const struct csv_row *row, struct verr *e)
+{
+	if (row->n != c->ncols)
+		return verr_set(e, NULL, "", "the row has %zu fields and the header %zu", row->n, c->ncols);
+	return 0;
+}
+
+/* A ';'-separated list as a JSON array of trimmed, non-empty strings. */
+static json_t *split_list(const char *s)
+{
+	json_t *arr = json_array();
+	while (s && *s) {
+		const char *end = strchr(s, ';');
+		size_t n = end ? (size_t)(end - s) : strlen(s);
+		const char *a = s, *b = s + n;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a)
+			json_array_append_new(arr, json_stringn(a, (size_t)(b - a)));
+		s = end ? end + 1 : s + n;
+	}
+	return arr;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "y", "1", NULL}, *const no[] = {"false", "no", "n", "0", NULL};
+	for (const char *const *p = yes; *p; p++)
+		if (strcasecmp(s, *p) == 0)
+			return *out = true, 0;
+	for (const char *const *p = no; *p; p++)
+		if (strcasecmp(s, *p) == 0)
+			return *out = false, 0;
+	return -1;
+}
+
+/* partner_validate names JSON paths; the CSV has flat columns. */
+static void partner_field_to_column(struct verr *e)
+{
+	static const struct {
+		const char *path, *column;
+	} map[] = {{"address.line", "address_line"}, {"address.city", "city"},       {"address.region", "region"},
+		   {"address.postal_code", "postal_code"}, {"address.country", "country"}, {"identifiers", "npi"},
+		   {"languages", "languages"},           {"payers", "payers"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(e->field, map[i].path, strlen(map[i].path)) == 0) {
+			snprintf(e->field, sizeof(e->field), "%s", map[i].column);
+			return;
+		}
+}
+
+int import_partner_row(const struct import_columns *c, const struct csv_row *row, json_t **out,
+		       const char **owner_email, struct verr *e)
+{
+	*out = NULL;
+	*owner_email = NULL;
+	if (row_width(c, row, e))
+		return -1;
+	/* Every value must be text json_string() accepts. */
+	for (int f = 0; f < PC__COUNT; f++) {
+		size_t len;
+		const char *v = col(c, row, f, &len);
+		if (v && !text_valid_utf8(v, len))
+			return verr_set(e, NULL, import_partner_columns[f], "must be valid UTF-8 text without NUL characters");
+	}
+	static const enum partner_col plain[] = {PC_NAME,  PC_KIND,  PC_SPECIALTY, PC_TAXONOMY_CODE, PC_ORGANIZATION,
+						 PC_PHONE, PC_EMAIL, PC_STAGE,     PC_NOTES};
+	json_t *o = json_object();
+	for (size_t k = 0; k < sizeof(plain) / sizeof(plain[0]); k++) {
+		const char *v = col(c, row, (int)plain[k], NULL);
+		if (v)
+			json_object_set_new(o, import_partner_columns[plain[k]], json_string(v));
+	}
+	static const struct {
+		enum partner_col f;
+		const char *key;
+	} addr[] = {{PC_ADDRESS_LINE, "line"}, {PC_CITY, "city"}, {PC_REGION, "region"}, {PC_POSTAL_CODE, "postal_code"},
+		    {PC_COUNTRY, "country"}};
+	json_t *a = NULL;
+	for (size_t k = 0; k < sizeof(addr) / sizeof(addr[0]); k++) {
+		const char *v = col(c, row, (int)addr[k].f, NULL);
+		if (!v)
+			continue;
+		if (!a)
+			a = json_object();
+		json_object_set_new(a, addr[k].key, json_string(v));
+	}
+	if (a)
+		json_object_set_new(o, "address", a);
+	const char *npi = col(c, row, PC_NPI, NULL);
+	if (npi)
+		json_object_set_new(o, "identifiers", json_pack("[{ss ss}]", "scheme", "npi", "value", npi));
+	const char *v;
+	if ((v = col(c, row, PC_LANGUAGES, NULL)))
+		json_object_set_new(o, "languages", split_list(v));
+	if ((v = col(c, row, PC_PAYERS, NULL)))
+		json_object_set_new(o, "payers", split_list(v));
+	int rc = 0;
+	if ((v = col(c, row, PC_IN_NETWORK, NULL))) {
+		bool b;
+		if (parse_bool(v, &b))
+			rc = verr_set(e, NULL, "in_network", "must be true or false (or yes/no, 1/0)");
+		else
+			json_object_set_new(o, "in_network", json_boolean(b));
+	}
+	static const enum partner_col ints[] = {PC_OWNER_ID, PC_CHECKIN_DAYS};
+	for (size_t k = 0; rc == 0 && k < 2; k++) {
+		if (!(v = col(c, row, (int)ints[k], NULL)))
+			continue;
+		int64_t n;
+		if (parse_int64(v, INT64_MIN, INT64_MAX, &n))
+			rc = verr_set(e, NULL, import_partner_columns[ints[k]], "must be a whole number");
+		else
+			json_object_set_new(o, import_partner_columns[ints[k]], json_integer(n));
+	}
+	if (rc == 0 && (v = col(c, row, PC_OWNER_EMAIL, NULL))) {
+		if (!valid_email(v))
+			rc = verr_set(e, NULL, "owner_email", "must be an email address such as liaison@example.org");
+		*owner_email = v;
+	}
+	if (rc == 0 && partner_validate(o, true, e)) {
+		partner_field_to_column(e);
+		rc = -1;
+	}
+	if (rc) {
+		json_decref(o);
+		return -1;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Applies a rule to a CSV value, naming the column. */
+static int rule_col(const struct import_columns *c, const struct csv_row *row, int f, const struct text_rule *r,
+		    struct verr *e, const char **out)
+{
+	size_t len;
+	const char *v = col(c, row, f, &len);
+	struct text_rule named = *r;
+	named.key = import_referral_columns[f];
+	if (vcheck_rule(&named, NULL, v, len, e))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const struct text_rule *find_rule(const struct text_rule *rules, const char *key)
+{
+	for (; rules->key; rules++)
+		if (strcmp(rules->key, key) == 0)
+			return rules;
+	BUG("no rule");
+	return NULL;
+}
+
+static int parse_created(const char *s, int64_t now, int64_t *out, struct verr *e)
+{
+	int64_t t;
+	if (valid_date(s)) {
+		char full[TIME_RFC3339_LEN];
+		snprintf(full, sizeof(full), "%.10sT00:00:00Z", s);
+		if (time_parse_rfc3339(full, &t))
+			return verr_set(e, NULL, "created_at", "must be a date or date-time");
+	} else if (time_parse_rfc3339(s, &t)) {
+		return verr_set(e, NULL, "created_at", "must be a date (2025-03-14) or an RFC 3339 date-time (2025-03-14T09:30:00Z)");
+	}
+	if (t > now + 300)
+		return verr_set(e, NULL, "created_at", "must not be in the future");
+	*out = t;
+	return 0;
+}
+
+static int parse_diagnoses(const char *s, struct referral_row *out, struct verr *e)
+{
+	char *w = out->diagnoses;
+	*w++ = '[';
+	out->n_dx = 0;
+	while (s && *s) {
+		const char *end = strchr(s, ';');
+		size_t n = end ? (size_t)(end - s) : strlen(s);
+		const char *a = s, *b = s + n;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		s = end ? end + 1 : s + n;
+		if (a == b)
+			continue;
+		if (out->n_dx == REFERRAL_MAX_DIAGNOSES)
+			return verr_set(e, NULL, "diagnoses", "must have at most %d codes", REFERRAL_MAX_DIAGNOSES);
+		char code[16], norm[ICD10_NORM_MAX];
+		struct verr ce = {0};
+		size_t len = (size_t)(b - a);
+		if (len < sizeof(code)) {
+			memcpy(code, a, len);
+			code[len] = '\0';
+		}
+		if (len >= sizeof(code) || referral_check_diagnosis(code, out->n_dx, &ce))
+			return verr_set(e, NULL, "diagnoses", "\"%.*s\" %s", (int)(len < 20 ? len : 20), a,
+					ce.set ? ce.message : "must be an ICD-10-CM code such as E11.9");
+		icd10_normalize(code, norm);
+		w += snprintf(w, ICD10_NORM_MAX + 4, "%s\"%s\"", out->n_dx ? "," : "", norm);
+		out->n_dx++;
+	}
+	*w++ = ']';
+	*w = '\0';
+	return 0;
+}
+
+int import_referral_row(const struct import_columns *c, const struct csv_row *row, int64_t now,
+			struct referral_row *out, struct verr *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (row_width(c, row, e))
+		return -1;
+	const char *v = col(c, row, RC_DIRECTION, NULL);
+	if (!v)
+		return verr_set(e, NULL, "direction", "is required");
+	if (vcheck_enum(v, "direction", NULL, referral_directions, e))
+		return -1;
+	referral_direction_from_name(v, &out->direction);
+	const char *pid = col(c, row, RC_PARTNER_ID, NULL);
+	out->partner_npi = col(c, row, RC_PARTNER_NPI, NULL);
+	if (!pid && !out->partner_npi)
+		return verr_set(e, NULL, c->at[RC_PARTNER_ID] >= 0 ? "partner_id" : "partner_npi", "is required");
+	if (pid && out->partner_npi)
+		return verr_set(e, NULL, "partner_npi", "give partner_id or partner_npi, not both");
+	if (pid && parse_int64(pid, 1, INT64_MAX, &out->partner_id))
+		return verr_set(e, NULL, "partner_id", "must be a partner id (a whole number)");
+	if (out->partner_npi && !npi_valid(out->partner_npi))
+		return verr_set(e, NULL, "partner_npi",
+				"is not a valid NPI: it must be 10 digits with a correct check digit");
+	static const struct {
+		enum referral_col f;
+		const char *key;
+		size_t off;
+	} patient[] = {
+		{RC_PATIENT_MRN, "mrn", offsetof(struct referral_row, mrn)},
+		{RC_PATIENT_GIVEN, "given", offsetof(struct referral_row, given)},
+		{RC_PATIENT_FAMILY, "family", offsetof(struct referral_row, family)},
+		{RC_PATIENT_BIRTH_DATE, "birth_date", offsetof(struct referral_row, birth_date)},
+		{RC_PATIENT_SEX, "sex", offsetof(struct referral_row, sex)},
+		{RC_PATIENT_PHONE, "phone", offsetof(struct referral_row, phone)},
+		{RC_PATIENT_LANGUAGE, "language", offsetof(struct referral_row, language)},
+		{RC_PATIENT_PAYER, "payer", offsetof(struct referral_row, payer)},
+		{RC_URGENCY, "urgency", offsetof(struct referral_row, urgency)},
+		{RC_REASON, "reason", offsetof(struct referral_row, reason)},
+		{RC_SPECIALTY, "specialty", offsetof(struct referral_row, specialty)},
+		{RC_CARE_RESPONSIBILITY, "care_responsibility", offsetof(struct referral_row, care)},
+	};
+	for (size_t k = 0; k < sizeof(patient) / sizeof(patient[0]); k++) {
+		const struct text_rule *r = k < 8 ? find_rule(patient_rules, patient[k].key)
+						  : find_rule(referral_text_rules, patient[k].key);
+		if (rule_col(c, row, (int)patient[k].f, r, e, (const char **)((char *)out + patient[k].off)))
+			return -1;
+	}
+	for (int k = 0; k < 6; k++)
+		if (rule_col(c, row, RC_HISTORY + k, &referral_packet_rule, e, &out->packet[k]))
+			return -1;
+	if (parse_diagnoses(col(c, row, RC_DIAGNOSES, NULL), out, e))
+		return -1;
+	out->status = out->direction == RDIR_INBOUND ? RSTATE_SENT : RSTATE_DRAFT;
+	if ((v = col(c, row, RC_STATUS, NULL)) && referral_state_from_name(v, &out->status))
+		return verr_set(e, NULL, "status", "is not a referral state (draft, sent, received, accepted, ...)");
+	if ((v = col(c, row, RC_CREATED_AT, NULL)) && parse_created(v, now, &out->created_at, e))
+		return -1;
+	return 0;
+}
+
+/* ==== the run ==== */
+
+/* A string -> int64 hash map (open addressing); keys live in an arena. */
+struct strmap {
+	struct arena keys;
+	size_t cap, n;
+	const char **k;
+	int64_t *v;
+	uint64_t *h;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static void strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+	arena_init(&m->keys);
+}
+
+static void strmap_release(struct strmap *m)
+{
+	arena_release(&m->keys);
+	free(m->k);
+	free(m->v);
+	free(m->h);
+}
+
+static bool strmap_get(const struct strmap *m, const char *key, int64_t *out)
+{
+	if (!m->cap)
+		return false;
+	uint64_t h = hash_str(key);
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->h[i])
+			return false;
+		if (m->h[i] == h && strcmp(m->k[i], key) == 0) {
+			*out = m->v[i];
+			return true;
+		}
+	}
+}
+
+static void strmap_put(struct strmap *m, const char *key, int64_t val);
+
+static void strmap_grow(struct strmap *m)
+{
+	struct strmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 1024;
+	m->n = 0;
+	m->k = xcalloc(m->cap, sizeof(*m->k));
+	m->v = xcalloc(m->cap, sizeof(*m->v));
+	m->h = xcalloc(m->cap, sizeof(*m->h));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.h[i]) {
+			size_t j = old.h[i] & (m->cap - 1);
+			while (m->h[j])
+				j = (j + 1) & (m->cap - 1);
+			m->h[j] = old.h[i];
+			m->k[j] = old.k[i];
+			m->v[j] = old.v[i];
+			m->n++;
+		}
+	free(old.k);
+	free(old.v);
+	free(old.h);
+}
+
+static void strmap_put(struct strmap *m, const char *key, int64_t val)
+{
+	if ((m->n + 1) * 10 > m->cap * 7)
+		strmap_grow(m);
+	uint64_t h = hash_str(key);
+	size_t i = h & (m->cap - 1);
+	while (m->h[i]) {
+		if (m->h[i] == h && strcmp(m->k[i], key) == 0) {
+			m->v[i] = val;
+			return;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->h[i] = h;
+	m->k[i] = arena_strdup(&m->keys, key);
+	m->v[i] = val;
+	m->n++;
+}
+
+/* What the run knows of one partner. */
+struct partner_info {
+	int64_t id;
+	bool active;
+	const char *specialty; /* in the run's arena, or NULL */
+};
+
+/* A receiving specialty's checklist, looked up once per run. */
+struct checklist_entry {
+	const char *specialty; /* as written in the file or on the partner; NULL for none */
+	struct checklist list;
+};
+
+/* A large import into SQLite drops the referral indexes and builds them again
+ * at the end, inside the same transaction: building an index from sorted
+ * rows is several times faster than keeping it up to date row by row. Readers
+ * keep their snapshot (WAL), writers wait for the write lock anyway. Not on
+ * PostgreSQL, where DROP INDEX would lock the table against readers. */
+struct saved_index {
+	char *name, *sql;
+};
+
+struct import_run {
+	struct db *db;
+	const struct import_opts *o;
+	struct import_columns cols;
+	bool have_header;
+	int64_t now;
+	struct sla_config cfg;
+	struct work_calendar cal;
+	struct arena arena;
+	struct strmap patients;   /* mrn -> patient id */
+	struct strmap npis;       /* npi -> partner id (active partners) */
+	bool npis_loaded;
+	bool patients_empty;      /* no patient existed before the run: no lookups needed */
+	struct partner_info *partners;
+	size_t npartners, partners_cap;
+	size_t *pindex;           /* index + 1 into partners; 0 empty */
+	size_t pindex_cap;        /* a power of two */
+	struct saved_index indexes[16];
+	size_t nindexes;
+	struct checklist_entry checklists[32];
+	size_t nchecklists;
+	int64_t rows, imported, skipped;
+	/* Ids are given here, under the write lock, not returned row by row. */
+	int64_t next_patient, next_referral, next_event;
+	/* progress */
+	bool progress;
+	int64_t file_size, bytes;
+	struct timespec started, last_print;
+	/* the first error */
+	int status;               /* 0, 1 (data refused) or -1 */
+	char msg[512];
+};
+
+static int fail_db(struct import_run *r, int rc)
+{
+	if (r->status == 0) {
+		r->status = -1;
+		snprintf(r->msg, sizeof(r->msg), "database error: %s", db_errmsg(r->db));
+	}
+	return rc;
+}
+
+/* Partners by id: an open-addressing table of indexes into r->partners. */
+static size_t *partner_slot(struct import_run *r, int64_t id)
+{
+	size_t mask = r->pindex_cap - 1;
+	for (size_t i = ((uint64_t)id * 11400714819323198485ULL) >> 20 & mask;; i = (i + 1) & mask)
+		if (!r->pindex[i] || r->partners[r->pindex[i] - 1].id == id)
+			return &r->pindex[i];
+}
+
+static struct partner_info *partner_lookup(struct import_run *r, int64_t id, int *rc)
+{
+	if (r->pindex_cap) {
+		size_t *slot = partner_slot(r, id);
+		if (*slot)
+			return &r->partners[*slot - 1];
+	}
+	struct db_stmt *st = NULL;
+	*rc = db_prepare(r->db, "SELECT specialty, archived_at FROM partners WHERE id = ?", &st);
+	if (*rc < 0)
+		return NULL;
+	db_bind_int(st, 1, id);
+	int s = db_step(st);
+	if (s < 0) {
+		*rc = s;
+		db_finalize(st);
+		return NULL;
+	}
+	if (r->npartners == r->partners_cap) {
+		r->partners_cap = r->partners_cap ? r->partners_cap * 2 : 64;
+		r->partners = xrealloc(r->partners, r->partners_cap * sizeof(*r->partners));
+		/* The index stays at most half full. */
+		free(r->pindex);
+		r->pindex_cap = r->partners_cap * 2;
+		r->pindex = xcalloc(r->pindex_cap, sizeof(*r->pindex));
+		for (size_t i = 0; i < r->npartners; i++)
+			*partner_slot(r, r->partners[i].id) = i + 1;
+	}
+	struct partner_info *p = &r->partners[r->npartners++];
+	p->id = id;
+	*partner_slot(r, id) = r->npartners;
+	p->active = s == DB_ROW && db_col_null(st, 1);
+	p->specialty = s == DB_ROW && !db_col_null(st, 0) ? arena_strdup(&r->arena, db_col_text(st, 0)) : NULL;
+	db_finalize(st);
+	*rc = 0;
+	return p;
+}
+
+/* Every active partner's NPI identifiers, once per run. */
+static int load_npis(struct import_run *r)
+{
+	r->npis_loaded = true;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(r->db, "SELECT id, identifiers FROM partners WHERE archived_at IS NULL ORDER BY id", &st);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *ids = json_loads(db_col_text(st, 1), 0, NULL);
+		size_t i;
+		json_t *x;
+		json_array_foreach(ids, i, x) {
+			const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
+			int64_t have;
+			if (scheme && value && strcmp(scheme, "npi") == 0 && !strmap_get(&r->npis, value, &have))
+				strmap_put(&r->npis, value, db_col_int(st, 0));
+		}
+		json_decref(ids);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int checklist_for(struct import_run *r, const char *specialty, struct checklist *out)
+{
+	for (size_t i = 0; i < r->nchecklists; i++) {
+		const char *s = r->checklists[i].specialty;
+		if ((!s && !specialty) || (s && specialty && strcmp(s, specialty) == 0)) {
+			*out = r->checklists[i].list;
+			return 0;
+		}
+	}
+	char *key = specialty ? text_fold(specialty) : NULL;
+	struct checklist list = *completeness_default(key, NULL);
+	if (key) {
+		/* An admin's checklist for that specialty (PUT /settings/checklists). */
+		struct db_stmt *st = NULL;
+		int rc = db_prepare(r->db, "SELECT value FROM settings WHERE key = ?", &st);
+		if (rc < 0) {
+			free(key);
+			return rc;
+		}
+		char name[160];
+		snprintf(name, sizeof(name), "checklist:%s", key);
+		db_bind_text(st, 1, name);
+		if (db_step(st) == DB_ROW) {
+			json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
+			struct verr e = {0};
+			struct checklist custom;
+			if (v && completeness_from_json(v, &custom, &e) == 0)
+				list = custom;
+			json_decref(v);
+		}
+		db_finalize(st);
+		free(key);
+	}
+	if (r->nchecklists < sizeof(r->checklists) / sizeof(r->checklists[0])) {
+		struct checklist_entry *slot = &r->checklists[r->nchecklists++];
+		slot->specialty = specialty ? arena_strdup(&r->arena, specialty) : NULL;
+		slot->list = list;
+	}
+	*out = list;
+	return 0;
+}
+
+/* A bad row: reported and skipped with --skip-bad, else the end of the run. */
+static int bad_row(struct import_run *r, size_t line, const struct verr *e)
+{
+	char where[200];
+	if (e->field[0])
+		snprintf(where, sizeof(where), "line %zu, column %s", line, e->field);
+	else
+		snprintf(where, sizeof(where), "line %zu", line);
+	if (!r->o->skip_bad) {
+		r->status = 1;
+		snprintf(r->msg, sizeof(r->msg), "%s: %s", where, e->message);
+		return 1;
+	}
+	if (r->progress)
+		fputs("\r\033[K", r->o->err);
+	fprintf(r->o->err, "import: %s: %s (skipped)\n", where, e->message);
+	r->skipped++;
+	return 0;
+}
+
+static double seconds_since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress(struct import_run *r, bool force)
+{
+	if (!r->progress || (!force && r->rows % 1024))
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && seconds_since(&r->last_print, &now) < 0.2)
+		return;
+	r->last_print = now;
+	double secs = seconds_since(&r->started, &now);
+	double rate = secs > 0 ? (double)r->rows / secs : 0;
+	if (r->file_size > 0)
+		fprintf(r->o->err, "\r\033[Kimport: %" PRId64 " rows, %.0f rows/s, %d%%", r->rows, rate,
+			(int)(100.0 * (double)r->bytes / (double)r->file_size));
+	else
+		fprintf(r->o->err, "\r\033[Kimport: %" PRId64 " rows, %.0f rows/s", r->rows, rate);
+	fflush(r->o->err);
+}
+
+static int store_partner(struct import_run *r, const struct csv_row *row)
+{
+	struct verr e = {0};
+	json_t *rec = NULL;
+	const char *owner_email = NULL;
+	if (import_partner_row(&r->cols, row, &rec, &owner_email, &e))
+		return bad_row(r, row->line, &e);
+	int rc = 0;
+	int64_t owner = 0;
+	if (owner_email) {
+		rc = db_query_int(r->db, &owner, "SELECT id FROM users WHERE email = lower(?)", "t", owner_email);
+		if (rc == DB_DONE)
+			verr_set(&e, NULL, "owner_email", "names no user");
+		else if (rc == DB_ROW)
+			json_object_set_new(rec, "owner_id", json_integer(owner));
+	} else if (json_is_integer(json_object_get(rec, "owner_id"))) {
+		int64_t n = 0;
+		rc = db_query_int(r->db, &n, "SELECT COUNT(*) FROM users WHERE id = ?", "i",
+				  (int64_t)json_integer_value(json_object_get(rec, "owner_id")));
+		if (rc >= 0 && !n)
+			verr_set(&e, NULL, "owner_id", "names no user");
+	}
+	if (rc < 0) {
+		json_decref(rec);
+		return fail_db(r, rc);
+	}
+	if (e.set) {
+		json_decref(rec);
+		return bad_row(r, row->line, &e);
+	}
+	int64_t id = 0;
+	rc = partner_store(r->db, rec, NULL, &id);
+	json_decref(rec);
+	if (rc < 0)
+		return fail_db(r, rc);
+	r->imported++;
+	return 0;
+}
+
+static int patient_id(struct import_run *r, const struct referral_row *x, int64_t at, int64_t *id)
+{
+	if (x->mrn) {
+		if (strmap_get(&r->patients, x->mrn, id))
+			return 0;
+		if (!r->patients_empty) {
+			int rc = db_query_int(r->db, id, "SELECT id FROM patients WHERE mrn = ?", "t", x->mrn);
+			if (rc < 0)
+				return rc;
+			if (rc == DB_ROW) {
+				strmap_put(&r->patients, x->mrn, *id);
+				return 0;
+			}
+		}
+	}
+	char key[512];
+	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
+	char *folded = text_fold(key);
+	*id = ++r->next_patient;
+	int rc = db_run(r->db,
+			"INSERT INTO patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, "
+			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"itttttttttii", *id, x->mrn, x->given, x->family, x->birth_date, x->sex, x->phone, x->language,
+			x->payer, folded ? folded : "", at, at);
+	free(folded);
+	if (rc < 0)
+		return rc;
+	if (x->mrn)
+		strmap_put(&r->patients, x->mrn, *id);
+	return 0;
+}
+
+static bool nonblank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return true;
+	return false;
+}
+
+static int store_referral(struct import_run *r, const struct csv_row *row)
+{
+	struct verr e = {0};
+	struct referral_row x;
+	if (import_referral_row(&r->cols, row, r->now, &x, &e))
+		return bad_row(r, row->line, &e);
+	const struct urgency *u = NULL;
+	if (x.urgency) {
+		for (size_t i = 0; i < r->cfg.n_urgencies && !u; i++)
+			if (strcmp(r->cfg.urgencies[i].name, x.urgency) == 0)
+				u = &r->cfg.urgencies[i];
+		if (!u) {
+			char names[200] = "";
+			size_t used = 0;
+			for (size_t i = 0; i < r->cfg.n_urgencies && used < sizeof(names); i++)
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+							 r->cfg.urgencies[i].name);
+			verr_set(&e, NULL, "urgency", "must be one of: %s", names);
+			return bad_row(r, row->line, &e);
+		}
+	} else {
+		u = &r->cfg.urgencies[0];
+	}
+	int rc = 0;
+	if (x.partner_npi) {
+		if (!r->npis_loaded && (rc = load_npis(r)) < 0)
+			return fail_db(r, rc);
+		if (!strmap_get(&r->npis, x.partner_npi, &x.partner_id)) {
+			verr_set(&e, NULL, "partner_npi", "names no active partner");
+			return bad_row(r, row->line, &e);
+		}
+	}
+	struct partner_info *p = partner_lookup(r, x.partner_id, &rc);
+	if (!p)
+		return fail_db(r, rc);
+	if (!p->active) {
+		verr_set(&e, NULL, x.partner_npi ? "partner_npi" : "partner_id", "names no active partner");
+		return bad_row(r, row->line, &e);
+	}
+	int64_t at = x.created_at ? x.created_at : r->now, pid = 0;
+	if ((rc = patient_id(r, &x, at, &pid)) < 0)
+		return fail_db(r, rc);
+	bool inbound = x.direction == RDIR_INBOUND;
+	const char *specialty = x.specialty ? x.specialty : inbound ? NULL : p->specialty;
+	struct checklist list;
+	if ((rc = checklist_for(r, specialty, &list)) < 0)
+		return fail_db(r, rc);
+	unsigned present = 0;
+	if (nonblank(x.reason))
+		present |= PKT_BIT(PKT_REASON);
+	if (x.n_dx)
+		present |= PKT_BIT(PKT_DIAGNOSES);
+	static const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
+						 PKT_RESULTS, PKT_TREATMENT, PKT_QUESTION};
+	for (int i = 0; i < 6; i++)
+		if (nonblank(x.packet[i]))
+			present |= PKT_BIT(items[i]);
+	struct completeness score;
+	completeness_score(&list, present, &score);
+	/* The times a referral in that state would have: everything at once. */
+	/* Sent unless it never left us (a draft, or an outbound one withdrawn or
+	 * voided, whose sending the file cannot tell). */
+	bool sent = inbound || (x.status != RSTATE_DRAFT && x.status != RSTATE_CANCELLED &&
+				x.status != RSTATE_ENTERED_IN_ERROR);
+	bool seen = x.status == RSTATE_SEEN || x.status == RSTATE_COMPLETED;
+	bool closed = x.status == RSTATE_COMPLETED || x.status == RSTATE_DECLINED || referral_state_terminal(x.status);
+	struct sla_times times = {.has_sent = sent, .sent_at = at, .has_seen = seen, .seen_at = at};
+	struct sla_status due;
+	sla_current(u, x.status, &times, r->now, &r->cal, &due);
+	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
+
+	struct db_stmt *st = NULL;
+	rc = db_prepare(r->db,
+			"INSERT INTO referrals (id, direction, partner_id, patient_id, urgency, specialty, "
+			"care_responsibility, reason, diagnoses, history, medications, allergies, results, treatment, "
+			"question, status, status_at, completeness_score, sent_at, seen_at, closed_at, due_step, due_at, "
+			"month, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			"?, ?, ?, ?, ?, ?)",
+			&st);
+	if (rc < 0)
+		return fail_db(r, rc);
+	int64_t id = ++r->next_referral;
+	int i = 1;
+	db_bind_int(st, i++, id);
+	db_bind_text(st, i++, referral_direction_name(x.direction));
+	db_bind_int(st, i++, x.partner_id);
+	db_bind_int(st, i++, pid);
+	db_bind_text(st, i++, u->name);
+	db_bind_text(st, i++, specialty);
+	db_bind_text(st, i++, x.care ? x.care : "consult");
+	db_bind_text(st, i++, x.reason);
+	db_bind_text(st, i++, x.diagnoses);
+	for (int k = 0; k < 6; k++)
+		db_bind_text(st, i++, x.packet[k]);
+	db_bind_text(st, i++, referral_state_name(x.status));
+	db_bind_int(st, i++, at);
+	db_bind_int(st, i++, score.score);
+	if (sent)
+		db_bind_int(st, i++, at);
+	else
+		db_bind_null(st, i++);
+	if (seen)
+		db_bind_int(st, i++, at);
+	else
+		db_bind_null(st, i++);
+	if (closed)
+		db_bind_int(st, i++, at);
+	else
+		db_bind_null(st, i++);
+	if (has_due) {
+		db_bind_text(st, i++, sla_step_name(due.step));
+		db_bind_int(st, i++, due.due_at);
+	} else {
+		db_bind_null(st, i++);
+		db_bind_null(st, i++);
+	}
+	db_bind_int(st, i++, month_of(at));
+	db_bind_int(st, i++, at);
+	db_bind_int(st, i++, at);
+	rc = db_step(st);
+	db_finalize(st);
+	if (rc < 0)
+		return fail_db(r, rc);
+	/* The creation event, as POST /referrals writes it. */
+	rc = db_run(r->db,
+		    "INSERT INTO referral_events (id, referral_id, at, user_id, on_behalf, from_status, to_status, "
+		    "reason, note) VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, NULL)",
+		    "iiiit", ++r->next_event, id, at, (int64_t)inbound, referral_state_name(x.status));
+	if (rc < 0)
+		return fail_db(r, rc);
+	r->imported++;
+	return 0;
+}
+
+static int on_record(void *ctx, const struct csv_row *row)
+{
+	struct import_run *r = ctx;
+	if (!r->have_header) {
+		struct verr e = {0};
+		if (import_header(r->o->kind, row, &r->cols, &e)) {
+			r->status = 1;
+			snprintf(r->msg, sizeof(r->msg), "line %zu, column %s: %s", row->line, e.field, e.message);
+			return 1;
+		}
+		r->have_header = true;
+		return 0;
+	}
+	r->rows++;
+	int rc = r->o->kind == IMPORT_PARTNERS ? store_partner(r, row) : store_referral(r, row);
+	progress(r, false);
+	return rc ? 1 : 0;
+}
+
+#define IMPORT_BULK_ROWS 50000
+
+static int drop_indexes(struct import_run *r)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(r->db,
+			    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+			    "('referrals', 'referral_events') ORDER BY name",
+			    &st);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW && r->nindexes < sizeof(r->indexes) / sizeof(r->indexes[0])) {
+		r->indexes[r->nindexes].name = xstrdup(db_col_text(st, 0));
+		r->indexes[r->nindexes].sql = xstrdup(db_col_text(st, 1));
+		r->nindexes++;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < r->nindexes; i++) {
+		char sql[200];
+		/* Names come from the schema (migrations), not from input. */
+		snprintf(sql, sizeof(sql), "DROP INDEX \"%s\"", r->indexes[i].name);
+		if ((rc = db_exec(r->db, sql)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int rebuild_indexes(struct import_run *r)
+{
+	for (size_t i = 0; i < r->nindexes; i++) {
+		int rc = db_exec(r->db, r->indexes[i].sql);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* PostgreSQL: the identity sequences move past the ids given here, so the
+ * next row the API creates does not collide. (SQLite takes MAX(id) + 1.) */
+static int sync_sequences(struct import_run *r)
+{
+	if (strcmp(db_engine(r->db), "postgresql") != 0)
+		return 0;
+	static const char *const tables[] = {"patients", "referrals", "referral_events"};
+	const int64_t last[] = {r->next_patient, r->next_referral, r->next_event};
+	for (int i = 0; i < 3; i++) {
+		int64_t ignored;
+		int rc = last[i] ? db_query_int(r->db, &ignored, "SELECT setval(pg_get_serial_sequence(?, 'id'), ?)", "ti",
+						tables[i], last[i])
+				 : 0;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int import_csv_run(struct db *db, const struct import_opts *o, struct import_result *res, char *msg, size_t msglen)
+{
+	memset(res, 0, sizeof(*res));
+	FILE *f = fopen(o->path, "rb");
+	if (!f) {
+		snprintf(msg, msglen, "cannot open %s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	struct import_run *r = xcalloc(1, sizeof(*r));
+	r->db = db;
+	r->o = o;
+	r->now = time_now();
+	r->progress = o->progress;
+	arena_init(&r->arena);
+	strmap_init(&r->patients);
+	strmap_init(&r->npis);
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		r->file_size = (int64_t)sb.st_size;
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->last_print = r->started;
+
+	/* SQLite: a page cache that holds the indexes being filled. */
+	if (strcmp(db_engine(db), "sqlite") == 0)
+		db_exec(db, "PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF");
+	int rc = db_begin(db);
+	if (rc == 0)
+		rc = sla_config_load(db, &r->cfg);
+	int64_t npatients = 0;
+	if (rc == 0)
+		rc = db_query_int(db, &npatients, "SELECT COUNT(*) FROM patients WHERE mrn IS NOT NULL", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_patient, "SELECT MAX(id) FROM patients", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_referral, "SELECT MAX(id) FROM referrals", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_event, "SELECT MAX(id) FROM referral_events", NULL);
+	if (rc < 0) {
+		fail_db(r, rc);
+		goto out;
+	}
+	r->patients_empty = npatients == 0;
+	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 &&
+	    r->file_size / 150 >= IMPORT_BULK_ROWS && r->file_size / 150 >= r->next_referral) {
+		rc = drop_indexes(r);
+		if (rc < 0) {
+			fail_db(r, rc);
+			goto out;
+		}
+	}
+	sla_config_calendar(&r->cfg, &r->cal);
+
+	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_init(&sha);
+	struct csv_reader reader;
+	csv_reader_init(&reader, on_record, r);
+	size_t bufsize = 1 << 20;
+	char *chunk = xmalloc(bufsize);
+	size_t n;
+	int stop = 0;
+	while (!stop && (n = fread(chunk, 1, bufsize, f)) > 0) {
+		crypto_hash_sha256_update(&sha, (const unsigned char *)chunk, n);
+		r->bytes += (int64_t)n;
+		stop = csv_reader_feed(&reader, chunk, n);
+	}
+	if (!stop && ferror(f) && r->status == 0) {
+		r->status = -1;
+		snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(errno));
+	}
+	if (!stop && r->status == 0)
+		stop = csv_reader_finish(&reader);
+	if (stop < 0 && r->status == 0) {
+		r->status = 1;
+		snprintf(r->msg, sizeof(r->msg), "%s", reader.err);
+	}
+	csv_reader_release(&reader);
+	free(chunk);
+	if (r->status == 0 && !r->have_header) {
+		r->status = 1;
+		snprintf(r->msg, sizeof(r->msg), "the file is empty: it needs a header row naming the columns");
+	}
+	if (r->status == 0) {
+		unsigned char digest[crypto_hash_sha256_BYTES];
+		char hex[crypto_hash_sha256_BYTES * 2 + 1];
+		crypto_hash_sha256_final(&sha, digest);
+		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+		char detail[256];
+		snprintf(detail, sizeof(detail),
+			 "{\"kind\":\"%s\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
+			 ",\"skipped\":%" PRId64 "}",
+			 o->kind == IMPORT_PARTNERS ? "partners" : "referrals", hex, r->rows, r->imported, r->skipped);
+		rc = rebuild_indexes(r);
+		if (rc == 0)
+			rc = sync_sequences(r);
+		if (rc == 0)
+			rc = audit_append(db, NULL, "cli", "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
+				  "success", detail);
+		if (rc == 0)
+			rc = db_commit(db);
+		if (rc < 0)
+			fail_db(r, rc);
+	}
+out:
+	if (r->progress) {
+		if (r->status == 0)
+			progress(r, true);
+		fputs("\r\033[K", o->err);
+		fflush(o->err);
+	}
+	if (r->status != 0)
+		db_rollback(db);
+	int status = r->status;
+	res->imported = r->imported;
+	res->skipped = r->skipped;
+	snprintf(msg, msglen, "%s", r->msg);
+	strmap_release(&r->patients);
+	strmap_release(&r->npis);
+	arena_release(&r->arena);
+	free(r->partners);
+	free(r->pindex);
+	for (size_t i = 0; i < r->nindexes; i++) {
+		free(r->indexes[i].name);
+		free(r->indexes[i].sql);
+	}
+	free(r);
+	fclose(f);
+	return status;
+}

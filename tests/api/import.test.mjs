@@ -1,0 +1,210 @@
+// `liaison import partners|referrals FILE`: CSV files imported through the CLI
+// while the server runs, then read back through the HTTP API — on SQLite and,
+// in the PostgreSQL pass, on PostgreSQL. Covers the all-or-nothing rule (a bad
+// row stores nothing and names its line and column), --skip-bad, RFC 4180
+// quoting (commas, quotes and newlines in fields, CRLF), a UTF-8 BOM, Arabic
+// text, header errors, the single audit entry and `audit verify` after it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startServer, signedIn, cli, isPostgres, psql } from '../lib/server.mjs';
+
+let srv, admin, n = 0;
+
+before(async () => {
+  srv = await startServer();
+  admin = await signedIn(srv.url, 'admin');
+});
+after(async () => { await srv?.stop(); });
+
+function csvFile(text) {
+  const f = join(srv.dir, `import-${++n}.csv`);
+  writeFileSync(f, text);
+  return f;
+}
+const importCsv = (kind, text, ...extra) => cli(['import', kind, csvFile(text), '--db', srv.db, ...extra]);
+
+async function partnersNamed(q) {
+  const r = await admin.get(`/api/v1/partners?limit=500&q=${encodeURIComponent(q)}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json.items;
+}
+async function referralCount() {
+  let count = 0, cursor = null;
+  do {
+    const r = await admin.get(`/api/v1/referrals?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    count += r.json.items.length;
+    cursor = r.json.next_cursor;
+  } while (cursor);
+  return count;
+}
+async function importEntries() {
+  const r = await admin.get('/api/v1/audit?limit=500');
+  assert.equal(r.status, 200, r.text);
+  return r.json.items.filter((e) => e.action === 'import');
+}
+
+test('partners: quoted fields, CRLF, a BOM and Arabic names arrive intact', async () => {
+  const text = '\uFEFFname,kind,specialty,npi,city,country,languages,payers,in_network,stage,notes\r\n' +
+    '"Haddad, Layla",physician,Cardiology,1234567893,Riyadh,SA,ar;en,Bupa;Tawuniya,yes,active,"Prefers fax.\r\nSays ""call first"", always"\r\n' +
+    'د. أحمد الغامدي,hospital,طب الأطفال,,الرياض,SA,ar,,false,prospect,\r\n';
+  const r = importCsv('partners', text);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /imported 2 partners, skipped 0/);
+  const [layla] = await partnersNamed('Haddad');
+  assert.equal(layla.name, 'Haddad, Layla');
+  assert.deepEqual(layla.identifiers, [{ scheme: 'npi', value: '1234567893', issuer: null, expires_on: null }]);
+  assert.deepEqual(layla.languages, ['ar', 'en']);
+  assert.deepEqual(layla.payers, ['Bupa', 'Tawuniya']);
+  assert.equal(layla.in_network, true);
+  assert.equal(layla.stage, 'active');
+  assert.equal(layla.address.city, 'Riyadh');
+  assert.equal(layla.notes, 'Prefers fax.\r\nSays "call first", always');
+  const [ahmad] = await partnersNamed('احمد');
+  assert.equal(ahmad.name, 'د. أحمد الغامدي');
+  assert.equal(ahmad.specialty, 'طب الأطفال');
+  assert.equal(ahmad.address.city, 'الرياض');
+  assert.equal(ahmad.kind, 'hospital');
+});
+
+test('referrals: imported rows look like API-created ones (patient, events, status, month)', async () => {
+  const [layla] = await partnersNamed('Haddad');
+  const text = 'patient_family,patient_given,direction,partner_npi,patient_mrn,patient_birth_date,patient_sex,urgency,reason,diagnoses,status,created_at,history,question\n' +
+    'الغامدي,نورة,inbound,1234567893,IMP-001,1980-02-29,female,urgent,"Chest pain, exertional",I20.9; e119,,2025-03-14,"Line one\nline two",Angiography?\n' +
+    'الغامدي,نورة,outbound,1234567893,IMP-001,,,routine,Knee pain,M25.561,completed,2025-04-01T09:30:00Z,,\n';
+  const r = importCsv('referrals', text);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /imported 2 referrals, skipped 0/);
+  const list = await admin.get(`/api/v1/referrals?partner_id=${layla.id}`);
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.items.length, 2);
+  const [completed, sent] = list.json.items; // newest id first
+  assert.equal(sent.status, 'sent');
+  assert.equal(sent.direction, 'inbound');
+  assert.equal(sent.partner_name, 'Haddad, Layla');
+  assert.equal(sent.created_at, '2025-03-14T00:00:00Z');
+  assert.equal(completed.status, 'completed');
+  assert.equal(sent.patient.id, completed.patient.id, 'one patient, matched by MRN');
+  const one = await admin.get(`/api/v1/referrals/${sent.id}`);
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.json.patient.given, 'نورة');
+  assert.equal(one.json.patient.family, 'الغامدي');
+  assert.equal(one.json.patient.birth_date, '1980-02-29');
+  assert.deepEqual(one.json.diagnoses, ['I20.9', 'E11.9']);
+  assert.equal(one.json.reason, 'Chest pain, exertional');
+  assert.equal(one.json.packet.history, 'Line one\nline two');
+  assert.equal(one.json.urgency, 'urgent');
+  assert.equal(one.json.events.length, 1);
+  assert.equal(one.json.events[0].to, 'sent');
+  assert.equal(one.json.events[0].from, null);
+  assert.ok(one.json.completeness.score > 0);
+  assert.ok(one.json.due, 'an inbound referral waits for our acknowledgement');
+  assert.equal(one.json.due.step, 'acknowledge');
+  const done = await admin.get(`/api/v1/referrals/${completed.id}`);
+  assert.equal(done.json.events[0].to, 'completed');
+  assert.equal(done.json.specialty, 'Cardiology', 'an outbound referral takes its partner\'s specialty');
+  // The API still creates referrals after the import (ids and sequences move on).
+  const created = await admin.post('/api/v1/referrals', {
+    direction: 'inbound', partner_id: layla.id, patient: { mrn: 'IMP-001', given: 'x', family: 'y' },
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.patient.id, sent.patient.id);
+  assert.ok(created.json.id > completed.id);
+});
+
+test('a bad row stops the import: exit 1, line and column named, nothing stored', async () => {
+  const before = await referralCount();
+  const [layla] = await partnersNamed('Haddad');
+  const text = 'direction,partner_id,patient_given,patient_family,diagnoses,patient_birth_date\n' +
+    `inbound,${layla.id},A,One,I10,\n` +
+    `inbound,${layla.id},B,"Two\nlines",I10,\n` +
+    `inbound,${layla.id},C,Three,I10,1990-02-30\n`;
+  const r = importCsv('referrals', text);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^import: line 5, column patient_birth_date: must be a date \(YYYY-MM-DD\)\n$/);
+  assert.equal(r.stdout, '');
+  assert.equal(await referralCount(), before);
+  // Each rule of the API applies: an NPI check digit, an enum, an ICD-10 code.
+  const npi = importCsv('partners', 'name,npi\nDr Bad,1234567890\n');
+  assert.equal(npi.status, 1);
+  assert.match(npi.stderr, /line 2, column npi: is not a valid NPI/);
+  const kind = importCsv('partners', 'name,kind\nDr Bad,wizard\n');
+  assert.match(kind.stderr, /line 2, column kind: must be one of: physician,/);
+  const dx = importCsv('referrals', `direction,partner_id,patient_given,patient_family,diagnoses\ninbound,${layla.id},A,B,I10;NOPE\n`);
+  assert.match(dx.stderr, /line 2, column diagnoses: "NOPE" must be an ICD-10-CM code/);
+  const partner = importCsv('referrals', 'direction,partner_id,patient_given,patient_family\ninbound,999999,A,B\n');
+  assert.match(partner.stderr, /line 2, column partner_id: names no active partner/);
+  assert.equal(await referralCount(), before);
+  assert.equal((await partnersNamed('Dr Bad')).length, 0);
+});
+
+test('--skip-bad reports each bad row and stores the rest', async () => {
+  const before = await referralCount();
+  const [layla] = await partnersNamed('Haddad');
+  const text = 'direction,partner_id,patient_given,patient_family,urgency\n' +
+    `inbound,${layla.id},Good,One,routine\n` +
+    `sideways,${layla.id},Bad,Direction,routine\n` +
+    `outbound,${layla.id},Good,Two,\n` +
+    `inbound,${layla.id},Bad,Urgency,whenever\n`;
+  const r = importCsv('referrals', text, '--skip-bad');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /imported 2 referrals, skipped 2/);
+  assert.match(r.stderr, /line 3, column direction: must be one of: outbound, inbound \(skipped\)/);
+  assert.match(r.stderr, /line 5, column urgency: must be one of: routine, urgent, emergent \(skipped\)/);
+  assert.equal(await referralCount(), before + 2);
+});
+
+test('header errors: an unknown column, a missing required one, an empty file', async () => {
+  const unknown = importCsv('partners', 'name,colour\nDr X,red\n');
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /^import: line 1, column colour: is not a known column/);
+  const missing = importCsv('referrals', 'direction,partner_id,patient_family\ninbound,1,X\n');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /line 1, column patient_given: is a required column/);
+  const empty = importCsv('partners', '');
+  assert.equal(empty.status, 1);
+  assert.match(empty.stderr, /the file is empty/);
+  const quote = importCsv('partners', 'name\n"unclosed\n');
+  assert.equal(quote.status, 1);
+  assert.match(quote.stderr, /a quoted field is not closed/);
+  assert.equal((await partnersNamed('Dr X')).length, 0);
+});
+
+test('usage: nppes and fhir are not supported yet; a missing FILE is bad usage', () => {
+  for (const kind of ['nppes', 'fhir']) {
+    const r = cli(['import', kind, 'x.csv', '--db', srv.db]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /not yet supported/);
+  }
+  assert.equal(cli(['import', 'partners', '--db', srv.db]).status, 2);
+  assert.equal(cli(['import', 'teapots', 'x.csv', '--db', srv.db]).status, 2);
+  const help = cli(['import', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /patient_mrn/);
+  const nofile = cli(['import', 'partners', join(srv.dir, 'nope.csv'), '--db', srv.db]);
+  assert.equal(nofile.status, 1);
+  assert.match(nofile.stderr, /cannot open/);
+});
+
+test('one audit entry per run (kind, SHA-256, rows), and the chain still verifies', async () => {
+  const entries = await importEntries();
+  // partners, referrals, skip-bad: the three runs that committed.
+  assert.equal(entries.length, 3);
+  assert.ok(entries.every((e) => e.client === 'cli' && e.user_id === null));
+  // The list leaves details out; read them from the database itself.
+  const sql = "SELECT detail FROM audit_log WHERE action = 'import' ORDER BY id";
+  const out = isPostgres(srv.db) ? psql(srv.db, sql)
+    : spawnSync('sqlite3', [srv.db, sql], { encoding: 'utf8' }).stdout;
+  const details = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(details.map((d) => d.kind), ['partners', 'referrals', 'referrals']);
+  const detail = details[2];
+  assert.equal(detail.kind, 'referrals');
+  assert.match(detail.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(detail.rows, 4);
+  assert.equal(detail.imported, 2);
+  const v = cli(['audit', 'verify', '--db', srv.db]);
+  assert.equal(v.status, 0, v.stderr);
+});
