@@ -10,6 +10,7 @@
 
 #include "api/audit.h"
 #include "api/handlers.h"
+#include "api/list_cache.h"
 #include "db/db.h"
 #include "db/qb.h"
 #include "domain/completeness.h"
@@ -1026,6 +1027,25 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "patient_id", "patient_id must be a patient id");
 	if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
 		return resp_error(resp, 422, "validation_failed", "overdue", "overdue must be true or false");
+	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
+	int64_t now = time_now();
+	/* The page built by this thread for the same question is served again
+	 * while nothing it shows has changed (api/list_cache.h). "overdue=true"
+	 * is not kept: which referrals it holds changes with the clock. */
+	bool cacheable = !(overdue && strcmp(overdue, "true") == 0);
+	int64_t gen = 0;
+	char key[256];
+	if (cacheable) {
+		int rc = db_query_int(req->db, &gen, "SELECT n FROM change_counters WHERE name = 'referral_lists'", "");
+		if (rc < 0)
+			return rc;
+		snprintf(key, sizeof(key), "l%" PRId64 "c%" PRId64 "p%" PRId64 "t%" PRId64 "w%d s%.20s d%.10s u%.10s", limit,
+			 cursor, partner, patient, with_patient, status ? status : "", dir ? dir : "", urg ? urg : "");
+		size_t len = 0;
+		char *body = list_cache_get(key, gen, now, &len);
+		if (body)
+			return resp_owned(resp, 200, body, len);
+	}
 	/* One query for the page: the list never costs a query per item. */
 	struct qb q;
 	qb_init(&q, "SELECT " LIST_COLUMNS LIST_FROM);
@@ -1048,7 +1068,6 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	qb_release(&q);
 	if (rc < 0)
 		return rc;
-	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);
@@ -1056,7 +1075,7 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
-	int64_t n = 0, last = 0, now = time_now();
+	int64_t n = 0, last = 0, valid_until = INT64_MAX;
 	bool more = false;
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == limit) {
@@ -1064,6 +1083,10 @@ int api_referrals_list(struct req *req, struct resp *resp)
 			break;
 		}
 		last = db_col_int(st, 0);
+		/* The page is good until its first overdue flag would turn. */
+		if (db_col_text(st, 10) && !db_col_null(st, 11) && db_col_int(st, 11) >= now &&
+		    db_col_int(st, 11) + 1 < valid_until)
+			valid_until = db_col_int(st, 11) + 1;
 		list_item_write(&w, st, with_patient, now);
 		n++;
 	}
@@ -1082,6 +1105,8 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		jw_null(&w);
 	}
 	jw_object_end(&w);
+	if (cacheable)
+		list_cache_put(key, gen, valid_until, b.data, b.len);
 	return resp_jw(resp, 200, &b);
 }
 
@@ -1095,7 +1120,7 @@ int referrals_expire(struct db *db, int64_t now)
 		int64_t id = 0;
 		rc = db_query_int(db, &id,
 				  "SELECT id FROM referrals WHERE status IN ('sent', 'info_requested') AND status_at < ? "
-				  "ORDER BY id LIMIT 1",
+				  "LIMIT 1",
 				  "i", cutoff);
 		if (rc == DB_ROW) {
 			struct referral_head h;

@@ -109,13 +109,13 @@ static int checkins(struct req *req, json_t *items, int64_t owner, int64_t now)
 
 static int follow_ups(struct req *req, json_t *items, int64_t owner, int64_t now)
 {
-	/* A follow-up is done once a later interaction with that partner exists. */
+	/* A follow-up is done once a later interaction with that partner exists:
+	 * follow_up_open says so, kept by triggers (migration 006). */
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(req->db,
 			    "SELECT i.id, i.partner_id, p.name, i.follow_up_at, i.kind FROM interactions i JOIN partners p "
-			    "ON p.id = i.partner_id WHERE i.user_id = ? AND i.follow_up_at IS NOT NULL AND i.follow_up_at < "
-			    "? AND NOT EXISTS (SELECT 1 FROM interactions j WHERE j.partner_id = i.partner_id AND "
-			    "j.occurred_at > i.occurred_at) ORDER BY i.follow_up_at LIMIT 200",
+			    "ON p.id = i.partner_id WHERE i.user_id = ? AND i.follow_up_open = 1 AND i.follow_up_at < ? "
+			    "ORDER BY i.follow_up_at LIMIT 200",
 			    &st);
 	if (rc < 0)
 		return rc;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/driver.h"
@@ -32,7 +33,26 @@ struct sqlite_db {
 	sqlite3 *conn;
 	struct sqlite_stmt *cache[STMT_CACHE];
 	uint64_t clock;
+	bool writing; /* holds write_lock: between db_begin and the end of that transaction */
 };
+
+/* SQLite lets one writer in at a time and makes the others wait in its busy
+ * handler, which sleeps (1, 2, 5, 10 … 100 ms) and polls: under concurrent
+ * writes that idles the disk between commits and gives some requests waits
+ * of most of a second. Writers of this process instead queue on a mutex and
+ * are woken the moment the previous transaction ends; the busy handler is
+ * left for writers of other processes. Held from db_begin until COMMIT or
+ * ROLLBACK leaves the connection in autocommit mode again. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+#define WRITE_LOCK_WAIT_SECONDS 10
+
+static void write_lock_release_if_done(struct sqlite_db *s)
+{
+	if (s->writing && sqlite3_get_autocommit(s->conn)) {
+		s->writing = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
 
 static int map_rc(int rc)
 {
@@ -62,6 +82,10 @@ static void sq_close(struct db *db)
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (s->cache[i])
 			stmt_free(s->cache[i]);
+	if (s->writing) {
+		s->writing = false;
+		pthread_mutex_unlock(&write_lock);
+	}
 	sqlite3_close_v2(s->conn);
 	free(s);
 }
@@ -95,7 +119,7 @@ static struct db *sq_open(const char *url, char *err, size_t errlen)
 	sqlite3_extended_result_codes(s->conn, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(s->conn,
-			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA mmap_size=268435456;", NULL, NULL,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
 			  &msg);
 	if (rc != SQLITE_OK) {
 		if (err)
@@ -114,12 +138,29 @@ static const char *sq_errmsg(struct db *db)
 
 static int sq_exec(struct db *db, const char *sql)
 {
-	return map_rc(sqlite3_exec(((struct sqlite_db *)db)->conn, sql, NULL, NULL, NULL));
+	struct sqlite_db *s = (struct sqlite_db *)db;
+	int rc = map_rc(sqlite3_exec(s->conn, sql, NULL, NULL, NULL));
+	write_lock_release_if_done(s);
+	return rc;
 }
 
 static int sq_begin(struct db *db)
 {
-	return sq_exec(db, "BEGIN IMMEDIATE");
+	struct sqlite_db *s = (struct sqlite_db *)db;
+	if (!s->writing) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += WRITE_LOCK_WAIT_SECONDS;
+		if (pthread_mutex_timedlock(&write_lock, &until) != 0)
+			return DB_EBUSY;
+		s->writing = true;
+	}
+	int rc = map_rc(sqlite3_exec(s->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	if (rc < 0 && sqlite3_get_autocommit(s->conn)) {
+		s->writing = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+	return rc;
 }
 
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out)

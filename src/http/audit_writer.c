@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "api/audit.h"
 #include "db/db.h"
@@ -22,6 +23,8 @@ struct entry {
 	int64_t record_id;
 	int rc;
 	bool done;
+	audit_done_fn on_done; /* asynchronous entries: called, then the entry freed */
+	void *arg;
 };
 
 struct audit_writer {
@@ -75,8 +78,27 @@ static void *writer_main(void *arg)
 
 		int rc = write_batch(w, batch);
 
-		pthread_mutex_lock(&w->lock);
+		/* Asynchronous entries are told outside the lock and freed; the
+		 * waiting ones own their entries (on their stacks), which may
+		 * vanish as soon as they see done. */
+		struct entry *async = NULL, *sync = NULL;
 		for (struct entry *e = batch, *next; e; e = next) {
+			next = e->next;
+			if (e->on_done) {
+				e->next = async;
+				async = e;
+			} else {
+				e->next = sync;
+				sync = e;
+			}
+		}
+		for (struct entry *e = async, *next; e; e = next) {
+			next = e->next;
+			e->on_done(e->arg, rc);
+			free(e);
+		}
+		pthread_mutex_lock(&w->lock);
+		for (struct entry *e = sync, *next; e; e = next) {
 			next = e->next;
 			e->rc = rc;
 			e->done = true;
@@ -131,6 +153,32 @@ int audit_writer_submit(struct audit_writer *w, const struct user *user, const c
 		pthread_cond_wait(&w->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
 	return e.rc;
+}
+
+int audit_writer_submit_async(struct audit_writer *w, const struct user *user, const char *client,
+			      const char *action, const char *record_type, int64_t record_id, const char *outcome,
+			      audit_done_fn done, void *arg)
+{
+	struct entry *e = xcalloc(1, sizeof(*e));
+	*e = (struct entry){.user = user,
+			    .client = client,
+			    .action = action,
+			    .record_type = record_type,
+			    .outcome = outcome,
+			    .record_id = record_id,
+			    .on_done = done,
+			    .arg = arg};
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		free(e);
+		return DB_EBUSY;
+	}
+	*w->tail = e;
+	w->tail = &e->next;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
 }
 
 const char *audit_writer_errmsg(struct audit_writer *w)

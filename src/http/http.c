@@ -59,6 +59,15 @@ int resp_jw(struct resp *resp, int status, struct buf *b)
 	return 0;
 }
 
+int resp_owned(struct resp *resp, int status, char *body, size_t len)
+{
+	resp_clear_body(resp);
+	resp->status = status;
+	resp->owned = body;
+	resp->len = len;
+	return 0;
+}
+
 void resp_clear_body(struct resp *resp)
 {
 	if (resp->json)

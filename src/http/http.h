@@ -78,6 +78,8 @@ int resp_json(struct resp *resp, int status, json_t *json);
  * buffer's bytes (b is left empty). Returns 0. */
 struct buf;
 int resp_jw(struct resp *resp, int status, struct buf *b);
+/* Sets status and a JSON body already serialised (malloc'd; taken over). */
+int resp_owned(struct resp *resp, int status, char *body, size_t len);
 /* Drops whatever body was set (to answer an error instead). */
 void resp_clear_body(struct resp *resp);
 /* An error body {"error":{"code","message","field"}}; field may be NULL.

@@ -71,6 +71,8 @@ struct ctx {
 	const char *early_msg;
 	struct timespec start;
 	char allow[64];
+	enum { AUDIT_NONE, AUDIT_WAITING, AUDIT_DONE } audit; /* an audited read's entry */
+	int audit_rc;
 };
 
 static _Thread_local struct db *thread_db;
@@ -229,6 +231,12 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 	if (rc < 0)
 		return resp_db_error(resp, req->db, rc);
 	if ((rt->flags & RF_AUDIT_READ) && resp->status == 200) {
+		/* The worker does not wait for the audit commit: on_request
+		 * suspends the connection and the audit writer resumes it. */
+		if (srv->audit) {
+			cx->audit = AUDIT_WAITING;
+			return 0;
+		}
 		rc = req_audit(req, "read", rt->pattern, req->id, "success");
 		if (rc < 0) {
 			/* No unaudited read of a protected record leaves the server. */
@@ -302,6 +310,15 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct ctx *cx)
 	return ret;
 }
 
+/* The audit writer's word on a suspended read: resume it to be answered. */
+static void audit_done(void *arg, int rc)
+{
+	struct ctx *cx = arg;
+	cx->audit_rc = rc;
+	cx->audit = AUDIT_DONE;
+	MHD_resume_connection(cx->req.conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -357,7 +374,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cx->audit == AUDIT_DONE) {
+		/* Resumed by the audit writer. No unaudited read of a protected
+		 * record leaves the server. */
+		if (cx->audit_rc < 0) {
+			resp_clear_body(&cx->resp);
+			resp_db_error(&cx->resp, NULL, cx->audit_rc);
+		}
+		return queue(conn, cx);
+	}
 	dispatch(srv, cx);
+	if (cx->audit == AUDIT_WAITING) {
+		MHD_suspend_connection(conn);
+		if (audit_writer_submit_async(srv->audit, &cx->req.user, cx->req.client, "read", routes[cx->route].pattern,
+					      cx->req.id, "success", audit_done, cx) < 0) {
+			cx->audit_rc = DB_EBUSY;
+			cx->audit = AUDIT_DONE;
+			MHD_resume_connection(conn);
+		}
+		return MHD_YES;
+	}
 	return queue(conn, cx);
 }
 
@@ -447,7 +483,8 @@ int server_run(const struct server_config *cfg)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, cfg->host, &sin->sin_addr) == 1) {

@@ -469,6 +469,15 @@ test('worklist: check-ins, follow-ups and commitments of the owner, overdue firs
   items = await wl(liaison);
   assert.equal(checkin(overdueCheckin.id), undefined);
   assert.equal(follow(fuOverdue.id), undefined);
+  // the rule holds through edits too: a later interaction settles a follow-up,
+  // and moving it back before the follow-up's interaction reopens it
+  const settle = (await log(liaison, { partner_id: fu2.id, occurred_at: iso(now - D) })).json;
+  items = await wl(liaison);
+  assert.equal(follow(fuSoon.id), undefined, 'settled by a later interaction');
+  const moved = await liaison.patch(`/api/v1/interactions/${settle.id}`, { occurred_at: iso(now - 3 * D) });
+  assert.equal(moved.status, 200, moved.text);
+  items = await wl(liaison);
+  assert.equal(follow(fuSoon.id)?.overdue, false, 'open again once nothing later remains');
 
   // whose worklist
   const asMgr = await wl(manager, `?owner_id=${me.liaison}`);
