@@ -18,7 +18,7 @@ static const char *const promisers[] = {"us", "partner", NULL};
 static const char *const statuses[] = {"open", "done", "cancelled", NULL};
 static const char *const create_fields[] = {"partner_id", "title", "due_on", "owner_id", "promised_by",
 					    "referral_id", "goal_id", NULL};
-static const char *const patch_fields[] = {"title", "due_on", "owner_id", "status", NULL};
+static const char *const patch_fields[] = {"title", "due_on", "owner_id", "status", "referral_id", "goal_id", NULL};
 
 #define COLUMNS                                                                                              \
 	"c.id, c.partner_id, p.name, c.referral_id, c.goal_id, c.owner_id, c.promised_by, c.title, c.due_on, " \
@@ -153,7 +153,9 @@ int api_commitments_update(struct req *req, struct resp *resp)
 	    jcheck_string(b, "title", NULL, J_OPTIONAL, 1, 300, &e) ||
 	    jcheck_string(b, "due_on", NULL, J_OPTIONAL, 10, 10, &e) ||
 	    jcheck_int(b, "owner_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
-	    jcheck_enum(b, "status", NULL, J_OPTIONAL, statuses, &e))
+	    jcheck_enum(b, "status", NULL, J_OPTIONAL, statuses, &e) ||
+	    jcheck_int(b, "referral_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
+	    jcheck_int(b, "goal_id", NULL, J_NULLABLE, 1, INT64_MAX, &e))
 		return resp_invalid(resp, &e);
 	if (jstr(b, "due_on") && !valid_date(jstr(b, "due_on")))
 		return resp_error(resp, 422, "validation_failed", "due_on", "due_on must be a date (YYYY-MM-DD)");
@@ -163,11 +165,24 @@ int api_commitments_update(struct req *req, struct resp *resp)
 		return rc;
 	if (rc != DB_ROW)
 		return resp_error(resp, 404, "not_found", NULL, "No commitment has id %" PRId64, req->id);
+	/* A link moves to another referral or goal of the same partner, or is
+	 * removed with null. */
 	if ((rc = check_ref(req, resp, "owner_id", "SELECT 0 FROM users WHERE id = ?", 0)) ||
+	    (rc = check_ref(req, resp, "referral_id", "SELECT partner_id FROM referrals WHERE id = ?", partner)) ||
+	    (rc = check_ref(req, resp, "goal_id", "SELECT partner_id FROM goals WHERE id = ?", partner)) ||
 	    (rc = partner_editable(req, resp, partner)))
 		return rc < 0 ? rc : 0;
 	int64_t now = time_now();
 	rc = db_begin(req->db);
+	for (int k = 0; k < 2 && rc >= 0; k++) {
+		const char *name = k ? "goal_id" : "referral_id";
+		json_t *v = json_object_get(b, name);
+		if (v)
+			rc = db_run(req->db,
+				    k ? "UPDATE commitments SET goal_id = ? WHERE id = ?"
+				      : "UPDATE commitments SET referral_id = ? WHERE id = ?",
+				    "zi", json_is_integer(v) ? (int64_t)json_integer_value(v) : (int64_t)0, req->id);
+	}
 	if (rc >= 0 && jstr(b, "title"))
 		rc = db_run(req->db, "UPDATE commitments SET title = ? WHERE id = ?", "ti", jstr(b, "title"), req->id);
 	if (rc >= 0 && jstr(b, "due_on"))

@@ -669,6 +669,18 @@ test('commitments link to a referral or a goal of the same partner', async () =>
   assert.deepEqual([r.json.error.code, r.json.error.field], ['validation_failed', 'referral_id']);
   assert.equal((await coord.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.length, before, 'nothing stored');
   assert.equal((await coord.get(`/api/v1/commitments?partner_id=${q.id}`)).json.items.length, 0, 'nothing stored');
+  // A link is changed later with PATCH: to the goal, away again, never to another partner's record.
+  let m = await coord.patch(`/api/v1/commitments/${c1.id}`, { referral_id: null, goal_id: goal.id });
+  assert.equal(m.status, 200, m.text);
+  assert.deepEqual([m.json.referral_id, m.json.goal_id, m.json.goal_title], [null, goal.id, 'Joint pathway']);
+  m = await coord.patch(`/api/v1/commitments/${c1.id}`, { referral_id: otherRef.id, title: 'Not stored' });
+  assert.equal(m.status, 422, m.text);
+  assert.equal(m.json.error.field, 'referral_id');
+  const kept = (await coord.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.find((c) => c.id === c1.id);
+  assert.deepEqual([kept.referral_id, kept.goal_id, kept.title], [null, goal.id, 'Send the report'], 'nothing changed');
+  m = await coord.patch(`/api/v1/commitments/${c1.id}`, { goal_id: null, referral_id: ref.id });
+  assert.equal(m.status, 200, m.text);
+  assert.deepEqual([m.json.referral_id, m.json.goal_id], [ref.id, null]);
 });
 
 test('the timeline tells edited interactions and requests awaiting an answer', async () => {

@@ -50,6 +50,7 @@ test('the partner page charts 24 months of referrals, with the figures on demand
     await card.getByRole('columnheader', { name: 'المستلمة منهم' }).waitFor();
     const arLabel = new Intl.DateTimeFormat('ar', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(now);
     assert.equal(await first.locator('th').textContent(), arLabel);
+    assert.equal(await card.locator('svg text.volume-label').last().textContent(), arLabel, 'the chart\'s month labels too');
     assert.deepEqual(p.problems, []);
   } finally {
     await p.close();

@@ -22,7 +22,7 @@ function chart(data) {
   const max = Math.max(1, ...data.months.map((m) => Math.max(m.inbound, m.outbound)));
   const slot = (W - PAD) / n, bar = Math.max(2, slot / 2 - 2);
   const y = (v) => H - PAD - ((H - 2 * PAD) * v) / max;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'volume-chart', role: 'img', 'aria-labelledby': 'volume-summary', preserveAspectRatio: 'none' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'volume-chart', role: 'img', 'aria-labelledby': 'volume-summary' });
   svg.append(s('line', { x1: PAD, y1: H - PAD, x2: W, y2: H - PAD, class: 'volume-axis' }));
   const top = s('text', { x: 0, y: y(max) + 4, class: 'volume-label' });
   top.textContent = formatNumber(max);
@@ -36,7 +36,10 @@ function chart(data) {
     g.firstChild.textContent = tip;
     svg.append(g);
     if (i % 6 === 0 || i === n - 1) {
-      const label = s('text', { x, y: H - 6, class: 'volume-label' });
+      // The last month's label ends at the right edge, so it is not cut off.
+      // data-date: a language switch re-formats the label in place (i18n.js).
+      const at = { y: H - 6, class: 'volume-label', 'data-date': m.month, 'data-date-kind': 'month' };
+      const label = i === n - 1 ? s('text', { ...at, x: W, 'text-anchor': 'end' }) : s('text', { ...at, x });
       label.textContent = formatMonth(m.month);
       svg.append(label);
     }
