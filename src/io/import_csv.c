@@ -613,6 +613,121 @@ struct saved_index {
 	char *name, *sql;
 };
 
+/* Rows are written in multi-row INSERT ... VALUES batches: one statement per
+ * IMPORT_BATCH_ROWS rows instead of one per row (on SQLite the per-statement
+ * work, on PostgreSQL the round trip, is paid once per batch). A row's values
+ * are copied in as they come (the CSV row they point into is gone by the
+ * flush) and bound at the flush. On SQLite the batches are INSERT OR
+ * ROLLBACK: a failing statement ends the run's transaction anyway, and
+ * without the ABORT default SQLite keeps no statement journal for the
+ * multi-row statement (a temporary file holding every page it changes). */
+#define IMPORT_BATCH_ROWS 64
+
+enum batch_kind { BV_NULL, BV_INT, BV_TEXT };
+
+struct batch_val {
+	enum batch_kind kind;
+	int64_t i; /* BV_INT: the value; BV_TEXT: the offset in text */
+};
+
+struct batch {
+	char *head;             /* "INSERT INTO t (a, b) VALUES " */
+	int ncols;
+	size_t rows;            /* complete rows held */
+	size_t nvals;
+	struct batch_val *vals; /* ncols * IMPORT_BATCH_ROWS */
+	struct buf text;        /* the text values, each NUL-terminated */
+	char *full;             /* the statement for a full batch */
+};
+
+static char *batch_sql(const struct batch *b, size_t rows)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_puts(&sql, b->head);
+	for (size_t r = 0; r < rows; r++) {
+		buf_puts(&sql, r ? ", (" : "(");
+		for (int c = 0; c < b->ncols; c++)
+			buf_puts(&sql, c ? ", ?" : "?");
+		buf_putc(&sql, ')');
+	}
+	return buf_detach(&sql, NULL);
+}
+
+/* into: "table (columns)", from the code, never from input. */
+static void batch_init(struct batch *b, struct db *db, const char *into, int ncols)
+{
+	memset(b, 0, sizeof(*b));
+	struct buf head;
+	buf_init(&head, 0);
+	buf_printf(&head, "INSERT %sINTO %s VALUES ", strcmp(db_engine(db), "sqlite") == 0 ? "OR ROLLBACK " : "",
+		   into);
+	b->head = buf_detach(&head, NULL);
+	b->ncols = ncols;
+	b->vals = xcalloc((size_t)ncols * IMPORT_BATCH_ROWS, sizeof(*b->vals));
+	buf_init(&b->text, 0);
+	b->full = batch_sql(b, IMPORT_BATCH_ROWS);
+}
+
+static void batch_release(struct batch *b)
+{
+	free(b->head);
+	free(b->vals);
+	free(b->full);
+	buf_release(&b->text);
+}
+
+static void batch_int(struct batch *b, int64_t v)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_INT, v};
+}
+
+static void batch_null(struct batch *b)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0};
+}
+
+static void batch_text(struct batch *b, const char *v)
+{
+	if (!v) {
+		batch_null(b);
+		return;
+	}
+	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len};
+	buf_append(&b->text, v, strlen(v) + 1);
+}
+
+/* Ends a row; true when the batch is full and must be flushed. */
+static bool batch_row(struct batch *b)
+{
+	if (b->nvals != (b->rows + 1) * (size_t)b->ncols)
+		BUG("batch row width");
+	return ++b->rows == IMPORT_BATCH_ROWS;
+}
+
+/* Writes the rows held; 0 or a db error. */
+static int batch_flush(struct db *db, struct batch *b)
+{
+	if (!b->rows)
+		return 0;
+	char *partial = b->rows < IMPORT_BATCH_ROWS ? batch_sql(b, b->rows) : NULL;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, partial ? partial : b->full, &st);
+	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
+		const struct batch_val *v = &b->vals[i];
+		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
+		     : v->kind == BV_TEXT ? db_bind_text(st, (int)i + 1, b->text.data + v->i)
+					  : db_bind_null(st, (int)i + 1);
+	}
+	if (rc == 0)
+		rc = db_step(st);
+	db_finalize(st);
+	free(partial);
+	b->rows = b->nvals = 0;
+	buf_reset(&b->text);
+	return rc < 0 ? rc : 0;
+}
+
 struct import_run {
 	struct db *db;
 	const struct import_opts *o;
@@ -632,6 +747,9 @@ struct import_run {
 	size_t pindex_cap;        /* a power of two */
 	struct saved_index indexes[16];
 	size_t nindexes;
+	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
+	int64_t first_referral;   /* the ids above it are this run's */
+	struct batch patients_batch, referrals_batch, events_batch;
 	struct checklist_entry checklists[32];
 	size_t nchecklists;
 	int64_t rows, imported, skipped;
@@ -870,17 +988,36 @@ static int patient_id(struct import_run *r, const struct referral_row *x, int64_
 	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
 	char *folded = text_fold(key);
 	*id = ++r->next_patient;
-	int rc = db_run(r->db,
-			"INSERT INTO patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"itttttttttii", *id, x->mrn, x->given, x->family, x->birth_date, x->sex, x->phone, x->language,
-			x->payer, folded ? folded : "", at, at);
+	struct batch *b = &r->patients_batch;
+	batch_int(b, *id);
+	batch_text(b, x->mrn);
+	batch_text(b, x->given);
+	batch_text(b, x->family);
+	batch_text(b, x->birth_date);
+	batch_text(b, x->sex);
+	batch_text(b, x->phone);
+	batch_text(b, x->language);
+	batch_text(b, x->payer);
+	batch_text(b, folded ? folded : "");
+	batch_int(b, at);
+	batch_int(b, at);
 	free(folded);
-	if (rc < 0)
-		return rc;
+	batch_row(b); /* never fuller than the referrals' batch, whose flush writes it */
 	if (x->mrn)
 		strmap_put(&r->patients, x->mrn, *id);
 	return 0;
+}
+
+/* Writes the rows held, parents first (PostgreSQL checks the foreign keys
+ * at each statement). */
+static int flush_batches(struct import_run *r)
+{
+	int rc = batch_flush(r->db, &r->patients_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->referrals_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->events_batch);
+	return rc;
 }
 
 static bool nonblank(const char *s)
@@ -962,64 +1099,54 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 	sla_current(u, x.status, &times, r->now, &r->cal, &due);
 	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
 
-	struct db_stmt *st = NULL;
-	rc = db_prepare(r->db,
-			"INSERT INTO referrals (id, direction, partner_id, patient_id, urgency, specialty, "
-			"care_responsibility, reason, diagnoses, history, medications, allergies, results, treatment, "
-			"question, status, status_at, completeness_score, sent_at, seen_at, closed_at, due_step, due_at, "
-			"month, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?)",
-			&st);
-	if (rc < 0)
-		return fail_db(r, rc);
+	struct batch *b = &r->referrals_batch;
 	int64_t id = ++r->next_referral;
-	int i = 1;
-	db_bind_int(st, i++, id);
-	db_bind_text(st, i++, referral_direction_name(x.direction));
-	db_bind_int(st, i++, x.partner_id);
-	db_bind_int(st, i++, pid);
-	db_bind_text(st, i++, u->name);
-	db_bind_text(st, i++, specialty);
-	db_bind_text(st, i++, x.care ? x.care : "consult");
-	db_bind_text(st, i++, x.reason);
-	db_bind_text(st, i++, x.diagnoses);
+	batch_int(b, id);
+	batch_text(b, referral_direction_name(x.direction));
+	batch_int(b, x.partner_id);
+	batch_int(b, pid);
+	batch_text(b, u->name);
+	batch_text(b, specialty);
+	batch_text(b, x.care ? x.care : "consult");
+	batch_text(b, x.reason);
+	batch_text(b, x.diagnoses);
 	for (int k = 0; k < 6; k++)
-		db_bind_text(st, i++, x.packet[k]);
-	db_bind_text(st, i++, referral_state_name(x.status));
-	db_bind_int(st, i++, at);
-	db_bind_int(st, i++, score.score);
+		batch_text(b, x.packet[k]);
+	batch_text(b, referral_state_name(x.status));
+	batch_int(b, at);
+	batch_int(b, score.score);
 	if (sent)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (seen)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (closed)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (has_due) {
-		db_bind_text(st, i++, sla_step_name(due.step));
-		db_bind_int(st, i++, due.due_at);
+		batch_text(b, sla_step_name(due.step));
+		batch_int(b, due.due_at);
 	} else {
-		db_bind_null(st, i++);
-		db_bind_null(st, i++);
+		batch_null(b);
+		batch_null(b);
 	}
-	db_bind_int(st, i++, month_of(at));
-	db_bind_int(st, i++, at);
-	db_bind_int(st, i++, at);
-	rc = db_step(st);
-	db_finalize(st);
-	if (rc < 0)
-		return fail_db(r, rc);
+	batch_int(b, month_of(at));
+	batch_int(b, at);
+	batch_int(b, at);
+	bool full = batch_row(b);
 	/* The creation event, as POST /referrals writes it. */
-	rc = db_run(r->db,
-		    "INSERT INTO referral_events (id, referral_id, at, user_id, on_behalf, from_status, to_status, "
-		    "reason, note) VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, NULL)",
-		    "iiiit", ++r->next_event, id, at, (int64_t)inbound, referral_state_name(x.status));
-	if (rc < 0)
+	struct batch *ev = &r->events_batch;
+	batch_int(ev, ++r->next_event);
+	batch_int(ev, id);
+	batch_int(ev, at);
+	batch_int(ev, (int64_t)inbound);
+	batch_text(ev, referral_state_name(x.status));
+	batch_row(ev);
+	if (full && (rc = flush_batches(r)) < 0)
 		return fail_db(r, rc);
 	r->imported++;
 	return 0;
@@ -1083,6 +1210,52 @@ static int rebuild_indexes(struct import_run *r)
 	return 0;
 }
 
+/* SQLite: the volume trigger (migration 005) costs two upserts per inserted
+ * row. The run drops it, counts its own rows once at the end (one GROUP BY
+ * each, added to the counts already there) and creates it again from its
+ * saved SQL, all in the run's transaction: other connections never see the
+ * table without it, and a failed run leaves it as it was. On PostgreSQL the
+ * trigger stays (DROP TRIGGER would lock the table against readers). */
+static int drop_volume_trigger(struct import_run *r)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(r->db,
+			    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'referral_volume_insert' "
+			    "AND tbl_name = 'referrals'",
+			    &st);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW && db_col_text(st, 0))
+		r->volume_trigger = xstrdup(db_col_text(st, 0));
+	db_finalize(st);
+	if (rc < 0 || !r->volume_trigger)
+		return rc < 0 ? rc : 0;
+	return db_exec(r->db, "DROP TRIGGER referral_volume_insert");
+}
+
+static int restore_volume(struct import_run *r)
+{
+	if (!r->volume_trigger)
+		return 0;
+	int rc = db_run(r->db,
+			"INSERT INTO referral_volume (partner_id, month, direction, referrals) "
+			"SELECT partner_id, month, direction, COUNT(*) FROM referrals "
+			"WHERE id > ? AND status <> 'entered_in_error' GROUP BY partner_id, month, direction "
+			"ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = referrals + excluded.referrals",
+			"i", r->first_referral);
+	if (rc == 0)
+		rc = db_run(r->db,
+			    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
+			    "SELECT COALESCE(specialty, ''), month, direction, COUNT(*) FROM referrals "
+			    "WHERE id > ? AND status <> 'entered_in_error' GROUP BY COALESCE(specialty, ''), month, direction "
+			    "ON CONFLICT (specialty, month, direction) DO UPDATE SET referrals = referrals + excluded.referrals",
+			    "i", r->first_referral);
+	if (rc == 0)
+		rc = db_exec(r->db, r->volume_trigger);
+	return rc;
+}
+
 /* PostgreSQL: the identity sequences move past the ids given here, so the
  * next row the API creates does not collide. (SQLite takes MAX(id) + 1.) */
 static int sync_sequences(struct import_run *r)
@@ -1118,6 +1291,16 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	arena_init(&r->arena);
 	strmap_init(&r->patients);
 	strmap_init(&r->npis);
+	batch_init(&r->patients_batch, db,
+		   "patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, created_at, "
+		   "updated_at)",
+		   12);
+	batch_init(&r->referrals_batch, db,
+		   "referrals (id, direction, partner_id, patient_id, urgency, specialty, care_responsibility, reason, "
+		   "diagnoses, history, medications, allergies, results, treatment, question, status, status_at, "
+		   "completeness_score, sent_at, seen_at, closed_at, due_step, due_at, month, created_at, updated_at)",
+		   26);
+	batch_init(&r->events_batch, db, "referral_events (id, referral_id, at, on_behalf, to_status)", 5);
 	struct stat sb;
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->file_size = (int64_t)sb.st_size;
@@ -1144,6 +1327,11 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		goto out;
 	}
 	r->patients_empty = npatients == 0;
+	r->first_referral = r->next_referral;
+	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 && (rc = drop_volume_trigger(r)) < 0) {
+		fail_db(r, rc);
+		goto out;
+	}
 	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 &&
 	    r->file_size / 150 >= IMPORT_BULK_ROWS && r->file_size / 150 >= r->next_referral) {
 		rc = drop_indexes(r);
@@ -1193,7 +1381,11 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			 "{\"kind\":\"%s\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
 			 ",\"skipped\":%" PRId64 "}",
 			 o->kind == IMPORT_PARTNERS ? "partners" : "referrals", hex, r->rows, r->imported, r->skipped);
-		rc = rebuild_indexes(r);
+		rc = flush_batches(r);
+		if (rc == 0)
+			rc = restore_volume(r);
+		if (rc == 0)
+			rc = rebuild_indexes(r);
 		if (rc == 0)
 			rc = sync_sequences(r);
 		if (rc == 0)
@@ -1219,6 +1411,10 @@ out:
 	snprintf(msg, msglen, "%s", r->msg);
 	strmap_release(&r->patients);
 	strmap_release(&r->npis);
+	batch_release(&r->patients_batch);
+	batch_release(&r->referrals_batch);
+	batch_release(&r->events_batch);
+	free(r->volume_trigger);
 	arena_release(&r->arena);
 	free(r->partners);
 	free(r->pindex);
