@@ -22,7 +22,7 @@
 #include "util/xalloc.h"
 
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(4242001)"
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 65535 /* the protocol's limit (a 16-bit count) */
 
 struct pg_db {
 	struct db base;
@@ -35,7 +35,7 @@ struct pg_stmt {
 	struct pg_db *db;
 	char *sql;              /* with $n placeholders */
 	int nparams;
-	char *params[PG_MAX_PARAMS];
+	char **params;          /* nparams of them; NULL binds NULL */
 	PGresult *res;
 	unsigned char *blob;    /* the last unescaped bytea, freed on the next step */
 	int row;                /* the current row; -1 before the first step */
@@ -180,6 +180,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 	st->row = -1;
 	if (st->nparams > PG_MAX_PARAMS)
 		BUG("postgres: too many parameters");
+	st->params = xcalloc(st->nparams ? (size_t)st->nparams : 1, sizeof(*st->params));
 	*out = &st->base;
 	return 0;
 }
@@ -294,6 +295,7 @@ static int pg_finalize(struct db_stmt *s)
 	PQclear(st->res);
 	for (int i = 0; i < st->nparams; i++)
 		free(st->params[i]);
+	free(st->params);
 	free(st->sql);
 	free(st);
 	return 0;
