@@ -1052,13 +1052,18 @@ static void volume_count(struct import_run *r, int64_t partner_id, const char *s
 {
 	if (!r->volume_trigger || status == RSTATE_ENTERED_IN_ERROR)
 		return;
-	char key[64];
+	char key[256];
 	snprintf(key, sizeof(key), "%" PRId64 " %" PRId64 " %d", partner_id, month, (int)direction);
 	volume_add(r, key, partner_id, NULL, month, direction);
-	struct buf k;
+	const char *sp = specialty ? specialty : "";
+	if ((size_t)snprintf(key, sizeof(key), "%" PRId64 " %d %s", month, (int)direction, sp) < sizeof(key)) {
+		volume_add(r, key, 0, sp, month, direction);
+		return;
+	}
+	struct buf k; /* a long specialty */
 	buf_init(&k, 0);
-	buf_printf(&k, "%" PRId64 " %d %s", month, (int)direction, specialty ? specialty : "");
-	volume_add(r, k.data, 0, specialty ? specialty : "", month, direction);
+	buf_printf(&k, "%" PRId64 " %d %s", month, (int)direction, sp);
+	volume_add(r, k.data, 0, sp, month, direction);
 	buf_release(&k);
 }
 
