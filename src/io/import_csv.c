@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
@@ -1334,6 +1335,214 @@ static int sync_sequences(struct import_run *r)
 	return 0;
 }
 
+/* ==== the reading thread ====
+ * Reading the file, its SHA-256 and the CSV parsing run on a thread of their
+ * own, a few blocks of rows ahead of the run, which stores them in order on
+ * the calling thread (the one that holds the database connection). A bad row
+ * or a database error stops the run; the reader is then told to stop and
+ * joined. The end of the file, a read error or malformed CSV comes as the
+ * last block, after the rows read before it. */
+#define READ_CHUNK (1u << 20)
+#define READ_BLOCK_ROWS 256
+#define READ_QUEUE 4
+
+struct row_block {
+	struct buf data;        /* the fields' bytes, each NUL-terminated */
+	size_t nrows, nfields;
+	size_t rows_cap, fields_cap;
+	size_t *line, *first;   /* per row: its line, its first field (first[nrows] = nfields) */
+	size_t *off, *len;      /* per field; off (size_t)-1 for an empty one */
+	int64_t bytes;          /* bytes of the file read when the block was sent */
+	bool last;              /* the end: nothing follows */
+	int stop;               /* last: the CSV reader's result (-1: err) */
+	int read_errno;         /* last: fread failed with it */
+	char err[160];
+};
+
+struct read_ahead {
+	FILE *f;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct row_block *queue[READ_QUEUE], *spare[READ_QUEUE + 2];
+	size_t head, count, nspare;
+	bool cancel;
+	/* the thread's own */
+	struct csv_reader csv;
+	struct row_block *cur;
+	int64_t bytes;
+	crypto_hash_sha256_state sha;
+};
+
+static struct row_block *block_get(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	struct row_block *b = ra->nspare ? ra->spare[--ra->nspare] : NULL;
+	pthread_mutex_unlock(&ra->mu);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		buf_init(&b->data, 0);
+	}
+	buf_reset(&b->data);
+	b->nrows = b->nfields = 0;
+	b->last = false;
+	b->stop = b->read_errno = 0;
+	b->err[0] = '\0';
+	return b;
+}
+
+static void block_free(struct row_block *b)
+{
+	if (!b)
+		return;
+	buf_release(&b->data);
+	free(b->line);
+	free(b->first);
+	free(b->off);
+	free(b->len);
+	free(b);
+}
+
+/* Gives a block back for reuse (the run's thread, when done with it). */
+static void block_put(struct read_ahead *ra, struct row_block *b)
+{
+	pthread_mutex_lock(&ra->mu);
+	if (ra->nspare < sizeof(ra->spare) / sizeof(ra->spare[0])) {
+		ra->spare[ra->nspare++] = b;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&ra->mu);
+	block_free(b);
+}
+
+/* Queues a block for the run; false when the run has stopped. */
+static bool block_send(struct read_ahead *ra, struct row_block *b)
+{
+	b->bytes = ra->bytes;
+	pthread_mutex_lock(&ra->mu);
+	while (ra->count == READ_QUEUE && !ra->cancel)
+		pthread_cond_wait(&ra->cv, &ra->mu);
+	bool ok = !ra->cancel;
+	if (ok) {
+		ra->queue[(ra->head + ra->count++) % READ_QUEUE] = b;
+		pthread_cond_broadcast(&ra->cv);
+	}
+	pthread_mutex_unlock(&ra->mu);
+	if (!ok)
+		block_free(b);
+	return ok;
+}
+
+static struct row_block *block_receive(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	while (ra->count == 0)
+		pthread_cond_wait(&ra->cv, &ra->mu);
+	struct row_block *b = ra->queue[ra->head];
+	ra->head = (ra->head + 1) % READ_QUEUE;
+	ra->count--;
+	pthread_cond_broadcast(&ra->cv);
+	pthread_mutex_unlock(&ra->mu);
+	return b;
+}
+
+/* The CSV reader's callback on the reading thread: the row into the block. */
+static int read_row(void *ctx, const struct csv_row *row)
+{
+	struct read_ahead *ra = ctx;
+	struct row_block *b = ra->cur;
+	if (b->nrows + 2 > b->rows_cap) {
+		b->rows_cap = b->rows_cap ? 2 * b->rows_cap : READ_BLOCK_ROWS + 2;
+		b->line = xrealloc(b->line, b->rows_cap * sizeof(*b->line));
+		b->first = xrealloc(b->first, b->rows_cap * sizeof(*b->first));
+	}
+	if (b->nfields + row->n > b->fields_cap) {
+		while (b->nfields + row->n > b->fields_cap)
+			b->fields_cap = b->fields_cap ? 2 * b->fields_cap : 4096;
+		b->off = xrealloc(b->off, b->fields_cap * sizeof(*b->off));
+		b->len = xrealloc(b->len, b->fields_cap * sizeof(*b->len));
+	}
+	b->line[b->nrows] = row->line;
+	b->first[b->nrows] = b->nfields;
+	for (size_t i = 0; i < row->n; i++) {
+		size_t k = b->nfields++;
+		b->len[k] = row->len[i];
+		if (!row->field[i]) {
+			b->off[k] = (size_t)-1;
+			continue;
+		}
+		b->off[k] = b->data.len;
+		buf_append(&b->data, row->field[i], row->len[i] + 1);
+	}
+	b->first[++b->nrows] = b->nfields;
+	if (b->nrows < READ_BLOCK_ROWS)
+		return 0;
+	if (!block_send(ra, b))
+		return 1;
+	ra->cur = block_get(ra);
+	return 0;
+}
+
+static void *read_ahead_main(void *arg)
+{
+	struct read_ahead *ra = arg;
+	char *chunk = xmalloc(READ_CHUNK);
+	ra->cur = block_get(ra);
+	size_t n;
+	int stop = 0, read_errno = 0;
+	while (!stop && (n = fread(chunk, 1, READ_CHUNK, ra->f)) > 0) {
+		crypto_hash_sha256_update(&ra->sha, (const unsigned char *)chunk, n);
+		ra->bytes += (int64_t)n;
+		stop = csv_reader_feed(&ra->csv, chunk, n);
+	}
+	if (!stop && ferror(ra->f))
+		read_errno = errno ? errno : EIO;
+	else if (!stop)
+		stop = csv_reader_finish(&ra->csv);
+	free(chunk);
+	if (stop > 0) /* the run stopped: nobody waits for more */
+		return NULL;
+	struct row_block *b = ra->cur;
+	b->last = true;
+	b->stop = stop;
+	b->read_errno = read_errno;
+	snprintf(b->err, sizeof(b->err), "%s", ra->csv.err);
+	block_send(ra, b);
+	return NULL;
+}
+
+static void read_ahead_start(struct read_ahead *ra, FILE *f)
+{
+	memset(ra, 0, sizeof(*ra));
+	ra->f = f;
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->cv, NULL);
+	crypto_hash_sha256_init(&ra->sha);
+	csv_reader_init(&ra->csv, read_row, ra);
+	if (pthread_create(&ra->thread, NULL, read_ahead_main, ra) != 0)
+		BUG("pthread_create");
+}
+
+/* Stops the reader (when it has not finished) and waits for it. */
+static void read_ahead_stop(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	ra->cancel = true;
+	pthread_cond_broadcast(&ra->cv);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->thread, NULL);
+	while (ra->count) {
+		block_free(ra->queue[ra->head]);
+		ra->head = (ra->head + 1) % READ_QUEUE;
+		ra->count--;
+	}
+	while (ra->nspare)
+		block_free(ra->spare[--ra->nspare]);
+	csv_reader_release(&ra->csv);
+	pthread_cond_destroy(&ra->cv);
+	pthread_mutex_destroy(&ra->mu);
+}
+
 int import_csv_run(struct db *db, const struct import_opts *o, struct import_result *res, char *msg, size_t msglen)
 {
 	memset(res, 0, sizeof(*res));
@@ -1343,6 +1552,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		return -1;
 	}
 	struct import_run *r = xcalloc(1, sizeof(*r));
+	struct read_ahead *ra = NULL;
 	r->db = db;
 	r->o = o;
 	r->now = time_now();
@@ -1401,31 +1611,35 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	}
 	sla_config_calendar(&r->cfg, &r->cal);
 
-	crypto_hash_sha256_state sha;
-	crypto_hash_sha256_init(&sha);
-	struct csv_reader reader;
-	csv_reader_init(&reader, on_record, r);
-	size_t bufsize = 1 << 20;
-	char *chunk = xmalloc(bufsize);
-	size_t n;
-	int stop = 0;
-	while (!stop && (n = fread(chunk, 1, bufsize, f)) > 0) {
-		crypto_hash_sha256_update(&sha, (const unsigned char *)chunk, n);
-		r->bytes += (int64_t)n;
-		stop = csv_reader_feed(&reader, chunk, n);
+	ra = xmalloc(sizeof(*ra));
+	read_ahead_start(ra, f);
+	for (bool done = false; !done;) {
+		struct row_block *b = block_receive(ra);
+		for (size_t i = 0; i < b->nrows && !done; i++) {
+			struct csv_row row;
+			row.line = b->line[i];
+			row.n = b->first[i + 1] - b->first[i];
+			for (size_t k = 0; k < row.n; k++) {
+				size_t fi = b->first[i] + k;
+				row.len[k] = b->len[fi];
+				row.field[k] = b->off[fi] == (size_t)-1 ? NULL : b->data.data + b->off[fi];
+			}
+			r->bytes = b->bytes;
+			done = on_record(r, &row) != 0;
+		}
+		if (!done && b->last) {
+			done = true;
+			if (b->read_errno) {
+				r->status = -1;
+				snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(b->read_errno));
+			} else if (b->stop < 0) {
+				r->status = 1;
+				snprintf(r->msg, sizeof(r->msg), "%s", b->err);
+			}
+		}
+		block_put(ra, b);
 	}
-	if (!stop && ferror(f) && r->status == 0) {
-		r->status = -1;
-		snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(errno));
-	}
-	if (!stop && r->status == 0)
-		stop = csv_reader_finish(&reader);
-	if (stop < 0 && r->status == 0) {
-		r->status = 1;
-		snprintf(r->msg, sizeof(r->msg), "%s", reader.err);
-	}
-	csv_reader_release(&reader);
-	free(chunk);
+	read_ahead_stop(ra);
 	if (r->status == 0 && !r->have_header) {
 		r->status = 1;
 		snprintf(r->msg, sizeof(r->msg), "the file is empty: it needs a header row naming the columns");
@@ -1433,7 +1647,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	if (r->status == 0) {
 		unsigned char digest[crypto_hash_sha256_BYTES];
 		char hex[crypto_hash_sha256_BYTES * 2 + 1];
-		crypto_hash_sha256_final(&sha, digest);
+		crypto_hash_sha256_final(&ra->sha, digest);
 		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 		char detail[256];
 		snprintf(detail, sizeof(detail),
@@ -1484,6 +1698,7 @@ out:
 		free(r->indexes[i].sql);
 	}
 	free(r);
+	free(ra);
 	fclose(f);
 	return status;
 }
