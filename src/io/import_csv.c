@@ -755,6 +755,9 @@ struct import_run {
 	size_t pindex_cap;        /* a power of two */
 	struct saved_index indexes[16];
 	size_t nindexes;
+	/* the row being stored as the reading thread mapped it (NULL: map it here) */
+	const struct referral_row *pre;
+	const struct verr *pre_err;
 	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
 	struct strmap volume_keys; /* "partner month direction" or "month direction specialty" -> index */
 	struct volume_count *volume;
@@ -1080,7 +1083,11 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 {
 	struct verr e = {0};
 	struct referral_row x;
-	if (import_referral_row(&r->cols, row, r->now, &x, &e))
+	if (r->pre_err)
+		return bad_row(r, row->line, r->pre_err);
+	if (r->pre)
+		x = *r->pre; /* mapped and checked on the reading thread */
+	else if (import_referral_row(&r->cols, row, r->now, &x, &e))
 		return bad_row(r, row->line, &e);
 	const struct urgency *u = NULL;
 	if (x.urgency) {
@@ -1352,6 +1359,13 @@ struct row_block {
 	size_t rows_cap, fields_cap;
 	size_t *line, *first;   /* per row: its line, its first field (first[nrows] = nfields) */
 	size_t *off, *len;      /* per field; off (size_t)-1 for an empty one */
+	/* referrals: each row mapped and checked by import_referral_row() on the
+	 * reading thread (parsed[i], with errs[i] when rcs[i] is not 0) */
+	struct referral_row *parsed;
+	struct verr *errs;
+	int *rcs;
+	size_t parsed_cap;
+	bool have_parsed;
 	int64_t bytes;          /* bytes of the file read when the block was sent */
 	bool last;              /* the end: nothing follows */
 	int stop;               /* last: the CSV reader's result (-1: err) */
@@ -1367,7 +1381,11 @@ struct read_ahead {
 	struct row_block *queue[READ_QUEUE], *spare[READ_QUEUE + 2];
 	size_t head, count, nspare;
 	bool cancel;
+	enum import_kind kind;
+	int64_t now;
 	/* the thread's own */
+	bool have_header, header_ok;
+	struct import_columns cols;
 	struct csv_reader csv;
 	struct row_block *cur;
 	int64_t bytes;
@@ -1385,6 +1403,7 @@ static struct row_block *block_get(struct read_ahead *ra)
 	}
 	buf_reset(&b->data);
 	b->nrows = b->nfields = 0;
+	b->have_parsed = false;
 	b->last = false;
 	b->stop = b->read_errno = 0;
 	b->err[0] = '\0';
@@ -1400,6 +1419,9 @@ static void block_free(struct row_block *b)
 	free(b->first);
 	free(b->off);
 	free(b->len);
+	free(b->parsed);
+	free(b->errs);
+	free(b->rcs);
 	free(b);
 }
 
@@ -1415,9 +1437,52 @@ static void block_put(struct read_ahead *ra, struct row_block *b)
 	block_free(b);
 }
 
+static void block_row(const struct row_block *b, size_t i, struct csv_row *row)
+{
+	row->line = b->line[i];
+	row->n = b->first[i + 1] - b->first[i];
+	for (size_t k = 0; k < row->n; k++) {
+		size_t f = b->first[i] + k;
+		row->len[k] = b->len[f];
+		row->field[k] = b->off[f] == (size_t)-1 ? NULL : b->data.data + b->off[f];
+	}
+}
+
+/* Referrals: the rows mapped and checked here, while the run stores the
+ * rows before them (import_referral_row() is pure). The header is read here
+ * too, for the columns; the run reads it again and reports its errors. */
+static void block_parse(struct read_ahead *ra, struct row_block *b)
+{
+	if (ra->kind != IMPORT_REFERRALS)
+		return;
+	if (b->parsed_cap < b->rows_cap) {
+		b->parsed_cap = b->rows_cap;
+		b->parsed = xrealloc(b->parsed, b->parsed_cap * sizeof(*b->parsed));
+		b->errs = xrealloc(b->errs, b->parsed_cap * sizeof(*b->errs));
+		b->rcs = xrealloc(b->rcs, b->parsed_cap * sizeof(*b->rcs));
+	}
+	for (size_t i = 0; i < b->nrows; i++) {
+		struct csv_row row;
+		block_row(b, i, &row);
+		b->rcs[i] = 1; /* not mapped */
+		if (!ra->have_header) {
+			struct verr e = {0};
+			ra->have_header = true;
+			ra->header_ok = import_header(ra->kind, &row, &ra->cols, &e) == 0;
+			continue;
+		}
+		if (!ra->header_ok)
+			continue;
+		b->errs[i] = (struct verr){0};
+		b->rcs[i] = import_referral_row(&ra->cols, &row, ra->now, &b->parsed[i], &b->errs[i]) ? -1 : 0;
+	}
+	b->have_parsed = true;
+}
+
 /* Queues a block for the run; false when the run has stopped. */
 static bool block_send(struct read_ahead *ra, struct row_block *b)
 {
+	block_parse(ra, b);
 	b->bytes = ra->bytes;
 	pthread_mutex_lock(&ra->mu);
 	while (ra->count == READ_QUEUE && !ra->cancel)
@@ -1511,10 +1576,12 @@ static void *read_ahead_main(void *arg)
 	return NULL;
 }
 
-static void read_ahead_start(struct read_ahead *ra, FILE *f)
+static void read_ahead_start(struct read_ahead *ra, FILE *f, enum import_kind kind, int64_t now)
 {
 	memset(ra, 0, sizeof(*ra));
 	ra->f = f;
+	ra->kind = kind;
+	ra->now = now;
 	pthread_mutex_init(&ra->mu, NULL);
 	pthread_cond_init(&ra->cv, NULL);
 	crypto_hash_sha256_init(&ra->sha);
@@ -1612,20 +1679,20 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	sla_config_calendar(&r->cfg, &r->cal);
 
 	ra = xmalloc(sizeof(*ra));
-	read_ahead_start(ra, f);
+	read_ahead_start(ra, f, o->kind, r->now);
 	for (bool done = false; !done;) {
 		struct row_block *b = block_receive(ra);
 		for (size_t i = 0; i < b->nrows && !done; i++) {
 			struct csv_row row;
-			row.line = b->line[i];
-			row.n = b->first[i + 1] - b->first[i];
-			for (size_t k = 0; k < row.n; k++) {
-				size_t fi = b->first[i] + k;
-				row.len[k] = b->len[fi];
-				row.field[k] = b->off[fi] == (size_t)-1 ? NULL : b->data.data + b->off[fi];
-			}
+			block_row(b, i, &row);
 			r->bytes = b->bytes;
+			if (b->have_parsed && b->rcs[i] <= 0 && r->have_header) {
+				r->pre = &b->parsed[i];
+				r->pre_err = b->rcs[i] ? &b->errs[i] : NULL;
+			}
 			done = on_record(r, &row) != 0;
+			r->pre = NULL;
+			r->pre_err = NULL;
 		}
 		if (!done && b->last) {
 			done = true;
