@@ -209,6 +209,11 @@ static int pg_bind_text(struct db_stmt *s, int i, const char *v)
 	return bind_str(s, i, v ? xstrdup(v) : NULL);
 }
 
+static int pg_bind_text_ref(struct db_stmt *s, int i, const char *v, size_t len)
+{
+	return bind_str(s, i, xstrndup(v, len)); /* sent at the step: copied */
+}
+
 static int pg_bind_null(struct db_stmt *s, int i)
 {
 	return bind_str(s, i, NULL);
@@ -352,6 +357,7 @@ const struct db_driver db_postgres_driver = {
 	.prepare = pg_prepare,
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
+	.bind_text_ref = pg_bind_text_ref,
 	.bind_null = pg_bind_null,
 	.bind_blob = pg_bind_blob,
 	.step = pg_step,

@@ -628,7 +628,8 @@ enum batch_kind { BV_NULL, BV_INT, BV_TEXT };
 
 struct batch_val {
 	enum batch_kind kind;
-	int64_t i; /* BV_INT: the value; BV_TEXT: the offset in text */
+	int64_t i;  /* BV_INT: the value; BV_TEXT: the offset in text */
+	size_t len; /* BV_TEXT: its bytes */
 };
 
 struct batch {
@@ -680,12 +681,12 @@ static void batch_release(struct batch *b)
 
 static void batch_int(struct batch *b, int64_t v)
 {
-	b->vals[b->nvals++] = (struct batch_val){BV_INT, v};
+	b->vals[b->nvals++] = (struct batch_val){BV_INT, v, 0};
 }
 
 static void batch_null(struct batch *b)
 {
-	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0};
+	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0, 0};
 }
 
 static void batch_text(struct batch *b, const char *v)
@@ -694,8 +695,9 @@ static void batch_text(struct batch *b, const char *v)
 		batch_null(b);
 		return;
 	}
-	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len};
-	buf_append(&b->text, v, strlen(v) + 1);
+	size_t len = strlen(v);
+	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len, len};
+	buf_append(&b->text, v, len + 1);
 }
 
 /* Ends a row; true when the batch is full and must be flushed. */
@@ -706,7 +708,8 @@ static bool batch_row(struct batch *b)
 	return ++b->rows == IMPORT_BATCH_ROWS;
 }
 
-/* Writes the rows held; 0 or a db error. */
+/* Writes the rows held; 0 or a db error. The text is bound without a copy:
+ * it stays in b->text until the step is done. */
 static int batch_flush(struct db *db, struct batch *b)
 {
 	if (!b->rows)
@@ -717,7 +720,7 @@ static int batch_flush(struct db *db, struct batch *b)
 	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
 		const struct batch_val *v = &b->vals[i];
 		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
-		     : v->kind == BV_TEXT ? db_bind_text(st, (int)i + 1, b->text.data + v->i)
+		     : v->kind == BV_TEXT ? db_bind_text_ref(st, (int)i + 1, b->text.data + v->i, v->len)
 					  : db_bind_null(st, (int)i + 1);
 	}
 	if (rc == 0)
@@ -1050,23 +1053,44 @@ static void volume_add(struct import_run *r, const char *key, int64_t partner_id
 	r->volume[i].n++;
 }
 
+/* v in hex and a space, at p; returns the end. */
+static char *put_hex(char *p, uint64_t v)
+{
+	char tmp[16];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = ' ';
+	return p;
+}
+
 /* What the trigger would have added for one stored referral. */
 static void volume_count(struct import_run *r, int64_t partner_id, const char *specialty, int64_t month,
 			 enum rdirection direction, enum rstate status)
 {
 	if (!r->volume_trigger || status == RSTATE_ENTERED_IN_ERROR)
 		return;
-	char key[256];
-	snprintf(key, sizeof(key), "%" PRId64 " %" PRId64 " %d", partner_id, month, (int)direction);
+	/* Keys in hex, written here: snprintf was most of the cost. */
+	char key[256], *p = key;
+	p = put_hex(put_hex(put_hex(p, (uint64_t)partner_id), (uint64_t)month), (uint64_t)direction);
+	*p = '\0';
 	volume_add(r, key, partner_id, NULL, month, direction);
 	const char *sp = specialty ? specialty : "";
-	if ((size_t)snprintf(key, sizeof(key), "%" PRId64 " %d %s", month, (int)direction, sp) < sizeof(key)) {
+	size_t splen = strlen(sp);
+	p = put_hex(put_hex(key, (uint64_t)month), (uint64_t)direction);
+	if (splen < sizeof(key) - (size_t)(p - key)) {
+		memcpy(p, sp, splen + 1);
 		volume_add(r, key, 0, sp, month, direction);
 		return;
 	}
 	struct buf k; /* a long specialty */
 	buf_init(&k, 0);
-	buf_printf(&k, "%" PRId64 " %d %s", month, (int)direction, sp);
+	buf_append(&k, key, (size_t)(p - key));
+	buf_puts(&k, sp);
 	volume_add(r, k.data, 0, sp, month, direction);
 	buf_release(&k);
 }
