@@ -47,6 +47,11 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 /* Parameters are numbered from 1. Text is copied. */
 int db_bind_int(struct db_stmt *st, int i, int64_t v);
 int db_bind_text(struct db_stmt *st, int i, const char *v); /* NULL binds NULL */
+/* Text of len bytes (v[len] must be NUL) that is not copied where the engine
+ * allows it (SQLite): v must stay as it is until the statement has been
+ * stepped for the last time; bulk writers bind every parameter before each
+ * step. */
+int db_bind_text_ref(struct db_stmt *st, int i, const char *v, size_t len);
 int db_bind_null(struct db_stmt *st, int i);
 int db_bind_blob(struct db_stmt *st, int i, const void *data, size_t len); /* copied */
 int db_step(struct db_stmt *st);

@@ -18,6 +18,7 @@ struct db_driver {
 	int (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
 	int (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	int (*bind_text)(struct db_stmt *st, int i, const char *v);
+	int (*bind_text_ref)(struct db_stmt *st, int i, const char *v, size_t len);
 	int (*bind_null)(struct db_stmt *st, int i);
 	int (*bind_blob)(struct db_stmt *st, int i, const void *data, size_t len);
 	int (*step)(struct db_stmt *st);

@@ -22,7 +22,7 @@
 #include "util/xalloc.h"
 
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(4242001)"
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 65535 /* the protocol's limit (a 16-bit count) */
 
 struct pg_db {
 	struct db base;
@@ -35,7 +35,7 @@ struct pg_stmt {
 	struct pg_db *db;
 	char *sql;              /* with $n placeholders */
 	int nparams;
-	char *params[PG_MAX_PARAMS];
+	char **params;          /* nparams of them; NULL binds NULL */
 	PGresult *res;
 	unsigned char *blob;    /* the last unescaped bytea, freed on the next step */
 	int row;                /* the current row; -1 before the first step */
@@ -180,6 +180,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 	st->row = -1;
 	if (st->nparams > PG_MAX_PARAMS)
 		BUG("postgres: too many parameters");
+	st->params = xcalloc(st->nparams ? (size_t)st->nparams : 1, sizeof(*st->params));
 	*out = &st->base;
 	return 0;
 }
@@ -206,6 +207,11 @@ static int pg_bind_int(struct db_stmt *s, int i, int64_t v)
 static int pg_bind_text(struct db_stmt *s, int i, const char *v)
 {
 	return bind_str(s, i, v ? xstrdup(v) : NULL);
+}
+
+static int pg_bind_text_ref(struct db_stmt *s, int i, const char *v, size_t len)
+{
+	return bind_str(s, i, xstrndup(v, len)); /* sent at the step: copied */
 }
 
 static int pg_bind_null(struct db_stmt *s, int i)
@@ -294,6 +300,7 @@ static int pg_finalize(struct db_stmt *s)
 	PQclear(st->res);
 	for (int i = 0; i < st->nparams; i++)
 		free(st->params[i]);
+	free(st->params);
 	free(st->sql);
 	free(st);
 	return 0;
@@ -350,6 +357,7 @@ const struct db_driver db_postgres_driver = {
 	.prepare = pg_prepare,
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
+	.bind_text_ref = pg_bind_text_ref,
 	.bind_null = pg_bind_null,
 	.bind_blob = pg_bind_blob,
 	.step = pg_step,

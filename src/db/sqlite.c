@@ -217,6 +217,12 @@ static int sq_bind_text(struct db_stmt *st, int i, const char *v)
 	return map_rc(v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i));
 }
 
+static int sq_bind_text_ref(struct db_stmt *st, int i, const char *v, size_t len)
+{
+	sqlite3_stmt *s = ((struct sqlite_stmt *)st)->st;
+	return map_rc(sqlite3_bind_text64(s, i, v, len, SQLITE_STATIC, SQLITE_UTF8));
+}
+
 static int sq_bind_null(struct db_stmt *st, int i)
 {
 	return map_rc(sqlite3_bind_null(((struct sqlite_stmt *)st)->st, i));
@@ -336,6 +342,7 @@ const struct db_driver db_sqlite_driver = {
 	.prepare = sq_prepare,
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
+	.bind_text_ref = sq_bind_text_ref,
 	.bind_null = sq_bind_null,
 	.bind_blob = sq_bind_blob,
 	.step = sq_step,

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
@@ -613,6 +614,131 @@ struct saved_index {
 	char *name, *sql;
 };
 
+/* Rows are written in multi-row INSERT ... VALUES batches: one statement per
+ * IMPORT_BATCH_ROWS rows instead of one per row (on SQLite the per-statement
+ * work, on PostgreSQL the round trip, is paid once per batch). A row's values
+ * are copied in as they come (the CSV row they point into is gone by the
+ * flush) and bound at the flush. On SQLite the batches are INSERT OR
+ * ROLLBACK: a failing statement ends the run's transaction anyway, and
+ * without the ABORT default SQLite keeps no statement journal for the
+ * multi-row statement (a temporary file holding every page it changes). */
+#define IMPORT_BATCH_ROWS 64
+
+enum batch_kind { BV_NULL, BV_INT, BV_TEXT };
+
+struct batch_val {
+	enum batch_kind kind;
+	int64_t i;  /* BV_INT: the value; BV_TEXT: the offset in text */
+	size_t len; /* BV_TEXT: its bytes */
+};
+
+struct batch {
+	char *head;             /* "INSERT INTO t (a, b) VALUES " */
+	int ncols;
+	size_t rows;            /* complete rows held */
+	size_t nvals;
+	struct batch_val *vals; /* ncols * IMPORT_BATCH_ROWS */
+	struct buf text;        /* the text values, each NUL-terminated */
+	char *full;             /* the statement for a full batch */
+};
+
+static char *batch_sql(const struct batch *b, size_t rows)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_puts(&sql, b->head);
+	for (size_t r = 0; r < rows; r++) {
+		buf_puts(&sql, r ? ", (" : "(");
+		for (int c = 0; c < b->ncols; c++)
+			buf_puts(&sql, c ? ", ?" : "?");
+		buf_putc(&sql, ')');
+	}
+	return buf_detach(&sql, NULL);
+}
+
+/* into: "table (columns)", from the code, never from input. */
+static void batch_init(struct batch *b, struct db *db, const char *into, int ncols)
+{
+	memset(b, 0, sizeof(*b));
+	struct buf head;
+	buf_init(&head, 0);
+	buf_printf(&head, "INSERT %sINTO %s VALUES ", strcmp(db_engine(db), "sqlite") == 0 ? "OR ROLLBACK " : "",
+		   into);
+	b->head = buf_detach(&head, NULL);
+	b->ncols = ncols;
+	b->vals = xcalloc((size_t)ncols * IMPORT_BATCH_ROWS, sizeof(*b->vals));
+	buf_init(&b->text, 0);
+	b->full = batch_sql(b, IMPORT_BATCH_ROWS);
+}
+
+static void batch_release(struct batch *b)
+{
+	free(b->head);
+	free(b->vals);
+	free(b->full);
+	buf_release(&b->text);
+}
+
+static void batch_int(struct batch *b, int64_t v)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_INT, v, 0};
+}
+
+static void batch_null(struct batch *b)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0, 0};
+}
+
+static void batch_text(struct batch *b, const char *v)
+{
+	if (!v) {
+		batch_null(b);
+		return;
+	}
+	size_t len = strlen(v);
+	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len, len};
+	buf_append(&b->text, v, len + 1);
+}
+
+/* Ends a row; true when the batch is full and must be flushed. */
+static bool batch_row(struct batch *b)
+{
+	if (b->nvals != (b->rows + 1) * (size_t)b->ncols)
+		BUG("batch row width");
+	return ++b->rows == IMPORT_BATCH_ROWS;
+}
+
+/* Writes the rows held; 0 or a db error. The text is bound without a copy:
+ * it stays in b->text until the step is done. */
+static int batch_flush(struct db *db, struct batch *b)
+{
+	if (!b->rows)
+		return 0;
+	char *partial = b->rows < IMPORT_BATCH_ROWS ? batch_sql(b, b->rows) : NULL;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, partial ? partial : b->full, &st);
+	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
+		const struct batch_val *v = &b->vals[i];
+		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
+		     : v->kind == BV_TEXT ? db_bind_text_ref(st, (int)i + 1, b->text.data + v->i, v->len)
+					  : db_bind_null(st, (int)i + 1);
+	}
+	if (rc == 0)
+		rc = db_step(st);
+	db_finalize(st);
+	free(partial);
+	b->rows = b->nvals = 0;
+	buf_reset(&b->text);
+	return rc < 0 ? rc : 0;
+}
+
+/* One row of referral_volume (specialty NULL) or referral_volume_specialty. */
+struct volume_count {
+	int64_t partner_id, month, n;
+	enum rdirection direction;
+	const char *specialty; /* in the run's arena; "" for none */
+};
+
 struct import_run {
 	struct db *db;
 	const struct import_opts *o;
@@ -632,6 +758,14 @@ struct import_run {
 	size_t pindex_cap;        /* a power of two */
 	struct saved_index indexes[16];
 	size_t nindexes;
+	/* the row being stored as the reading thread mapped it (NULL: map it here) */
+	const struct referral_row *pre;
+	const struct verr *pre_err;
+	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
+	struct strmap volume_keys; /* "partner month direction" or "month direction specialty" -> index */
+	struct volume_count *volume;
+	size_t nvolume, volume_cap;
+	struct batch patients_batch, referrals_batch, events_batch;
 	struct checklist_entry checklists[32];
 	size_t nchecklists;
 	int64_t rows, imported, skipped;
@@ -870,17 +1004,95 @@ static int patient_id(struct import_run *r, const struct referral_row *x, int64_
 	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
 	char *folded = text_fold(key);
 	*id = ++r->next_patient;
-	int rc = db_run(r->db,
-			"INSERT INTO patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"itttttttttii", *id, x->mrn, x->given, x->family, x->birth_date, x->sex, x->phone, x->language,
-			x->payer, folded ? folded : "", at, at);
+	struct batch *b = &r->patients_batch;
+	batch_int(b, *id);
+	batch_text(b, x->mrn);
+	batch_text(b, x->given);
+	batch_text(b, x->family);
+	batch_text(b, x->birth_date);
+	batch_text(b, x->sex);
+	batch_text(b, x->phone);
+	batch_text(b, x->language);
+	batch_text(b, x->payer);
+	batch_text(b, folded ? folded : "");
+	batch_int(b, at);
+	batch_int(b, at);
 	free(folded);
-	if (rc < 0)
-		return rc;
+	batch_row(b); /* never fuller than the referrals' batch, whose flush writes it */
 	if (x->mrn)
 		strmap_put(&r->patients, x->mrn, *id);
 	return 0;
+}
+
+/* Writes the rows held, parents first (PostgreSQL checks the foreign keys
+ * at each statement). */
+static int flush_batches(struct import_run *r)
+{
+	int rc = batch_flush(r->db, &r->patients_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->referrals_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->events_batch);
+	return rc;
+}
+
+static void volume_add(struct import_run *r, const char *key, int64_t partner_id, const char *specialty,
+		       int64_t month, enum rdirection direction)
+{
+	int64_t i;
+	if (!strmap_get(&r->volume_keys, key, &i)) {
+		if (r->nvolume == r->volume_cap) {
+			r->volume_cap = r->volume_cap ? 2 * r->volume_cap : 256;
+			r->volume = xrealloc(r->volume, r->volume_cap * sizeof(*r->volume));
+		}
+		i = (int64_t)r->nvolume++;
+		r->volume[i] = (struct volume_count){partner_id, month, 0, direction,
+						     specialty ? arena_strdup(&r->arena, specialty) : NULL};
+		strmap_put(&r->volume_keys, key, i);
+	}
+	r->volume[i].n++;
+}
+
+/* v in hex and a space, at p; returns the end. */
+static char *put_hex(char *p, uint64_t v)
+{
+	char tmp[16];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = ' ';
+	return p;
+}
+
+/* What the trigger would have added for one stored referral. */
+static void volume_count(struct import_run *r, int64_t partner_id, const char *specialty, int64_t month,
+			 enum rdirection direction, enum rstate status)
+{
+	if (!r->volume_trigger || status == RSTATE_ENTERED_IN_ERROR)
+		return;
+	/* Keys in hex, written here: snprintf was most of the cost. */
+	char key[256], *p = key;
+	p = put_hex(put_hex(put_hex(p, (uint64_t)partner_id), (uint64_t)month), (uint64_t)direction);
+	*p = '\0';
+	volume_add(r, key, partner_id, NULL, month, direction);
+	const char *sp = specialty ? specialty : "";
+	size_t splen = strlen(sp);
+	p = put_hex(put_hex(key, (uint64_t)month), (uint64_t)direction);
+	if (splen < sizeof(key) - (size_t)(p - key)) {
+		memcpy(p, sp, splen + 1);
+		volume_add(r, key, 0, sp, month, direction);
+		return;
+	}
+	struct buf k; /* a long specialty */
+	buf_init(&k, 0);
+	buf_append(&k, key, (size_t)(p - key));
+	buf_puts(&k, sp);
+	volume_add(r, k.data, 0, sp, month, direction);
+	buf_release(&k);
 }
 
 static bool nonblank(const char *s)
@@ -895,7 +1107,11 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 {
 	struct verr e = {0};
 	struct referral_row x;
-	if (import_referral_row(&r->cols, row, r->now, &x, &e))
+	if (r->pre_err)
+		return bad_row(r, row->line, r->pre_err);
+	if (r->pre)
+		x = *r->pre; /* mapped and checked on the reading thread */
+	else if (import_referral_row(&r->cols, row, r->now, &x, &e))
 		return bad_row(r, row->line, &e);
 	const struct urgency *u = NULL;
 	if (x.urgency) {
@@ -962,64 +1178,55 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 	sla_current(u, x.status, &times, r->now, &r->cal, &due);
 	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
 
-	struct db_stmt *st = NULL;
-	rc = db_prepare(r->db,
-			"INSERT INTO referrals (id, direction, partner_id, patient_id, urgency, specialty, "
-			"care_responsibility, reason, diagnoses, history, medications, allergies, results, treatment, "
-			"question, status, status_at, completeness_score, sent_at, seen_at, closed_at, due_step, due_at, "
-			"month, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?)",
-			&st);
-	if (rc < 0)
-		return fail_db(r, rc);
+	struct batch *b = &r->referrals_batch;
 	int64_t id = ++r->next_referral;
-	int i = 1;
-	db_bind_int(st, i++, id);
-	db_bind_text(st, i++, referral_direction_name(x.direction));
-	db_bind_int(st, i++, x.partner_id);
-	db_bind_int(st, i++, pid);
-	db_bind_text(st, i++, u->name);
-	db_bind_text(st, i++, specialty);
-	db_bind_text(st, i++, x.care ? x.care : "consult");
-	db_bind_text(st, i++, x.reason);
-	db_bind_text(st, i++, x.diagnoses);
+	batch_int(b, id);
+	batch_text(b, referral_direction_name(x.direction));
+	batch_int(b, x.partner_id);
+	batch_int(b, pid);
+	batch_text(b, u->name);
+	batch_text(b, specialty);
+	batch_text(b, x.care ? x.care : "consult");
+	batch_text(b, x.reason);
+	batch_text(b, x.diagnoses);
 	for (int k = 0; k < 6; k++)
-		db_bind_text(st, i++, x.packet[k]);
-	db_bind_text(st, i++, referral_state_name(x.status));
-	db_bind_int(st, i++, at);
-	db_bind_int(st, i++, score.score);
+		batch_text(b, x.packet[k]);
+	batch_text(b, referral_state_name(x.status));
+	batch_int(b, at);
+	batch_int(b, score.score);
 	if (sent)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (seen)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (closed)
-		db_bind_int(st, i++, at);
+		batch_int(b, at);
 	else
-		db_bind_null(st, i++);
+		batch_null(b);
 	if (has_due) {
-		db_bind_text(st, i++, sla_step_name(due.step));
-		db_bind_int(st, i++, due.due_at);
+		batch_text(b, sla_step_name(due.step));
+		batch_int(b, due.due_at);
 	} else {
-		db_bind_null(st, i++);
-		db_bind_null(st, i++);
+		batch_null(b);
+		batch_null(b);
 	}
-	db_bind_int(st, i++, month_of(at));
-	db_bind_int(st, i++, at);
-	db_bind_int(st, i++, at);
-	rc = db_step(st);
-	db_finalize(st);
-	if (rc < 0)
-		return fail_db(r, rc);
+	batch_int(b, month_of(at));
+	batch_int(b, at);
+	batch_int(b, at);
+	bool full = batch_row(b);
 	/* The creation event, as POST /referrals writes it. */
-	rc = db_run(r->db,
-		    "INSERT INTO referral_events (id, referral_id, at, user_id, on_behalf, from_status, to_status, "
-		    "reason, note) VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, NULL)",
-		    "iiiit", ++r->next_event, id, at, (int64_t)inbound, referral_state_name(x.status));
-	if (rc < 0)
+	struct batch *ev = &r->events_batch;
+	batch_int(ev, ++r->next_event);
+	batch_int(ev, id);
+	batch_int(ev, at);
+	batch_int(ev, (int64_t)inbound);
+	batch_text(ev, referral_state_name(x.status));
+	batch_row(ev);
+	volume_count(r, x.partner_id, specialty, month_of(at), x.direction, x.status);
+	if (full && (rc = flush_batches(r)) < 0)
 		return fail_db(r, rc);
 	r->imported++;
 	return 0;
@@ -1083,6 +1290,63 @@ static int rebuild_indexes(struct import_run *r)
 	return 0;
 }
 
+/* SQLite: the volume trigger (migration 005) costs two upserts per inserted
+ * row. The run drops it, counts its rows in memory as it stores them (by the
+ * trigger's rule: not entered-in-error; no specialty counts as ''), adds the
+ * counts to those already there at the end (one upsert per partner, month
+ * and direction, and per specialty, month and direction) and creates the
+ * trigger again from its saved SQL, all in the run's transaction: other
+ * connections never see the table without it, and a failed run leaves it as
+ * it was. (Counting the run's rows back with INSERT ... SELECT ... GROUP BY
+ * took 4.6 s for a million rows: two more scans of the table.) On
+ * PostgreSQL the trigger stays (DROP TRIGGER would lock the table against
+ * readers). */
+static int drop_volume_trigger(struct import_run *r)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(r->db,
+			    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'referral_volume_insert' "
+			    "AND tbl_name = 'referrals'",
+			    &st);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW && db_col_text(st, 0))
+		r->volume_trigger = xstrdup(db_col_text(st, 0));
+	db_finalize(st);
+	if (rc < 0 || !r->volume_trigger)
+		return rc < 0 ? rc : 0;
+	return db_exec(r->db, "DROP TRIGGER referral_volume_insert");
+}
+
+/* Adds the run's counts to those already there and creates the trigger
+ * again. */
+static int restore_volume(struct import_run *r)
+{
+	if (!r->volume_trigger)
+		return 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->nvolume; i++) {
+		const struct volume_count *v = &r->volume[i];
+		const char *dir = referral_direction_name(v->direction);
+		if (!v->specialty)
+			rc = db_run(r->db,
+				    "INSERT INTO referral_volume (partner_id, month, direction, referrals) VALUES (?, ?, ?, ?) "
+				    "ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = referrals + "
+				    "excluded.referrals",
+				    "iiti", v->partner_id, v->month, dir, v->n);
+		else
+			rc = db_run(r->db,
+				    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
+				    "VALUES (?, ?, ?, ?) ON CONFLICT (specialty, month, direction) DO UPDATE SET referrals = "
+				    "referrals + excluded.referrals",
+				    "titi", v->specialty, v->month, dir, v->n);
+	}
+	if (rc == 0)
+		rc = db_exec(r->db, r->volume_trigger);
+	return rc;
+}
+
 /* PostgreSQL: the identity sequences move past the ids given here, so the
  * next row the API creates does not collide. (SQLite takes MAX(id) + 1.) */
 static int sync_sequences(struct import_run *r)
@@ -1102,6 +1366,274 @@ static int sync_sequences(struct import_run *r)
 	return 0;
 }
 
+/* ==== the reading thread ====
+ * Reading the file, its SHA-256 and the CSV parsing run on a thread of their
+ * own, a few blocks of rows ahead of the run, which stores them in order on
+ * the calling thread (the one that holds the database connection). A bad row
+ * or a database error stops the run; the reader is then told to stop and
+ * joined. The end of the file, a read error or malformed CSV comes as the
+ * last block, after the rows read before it. */
+#define READ_CHUNK (1u << 20)
+#define READ_BLOCK_ROWS 256
+#define READ_QUEUE 4
+
+struct row_block {
+	struct buf data;        /* the fields' bytes, each NUL-terminated */
+	size_t nrows, nfields;
+	size_t rows_cap, fields_cap;
+	size_t *line, *first;   /* per row: its line, its first field (first[nrows] = nfields) */
+	size_t *off, *len;      /* per field; off (size_t)-1 for an empty one */
+	/* referrals: each row mapped and checked by import_referral_row() on the
+	 * reading thread (parsed[i], with errs[i] when rcs[i] is not 0) */
+	struct referral_row *parsed;
+	struct verr *errs;
+	int *rcs;
+	size_t parsed_cap;
+	bool have_parsed;
+	int64_t bytes;          /* bytes of the file read when the block was sent */
+	bool last;              /* the end: nothing follows */
+	int stop;               /* last: the CSV reader's result (-1: err) */
+	int read_errno;         /* last: fread failed with it */
+	char err[160];
+};
+
+struct read_ahead {
+	FILE *f;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct row_block *queue[READ_QUEUE], *spare[READ_QUEUE + 2];
+	size_t head, count, nspare;
+	bool cancel;
+	enum import_kind kind;
+	int64_t now;
+	/* the thread's own */
+	bool have_header, header_ok;
+	struct import_columns cols;
+	struct csv_reader csv;
+	struct row_block *cur;
+	int64_t bytes;
+	crypto_hash_sha256_state sha;
+};
+
+static struct row_block *block_get(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	struct row_block *b = ra->nspare ? ra->spare[--ra->nspare] : NULL;
+	pthread_mutex_unlock(&ra->mu);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		buf_init(&b->data, 0);
+	}
+	buf_reset(&b->data);
+	b->nrows = b->nfields = 0;
+	b->have_parsed = false;
+	b->last = false;
+	b->stop = b->read_errno = 0;
+	b->err[0] = '\0';
+	return b;
+}
+
+static void block_free(struct row_block *b)
+{
+	if (!b)
+		return;
+	buf_release(&b->data);
+	free(b->line);
+	free(b->first);
+	free(b->off);
+	free(b->len);
+	free(b->parsed);
+	free(b->errs);
+	free(b->rcs);
+	free(b);
+}
+
+/* Gives a block back for reuse (the run's thread, when done with it). */
+static void block_put(struct read_ahead *ra, struct row_block *b)
+{
+	pthread_mutex_lock(&ra->mu);
+	if (ra->nspare < sizeof(ra->spare) / sizeof(ra->spare[0])) {
+		ra->spare[ra->nspare++] = b;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&ra->mu);
+	block_free(b);
+}
+
+static void block_row(const struct row_block *b, size_t i, struct csv_row *row)
+{
+	row->line = b->line[i];
+	row->n = b->first[i + 1] - b->first[i];
+	for (size_t k = 0; k < row->n; k++) {
+		size_t f = b->first[i] + k;
+		row->len[k] = b->len[f];
+		row->field[k] = b->off[f] == (size_t)-1 ? NULL : b->data.data + b->off[f];
+	}
+}
+
+/* Referrals: the rows mapped and checked here, while the run stores the
+ * rows before them (import_referral_row() is pure). The header is read here
+ * too, for the columns; the run reads it again and reports its errors. */
+static void block_parse(struct read_ahead *ra, struct row_block *b)
+{
+	if (ra->kind != IMPORT_REFERRALS)
+		return;
+	if (b->parsed_cap < b->rows_cap) {
+		b->parsed_cap = b->rows_cap;
+		b->parsed = xrealloc(b->parsed, b->parsed_cap * sizeof(*b->parsed));
+		b->errs = xrealloc(b->errs, b->parsed_cap * sizeof(*b->errs));
+		b->rcs = xrealloc(b->rcs, b->parsed_cap * sizeof(*b->rcs));
+	}
+	for (size_t i = 0; i < b->nrows; i++) {
+		struct csv_row row;
+		block_row(b, i, &row);
+		b->rcs[i] = 1; /* not mapped */
+		if (!ra->have_header) {
+			struct verr e = {0};
+			ra->have_header = true;
+			ra->header_ok = import_header(ra->kind, &row, &ra->cols, &e) == 0;
+			continue;
+		}
+		if (!ra->header_ok)
+			continue;
+		b->errs[i] = (struct verr){0};
+		b->rcs[i] = import_referral_row(&ra->cols, &row, ra->now, &b->parsed[i], &b->errs[i]) ? -1 : 0;
+	}
+	b->have_parsed = true;
+}
+
+/* Queues a block for the run; false when the run has stopped. */
+static bool block_send(struct read_ahead *ra, struct row_block *b)
+{
+	block_parse(ra, b);
+	b->bytes = ra->bytes;
+	pthread_mutex_lock(&ra->mu);
+	while (ra->count == READ_QUEUE && !ra->cancel)
+		pthread_cond_wait(&ra->cv, &ra->mu);
+	bool ok = !ra->cancel;
+	if (ok) {
+		ra->queue[(ra->head + ra->count++) % READ_QUEUE] = b;
+		pthread_cond_broadcast(&ra->cv);
+	}
+	pthread_mutex_unlock(&ra->mu);
+	if (!ok)
+		block_free(b);
+	return ok;
+}
+
+static struct row_block *block_receive(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	while (ra->count == 0)
+		pthread_cond_wait(&ra->cv, &ra->mu);
+	struct row_block *b = ra->queue[ra->head];
+	ra->head = (ra->head + 1) % READ_QUEUE;
+	ra->count--;
+	pthread_cond_broadcast(&ra->cv);
+	pthread_mutex_unlock(&ra->mu);
+	return b;
+}
+
+/* The CSV reader's callback on the reading thread: the row into the block. */
+static int read_row(void *ctx, const struct csv_row *row)
+{
+	struct read_ahead *ra = ctx;
+	struct row_block *b = ra->cur;
+	if (b->nrows + 2 > b->rows_cap) {
+		b->rows_cap = b->rows_cap ? 2 * b->rows_cap : READ_BLOCK_ROWS + 2;
+		b->line = xrealloc(b->line, b->rows_cap * sizeof(*b->line));
+		b->first = xrealloc(b->first, b->rows_cap * sizeof(*b->first));
+	}
+	if (b->nfields + row->n > b->fields_cap) {
+		while (b->nfields + row->n > b->fields_cap)
+			b->fields_cap = b->fields_cap ? 2 * b->fields_cap : 4096;
+		b->off = xrealloc(b->off, b->fields_cap * sizeof(*b->off));
+		b->len = xrealloc(b->len, b->fields_cap * sizeof(*b->len));
+	}
+	b->line[b->nrows] = row->line;
+	b->first[b->nrows] = b->nfields;
+	for (size_t i = 0; i < row->n; i++) {
+		size_t k = b->nfields++;
+		b->len[k] = row->len[i];
+		if (!row->field[i]) {
+			b->off[k] = (size_t)-1;
+			continue;
+		}
+		b->off[k] = b->data.len;
+		buf_append(&b->data, row->field[i], row->len[i] + 1);
+	}
+	b->first[++b->nrows] = b->nfields;
+	if (b->nrows < READ_BLOCK_ROWS)
+		return 0;
+	if (!block_send(ra, b))
+		return 1;
+	ra->cur = block_get(ra);
+	return 0;
+}
+
+static void *read_ahead_main(void *arg)
+{
+	struct read_ahead *ra = arg;
+	char *chunk = xmalloc(READ_CHUNK);
+	ra->cur = block_get(ra);
+	size_t n;
+	int stop = 0, read_errno = 0;
+	while (!stop && (n = fread(chunk, 1, READ_CHUNK, ra->f)) > 0) {
+		crypto_hash_sha256_update(&ra->sha, (const unsigned char *)chunk, n);
+		ra->bytes += (int64_t)n;
+		stop = csv_reader_feed(&ra->csv, chunk, n);
+	}
+	if (!stop && ferror(ra->f))
+		read_errno = errno ? errno : EIO;
+	else if (!stop)
+		stop = csv_reader_finish(&ra->csv);
+	free(chunk);
+	if (stop > 0) /* the run stopped: nobody waits for more */
+		return NULL;
+	struct row_block *b = ra->cur;
+	b->last = true;
+	b->stop = stop;
+	b->read_errno = read_errno;
+	snprintf(b->err, sizeof(b->err), "%s", ra->csv.err);
+	block_send(ra, b);
+	return NULL;
+}
+
+static void read_ahead_start(struct read_ahead *ra, FILE *f, enum import_kind kind, int64_t now)
+{
+	memset(ra, 0, sizeof(*ra));
+	ra->f = f;
+	ra->kind = kind;
+	ra->now = now;
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->cv, NULL);
+	crypto_hash_sha256_init(&ra->sha);
+	csv_reader_init(&ra->csv, read_row, ra);
+	if (pthread_create(&ra->thread, NULL, read_ahead_main, ra) != 0)
+		BUG("pthread_create");
+}
+
+/* Stops the reader (when it has not finished) and waits for it. */
+static void read_ahead_stop(struct read_ahead *ra)
+{
+	pthread_mutex_lock(&ra->mu);
+	ra->cancel = true;
+	pthread_cond_broadcast(&ra->cv);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->thread, NULL);
+	while (ra->count) {
+		block_free(ra->queue[ra->head]);
+		ra->head = (ra->head + 1) % READ_QUEUE;
+		ra->count--;
+	}
+	while (ra->nspare)
+		block_free(ra->spare[--ra->nspare]);
+	csv_reader_release(&ra->csv);
+	pthread_cond_destroy(&ra->cv);
+	pthread_mutex_destroy(&ra->mu);
+}
+
 int import_csv_run(struct db *db, const struct import_opts *o, struct import_result *res, char *msg, size_t msglen)
 {
 	memset(res, 0, sizeof(*res));
@@ -1111,6 +1643,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		return -1;
 	}
 	struct import_run *r = xcalloc(1, sizeof(*r));
+	struct read_ahead *ra = NULL;
 	r->db = db;
 	r->o = o;
 	r->now = time_now();
@@ -1118,6 +1651,17 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	arena_init(&r->arena);
 	strmap_init(&r->patients);
 	strmap_init(&r->npis);
+	strmap_init(&r->volume_keys);
+	batch_init(&r->patients_batch, db,
+		   "patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, created_at, "
+		   "updated_at)",
+		   12);
+	batch_init(&r->referrals_batch, db,
+		   "referrals (id, direction, partner_id, patient_id, urgency, specialty, care_responsibility, reason, "
+		   "diagnoses, history, medications, allergies, results, treatment, question, status, status_at, "
+		   "completeness_score, sent_at, seen_at, closed_at, due_step, due_at, month, created_at, updated_at)",
+		   26);
+	batch_init(&r->events_batch, db, "referral_events (id, referral_id, at, on_behalf, to_status)", 5);
 	struct stat sb;
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->file_size = (int64_t)sb.st_size;
@@ -1144,6 +1688,10 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		goto out;
 	}
 	r->patients_empty = npatients == 0;
+	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 && (rc = drop_volume_trigger(r)) < 0) {
+		fail_db(r, rc);
+		goto out;
+	}
 	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 &&
 	    r->file_size / 150 >= IMPORT_BULK_ROWS && r->file_size / 150 >= r->next_referral) {
 		rc = drop_indexes(r);
@@ -1154,31 +1702,35 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	}
 	sla_config_calendar(&r->cfg, &r->cal);
 
-	crypto_hash_sha256_state sha;
-	crypto_hash_sha256_init(&sha);
-	struct csv_reader reader;
-	csv_reader_init(&reader, on_record, r);
-	size_t bufsize = 1 << 20;
-	char *chunk = xmalloc(bufsize);
-	size_t n;
-	int stop = 0;
-	while (!stop && (n = fread(chunk, 1, bufsize, f)) > 0) {
-		crypto_hash_sha256_update(&sha, (const unsigned char *)chunk, n);
-		r->bytes += (int64_t)n;
-		stop = csv_reader_feed(&reader, chunk, n);
+	ra = xmalloc(sizeof(*ra));
+	read_ahead_start(ra, f, o->kind, r->now);
+	for (bool done = false; !done;) {
+		struct row_block *b = block_receive(ra);
+		for (size_t i = 0; i < b->nrows && !done; i++) {
+			struct csv_row row;
+			block_row(b, i, &row);
+			r->bytes = b->bytes;
+			if (b->have_parsed && b->rcs[i] <= 0 && r->have_header) {
+				r->pre = &b->parsed[i];
+				r->pre_err = b->rcs[i] ? &b->errs[i] : NULL;
+			}
+			done = on_record(r, &row) != 0;
+			r->pre = NULL;
+			r->pre_err = NULL;
+		}
+		if (!done && b->last) {
+			done = true;
+			if (b->read_errno) {
+				r->status = -1;
+				snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(b->read_errno));
+			} else if (b->stop < 0) {
+				r->status = 1;
+				snprintf(r->msg, sizeof(r->msg), "%s", b->err);
+			}
+		}
+		block_put(ra, b);
 	}
-	if (!stop && ferror(f) && r->status == 0) {
-		r->status = -1;
-		snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(errno));
-	}
-	if (!stop && r->status == 0)
-		stop = csv_reader_finish(&reader);
-	if (stop < 0 && r->status == 0) {
-		r->status = 1;
-		snprintf(r->msg, sizeof(r->msg), "%s", reader.err);
-	}
-	csv_reader_release(&reader);
-	free(chunk);
+	read_ahead_stop(ra);
 	if (r->status == 0 && !r->have_header) {
 		r->status = 1;
 		snprintf(r->msg, sizeof(r->msg), "the file is empty: it needs a header row naming the columns");
@@ -1186,14 +1738,18 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	if (r->status == 0) {
 		unsigned char digest[crypto_hash_sha256_BYTES];
 		char hex[crypto_hash_sha256_BYTES * 2 + 1];
-		crypto_hash_sha256_final(&sha, digest);
+		crypto_hash_sha256_final(&ra->sha, digest);
 		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 		char detail[256];
 		snprintf(detail, sizeof(detail),
 			 "{\"kind\":\"%s\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
 			 ",\"skipped\":%" PRId64 "}",
 			 o->kind == IMPORT_PARTNERS ? "partners" : "referrals", hex, r->rows, r->imported, r->skipped);
-		rc = rebuild_indexes(r);
+		rc = flush_batches(r);
+		if (rc == 0)
+			rc = restore_volume(r);
+		if (rc == 0)
+			rc = rebuild_indexes(r);
 		if (rc == 0)
 			rc = sync_sequences(r);
 		if (rc == 0)
@@ -1219,6 +1775,12 @@ out:
 	snprintf(msg, msglen, "%s", r->msg);
 	strmap_release(&r->patients);
 	strmap_release(&r->npis);
+	batch_release(&r->patients_batch);
+	batch_release(&r->referrals_batch);
+	batch_release(&r->events_batch);
+	free(r->volume_trigger);
+	strmap_release(&r->volume_keys);
+	free(r->volume);
 	arena_release(&r->arena);
 	free(r->partners);
 	free(r->pindex);
@@ -1227,6 +1789,7 @@ out:
 		free(r->indexes[i].sql);
 	}
 	free(r);
+	free(ra);
 	fclose(f);
 	return status;
 }

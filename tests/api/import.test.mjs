@@ -208,3 +208,31 @@ test('one audit entry per run (kind, SHA-256, rows), and the chain still verifie
   const v = cli(['audit', 'verify', '--db', srv.db]);
   assert.equal(v.status, 0, v.stderr);
 });
+
+// The monthly volume counts (migration 005) after the imports above, the
+// failed ones included, and one more with an entered-in-error referral (not
+// counted) and specialties, equal a GROUP BY over the referrals themselves.
+test('volume counts equal a count of the referrals after the imports', async () => {
+  const [layla] = await partnersNamed('Haddad');
+  const r = importCsv('referrals', 'direction,partner_id,patient_given,patient_family,status,specialty,created_at\n' +
+    `inbound,${layla.id},E,Rror,entered_in_error,Cardiology,2025-01-10\n` +
+    `inbound,${layla.id},N,Euro,received,Neurology,2025-01-11\n` +
+    `outbound,${layla.id},N,None,sent,,2024-12-31T23:59:59Z\n`);
+  assert.equal(r.status, 0, r.stderr);
+  const query = (sql) => (isPostgres(srv.db) ? psql(srv.db, sql)
+    : spawnSync('sqlite3', [srv.db, sql], { encoding: 'utf8' }).stdout).trim();
+  const checks = [
+    ['referral_volume', 'partner_id', 'partner_id'],
+    ['referral_volume_specialty', 'specialty', "COALESCE(specialty, '')"],
+  ];
+  for (const [table, key, expr] of checks) {
+    const kept = query(`SELECT ${key}, month, direction, referrals FROM ${table} WHERE referrals <> 0 ` +
+      `ORDER BY 1, 2, 3`);
+    const counted = query(`SELECT ${expr}, month, direction, COUNT(*) FROM referrals ` +
+      `WHERE status <> 'entered_in_error' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    assert.ok(counted.length > 0);
+    assert.equal(kept, counted, table);
+  }
+  const v = await admin.get('/api/v1/analytics/volume');
+  assert.equal(v.status, 200, v.text);
+});
