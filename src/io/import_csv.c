@@ -762,6 +762,7 @@ struct import_run {
 	const struct referral_row *pre;
 	const struct verr *pre_err;
 	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
+	char *lists_trigger;      /* SQLite: referral_lists_insert's SQL while it is dropped */
 	struct strmap volume_keys; /* "partner month direction" or "month direction specialty" -> index */
 	struct volume_count *volume;
 	size_t nvolume, volume_cap;
@@ -1316,7 +1317,24 @@ static int drop_volume_trigger(struct import_run *r)
 	db_finalize(st);
 	if (rc < 0 || !r->volume_trigger)
 		return rc < 0 ? rc : 0;
-	return db_exec(r->db, "DROP TRIGGER referral_volume_insert");
+	rc = db_exec(r->db, "DROP TRIGGER referral_volume_insert");
+	if (rc < 0)
+		return rc;
+	/* The referral-list generation (migration 007) is raised once for the
+	 * whole run instead of once per row. */
+	rc = db_prepare(r->db,
+			"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'referral_lists_insert' AND "
+			"tbl_name = 'referrals'",
+			&st);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW && db_col_text(st, 0))
+		r->lists_trigger = xstrdup(db_col_text(st, 0));
+	db_finalize(st);
+	if (rc < 0 || !r->lists_trigger)
+		return rc < 0 ? rc : 0;
+	return db_exec(r->db, "DROP TRIGGER referral_lists_insert");
 }
 
 /* Adds the run's counts to those already there and creates the trigger
@@ -1344,6 +1362,11 @@ static int restore_volume(struct import_run *r)
 	}
 	if (rc == 0)
 		rc = db_exec(r->db, r->volume_trigger);
+	if (rc == 0 && r->lists_trigger) {
+		rc = db_run(r->db, "UPDATE change_counters SET n = n + 1 WHERE name = 'referral_lists'", "");
+		if (rc == 0)
+			rc = db_exec(r->db, r->lists_trigger);
+	}
 	return rc;
 }
 
@@ -1779,6 +1802,7 @@ out:
 	batch_release(&r->referrals_batch);
 	batch_release(&r->events_batch);
 	free(r->volume_trigger);
+	free(r->lists_trigger);
 	strmap_release(&r->volume_keys);
 	free(r->volume);
 	arena_release(&r->arena);

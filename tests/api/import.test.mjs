@@ -75,6 +75,9 @@ test('referrals: imported rows look like API-created ones (patient, events, stat
   const text = 'patient_family,patient_given,direction,partner_npi,patient_mrn,patient_birth_date,patient_sex,urgency,reason,diagnoses,status,created_at,history,question\n' +
     'الغامدي,نورة,inbound,1234567893,IMP-001,1980-02-29,female,urgent,"Chest pain, exertional",I20.9; e119,,2025-03-14,"Line one\nline two",Angiography?\n' +
     'الغامدي,نورة,outbound,1234567893,IMP-001,,,routine,Knee pain,M25.561,completed,2025-04-01T09:30:00Z,,\n';
+  // The list is read (and kept by the server's workers) before the import:
+  // the import must make the next read show the new rows.
+  for (let i = 0; i < 6; i++) assert.equal((await admin.get(`/api/v1/referrals?partner_id=${layla.id}`)).json.items.length, 0);
   const r = importCsv('referrals', text);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /imported 2 referrals, skipped 0/);
