@@ -95,6 +95,7 @@ test('every dictionary key used by the code exists', () => {
     care: ['consult', 'co_management', 'transfer'],
     sex: ['female', 'male', 'other', 'unknown'],
     step: ['acknowledge', 'schedule', 'see', 'report'],
+    weekday: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
     packet_item: ['reason', 'diagnoses', 'history', 'medications', 'allergies', 'results', 'treatment', 'question', 'attachments'],
     checklist: ['general', 'cardiology', 'orthopaedics', 'oncology'],
     appt: ['booked', 'rescheduled', 'cancelled', 'no_show', 'attended',

@@ -82,6 +82,7 @@ const screens = () => [
   { name: 'unknown page', path: '/no/such/page', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
   { name: 'today', path: '/today', ready: (page) => worklistSettled(page) },
   { name: 'pipeline', path: '/pipeline', ready: (page) => page.waitForFunction(() => document.querySelectorAll('.board-col').length === 6 && !document.querySelector('.board .state-loading')) },
+  { name: 'settings (not allowed)', path: '/settings', ready: (page) => page.locator('main .state-empty').waitFor() },
   { name: 'partner page relationship', path: `/partners/${partner.id}`, ready: async (page) => {
     await page.locator('.rel-card dl').waitFor();
     await page.locator('.ptimeline, .log-card .state-empty').first().waitFor();
@@ -178,6 +179,62 @@ for (const lang of ['en', 'ar']) {
     });
   }
 }
+
+// The admin's screen: Settings (cadence, service levels, checklists).
+for (const lang of ['en', 'ar']) {
+  for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]]) {
+    test(`the settings screen is clean in ${lang} on a ${device}`, async () => {
+      const p = await openPage(env, { viewport });
+      const { page } = p;
+      try {
+        await page.goto('/sign-in');
+        await page.evaluate((l) => localStorage.setItem('liaison.lang', l), lang);
+        await page.reload();
+        await page.locator(`html[lang="${lang}"]`).waitFor();
+        await page.locator('form.signin-form input[type="email"]').fill('admin@test.local');
+        await page.locator('form.signin-form input[type="password"]').fill((await import('./lib/browser.mjs')).PASSWORD);
+        await page.locator('form.signin-form button[type="submit"]').click();
+        await page.locator('.worklist[aria-busy="false"]').waitFor();
+        p.httpErrors.length = 0;
+        await page.locator('header a[href="/settings"]').click();
+        await page.locator('form.cadence-form').waitFor();
+        await page.locator('table.checklist-table').waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+        if (device === 'phone') await noHorizontalScroll(page, 'settings');
+        assert.deepEqual(p.problems, [], 'settings: console errors, page errors or dialogs');
+        assert.deepEqual(await p.csp(), [], 'settings: CSP violations');
+        assert.deepEqual(p.httpErrors, [], 'settings: failed API requests');
+      } finally { await p.close(); }
+    });
+  }
+}
+
+test('every control on the settings screen has a visible label, every button has text', async () => {
+  const p = await openPage(env);
+  const { page } = p;
+  try {
+    await signIn(page, 'admin@test.local', undefined, { home: true });
+    await page.goto('/settings');
+    await page.locator('form.cadence-form').waitFor();
+    await page.getByLabel('Holiday date').fill('2026-12-25');
+    await page.getByRole('button', { name: 'Add holiday' }).click();
+    const bad = await page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('input, select, textarea')) {
+        if (el.type === 'hidden' || el.closest('[hidden]')) continue;
+        const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+        if (!label || !label.textContent.trim() || label.getClientRects().length === 0) out.push(`control ${el.name || el.id} has no visible label`);
+      }
+      for (const b of document.querySelectorAll('button')) {
+        if (b.closest('[hidden]')) continue;
+        if (!b.textContent.trim()) out.push(`button without text: ${b.outerHTML.slice(0, 80)}`);
+      }
+      return out;
+    });
+    assert.deepEqual(bad, []);
+    assert.deepEqual(p.problems, []);
+  } finally { await p.close(); }
+});
 
 test('the keyboard reaches the controls and the focus ring is visible', async () => {
   const p = await openPage(env);

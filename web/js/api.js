@@ -53,6 +53,7 @@ export async function request(method, path, body, { signal, quiet401 = false } =
 export const get = (p, o) => request('GET', p, undefined, o);
 export const post = (p, b, o) => request('POST', p, b, o);
 export const patch = (p, b, o) => request('PATCH', p, b, o);
+export const put = (p, b, o) => request('PUT', p, b, o);
 export const del = (p, o) => request('DELETE', p, undefined, o);
 
 // A query string from an object, skipping empty values.

@@ -13,6 +13,7 @@
 //   /referrals/{id}     referral.js      (packet, actions, appointments, documents, timeline)
 //   /referrals/{id}/edit referral-form.js (edit the packet)
 //   /patients/{id}      patient.js       (demographics and referrals)
+//   /settings           settings.js      (admins: cadence, service levels, checklists)
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { initI18n, setLang, getLang, setTitle, LANGS, translateTree } from './i18n.js';
@@ -26,7 +27,8 @@ import * as referralForm from './referral-form.js';
 import * as patient from './patient.js';
 import * as today from './today.js';
 import * as pipeline from './pipeline.js';
-import { canListReferrals, canReadPartners } from './ui.js';
+import * as settings from './settings.js';
+import { canListReferrals, canReadPartners, canManageSettings } from './ui.js';
 import { resetUsers } from './users.js';
 
 export const HOME = '/today';
@@ -48,6 +50,7 @@ const routes = [
   { re: /^\/referrals\/(\d+)$/, screen: referral, nav: 'referrals', params: ['id'] },
   { re: /^\/referrals\/(\d+)\/edit$/, screen: referralForm, nav: 'referrals', params: ['id'] },
   { re: /^\/patients\/(\d+)$/, screen: patient, nav: 'referrals', params: ['id'] },
+  { re: /^\/settings$/, screen: settings, nav: 'settings' },
 ];
 
 export function navigate(path, { replace: rep = false } = {}) {
@@ -163,7 +166,8 @@ function drawChrome(route) {
         h('li', {}, h('a', { href: '/today', 'aria-current': route.nav === 'today' ? 'page' : null, i18n: 'nav.today' })),
         h('li', {}, h('a', { href: '/partners', 'aria-current': route.nav === 'partners' ? 'page' : null, i18n: 'nav.partners' })),
         canReadPartners(user) && h('li', {}, h('a', { href: '/pipeline', 'aria-current': route.nav === 'pipeline' ? 'page' : null, i18n: 'nav.pipeline' })),
-        canListReferrals(user) && h('li', {}, h('a', { href: '/referrals', 'aria-current': route.nav === 'referrals' ? 'page' : null, i18n: 'nav.referrals' }))))
+        canListReferrals(user) && h('li', {}, h('a', { href: '/referrals', 'aria-current': route.nav === 'referrals' ? 'page' : null, i18n: 'nav.referrals' })),
+        canManageSettings(user) && h('li', {}, h('a', { href: '/settings', 'aria-current': route.nav === 'settings' ? 'page' : null, i18n: 'nav.settings' }))))
     : null;
   const userBox = user && route && !route.public
     ? h('div', { class: 'user' },

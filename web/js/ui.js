@@ -33,6 +33,9 @@ const REF_WRITERS = new Set(['admin', 'coordinator', 'clinician']);
 export const canListReferrals = (user) => !!user && REF_LISTERS.has(user.role);
 export const canReadReferrals = (user) => !!user && REF_READERS.has(user.role);
 export const canWriteReferrals = (user) => !!user && REF_WRITERS.has(user.role);
+// Settings (docs/api.md "Settings"): everyone signed in reads them, only
+// admins (settings.manage) change them, and only admins get the screen.
+export const canManageSettings = (user) => !!user && user.role === 'admin';
 
 // A labelled control. opts: name (the API field, kept in data-field), label
 // (key), type, as ('input' | 'textarea' | 'select'), options ([value, key] or
