@@ -35,7 +35,6 @@ struct audit_writer {
 	pthread_cond_t done;   /* a batch was committed (or failed) */
 	struct entry *head, **tail;
 	bool stopping;
-	char errmsg[256];
 };
 
 static int write_batch(struct audit_writer *w, struct entry *batch)
@@ -47,8 +46,7 @@ static int write_batch(struct audit_writer *w, struct entry *batch)
 	if (rc == 0)
 		rc = db_commit(w->db);
 	if (rc < 0) {
-		snprintf(w->errmsg, sizeof(w->errmsg), "%s", db_errmsg(w->db));
-		log_error("audit writer: %s", w->errmsg);
+		log_error("audit writer: %s", db_errmsg(w->db));
 		db_rollback(w->db);
 	}
 	return rc;
@@ -179,11 +177,6 @@ int audit_writer_submit_async(struct audit_writer *w, const struct user *user, c
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
-}
-
-const char *audit_writer_errmsg(struct audit_writer *w)
-{
-	return w->errmsg;
 }
 
 void audit_writer_stop(struct audit_writer *w)

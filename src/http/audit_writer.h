@@ -41,7 +41,4 @@ int audit_writer_submit_async(struct audit_writer *w, const struct user *user, c
 /* Commits what is queued, stops the thread and closes the connection. */
 void audit_writer_stop(struct audit_writer *w);
 
-/* The DB_E* code and message of the writer's last failed batch, for errors. */
-const char *audit_writer_errmsg(struct audit_writer *w);
-
 #endif

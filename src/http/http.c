@@ -53,10 +53,9 @@ int resp_invalid(struct resp *resp, const struct verr *e)
 
 int resp_jw(struct resp *resp, int status, struct buf *b)
 {
-	resp_clear_body(resp);
-	resp->status = status;
-	resp->owned = buf_detach(b, &resp->len);
-	return 0;
+	size_t len = 0;
+	char *body = buf_detach(b, &len);
+	return resp_owned(resp, status, body, len);
 }
 
 int resp_owned(struct resp *resp, int status, char *body, size_t len)

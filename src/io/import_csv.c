@@ -1302,39 +1302,37 @@ static int rebuild_indexes(struct import_run *r)
  * took 4.6 s for a million rows: two more scans of the table.) On
  * PostgreSQL the trigger stays (DROP TRIGGER would lock the table against
  * readers). */
-static int drop_volume_trigger(struct import_run *r)
+/* Saves the SQL of the referrals trigger `name` into *saved and drops it;
+ * nothing when there is no such trigger. The name is a constant of this
+ * file, never input. */
+static int save_and_drop_trigger(struct import_run *r, const char *name, char **saved)
 {
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(r->db,
-			    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'referral_volume_insert' "
-			    "AND tbl_name = 'referrals'",
+			    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = 'referrals'",
 			    &st);
 	if (rc < 0)
 		return rc;
+	db_bind_text(st, 1, name);
 	rc = db_step(st);
 	if (rc == DB_ROW && db_col_text(st, 0))
-		r->volume_trigger = xstrdup(db_col_text(st, 0));
+		*saved = xstrdup(db_col_text(st, 0));
 	db_finalize(st);
-	if (rc < 0 || !r->volume_trigger)
+	if (rc < 0 || !*saved)
 		return rc < 0 ? rc : 0;
-	rc = db_exec(r->db, "DROP TRIGGER referral_volume_insert");
-	if (rc < 0)
-		return rc;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "DROP TRIGGER %s", name);
+	return db_exec(r->db, sql);
+}
+
+static int drop_volume_trigger(struct import_run *r)
+{
+	int rc = save_and_drop_trigger(r, "referral_volume_insert", &r->volume_trigger);
 	/* The referral-list generation (migration 007) is raised once for the
 	 * whole run instead of once per row. */
-	rc = db_prepare(r->db,
-			"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'referral_lists_insert' AND "
-			"tbl_name = 'referrals'",
-			&st);
-	if (rc < 0)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW && db_col_text(st, 0))
-		r->lists_trigger = xstrdup(db_col_text(st, 0));
-	db_finalize(st);
-	if (rc < 0 || !r->lists_trigger)
-		return rc < 0 ? rc : 0;
-	return db_exec(r->db, "DROP TRIGGER referral_lists_insert");
+	if (rc == 0 && r->volume_trigger)
+		rc = save_and_drop_trigger(r, "referral_lists_insert", &r->lists_trigger);
+	return rc;
 }
 
 /* Adds the run's counts to those already there and creates the trigger
