@@ -440,6 +440,39 @@ static int parse_diagnoses(const char *s, struct referral_row *out, struct verr 
 	return 0;
 }
 
+/* The text columns checked by a rule of the API's, by the rule's name: the
+ * first eight the patient's (patient_rules), the rest the referral's. */
+#define TEXT_COLS 12
+static const struct {
+	enum referral_col f;
+	const char *key;
+	size_t off;
+} text_cols[TEXT_COLS] = {
+	{RC_PATIENT_MRN, "mrn", offsetof(struct referral_row, mrn)},
+	{RC_PATIENT_GIVEN, "given", offsetof(struct referral_row, given)},
+	{RC_PATIENT_FAMILY, "family", offsetof(struct referral_row, family)},
+	{RC_PATIENT_BIRTH_DATE, "birth_date", offsetof(struct referral_row, birth_date)},
+	{RC_PATIENT_SEX, "sex", offsetof(struct referral_row, sex)},
+	{RC_PATIENT_PHONE, "phone", offsetof(struct referral_row, phone)},
+	{RC_PATIENT_LANGUAGE, "language", offsetof(struct referral_row, language)},
+	{RC_PATIENT_PAYER, "payer", offsetof(struct referral_row, payer)},
+	{RC_URGENCY, "urgency", offsetof(struct referral_row, urgency)},
+	{RC_REASON, "reason", offsetof(struct referral_row, reason)},
+	{RC_SPECIALTY, "specialty", offsetof(struct referral_row, specialty)},
+	{RC_CARE_RESPONSIBILITY, "care_responsibility", offsetof(struct referral_row, care)},
+};
+
+/* Their rules, found by name once (found row by row, the lookups were a
+ * sixth of the reading thread's time). */
+static const struct text_rule *text_col_rules[TEXT_COLS];
+static pthread_once_t text_cols_once = PTHREAD_ONCE_INIT;
+
+static void find_text_col_rules(void)
+{
+	for (size_t k = 0; k < TEXT_COLS; k++)
+		text_col_rules[k] = find_rule(k < 8 ? patient_rules : referral_text_rules, text_cols[k].key);
+}
+
 int import_referral_row(const struct import_columns *c, const struct csv_row *row, int64_t now,
 			struct referral_row *out, struct verr *e)
 {
@@ -463,30 +496,11 @@ int import_referral_row(const struct import_columns *c, const struct csv_row *ro
 	if (out->partner_npi && !npi_valid(out->partner_npi))
 		return verr_set(e, NULL, "partner_npi",
 				"is not a valid NPI: it must be 10 digits with a correct check digit");
-	static const struct {
-		enum referral_col f;
-		const char *key;
-		size_t off;
-	} patient[] = {
-		{RC_PATIENT_MRN, "mrn", offsetof(struct referral_row, mrn)},
-		{RC_PATIENT_GIVEN, "given", offsetof(struct referral_row, given)},
-		{RC_PATIENT_FAMILY, "family", offsetof(struct referral_row, family)},
-		{RC_PATIENT_BIRTH_DATE, "birth_date", offsetof(struct referral_row, birth_date)},
-		{RC_PATIENT_SEX, "sex", offsetof(struct referral_row, sex)},
-		{RC_PATIENT_PHONE, "phone", offsetof(struct referral_row, phone)},
-		{RC_PATIENT_LANGUAGE, "language", offsetof(struct referral_row, language)},
-		{RC_PATIENT_PAYER, "payer", offsetof(struct referral_row, payer)},
-		{RC_URGENCY, "urgency", offsetof(struct referral_row, urgency)},
-		{RC_REASON, "reason", offsetof(struct referral_row, reason)},
-		{RC_SPECIALTY, "specialty", offsetof(struct referral_row, specialty)},
-		{RC_CARE_RESPONSIBILITY, "care_responsibility", offsetof(struct referral_row, care)},
-	};
-	for (size_t k = 0; k < sizeof(patient) / sizeof(patient[0]); k++) {
-		const struct text_rule *r = k < 8 ? find_rule(patient_rules, patient[k].key)
-						  : find_rule(referral_text_rules, patient[k].key);
-		if (rule_col(c, row, (int)patient[k].f, r, e, (const char **)((char *)out + patient[k].off)))
+	pthread_once(&text_cols_once, find_text_col_rules);
+	for (size_t k = 0; k < TEXT_COLS; k++)
+		if (rule_col(c, row, (int)text_cols[k].f, text_col_rules[k], e,
+			     (const char **)((char *)out + text_cols[k].off)))
 			return -1;
-	}
 	for (int k = 0; k < 6; k++)
 		if (rule_col(c, row, RC_HISTORY + k, &referral_packet_rule, e, &out->packet[k]))
 			return -1;
@@ -605,11 +619,13 @@ struct checklist_entry {
 	struct checklist list;
 };
 
-/* A large import into SQLite drops the referral indexes and builds them again
- * at the end, inside the same transaction: building an index from sorted
- * rows is several times faster than keeping it up to date row by row. Readers
- * keep their snapshot (WAL), writers wait for the write lock anyway. Not on
- * PostgreSQL, where DROP INDEX would lock the table against readers. */
+/* A large import into SQLite drops the referrals' indexes and builds them
+ * again at the end, inside the same transaction: building an index from
+ * sorted rows is several times faster than keeping it up to date row by row
+ * when the keys come in random order. (The events' index, whose keys come in
+ * order, stays.) Readers keep their snapshot (WAL), writers wait for the
+ * write lock anyway. Not on PostgreSQL, where DROP INDEX would lock the table
+ * against readers. */
 struct saved_index {
 	char *name, *sql;
 };
@@ -758,14 +774,24 @@ struct import_run {
 	size_t pindex_cap;        /* a power of two */
 	struct saved_index indexes[16];
 	size_t nindexes;
+	bool rollback_journal;    /* SQLite: switched from the WAL for the run */
 	/* the row being stored as the reading thread mapped it (NULL: map it here) */
 	const struct referral_row *pre;
 	const struct verr *pre_err;
+	const char *pre_key;      /* its patient's search key, when the reading thread made it */
+	int64_t pre_mrn;          /* its MRN's number (1, 2, ... in the order first seen), 0: none */
+	/* The patient of each MRN number, 0 until known (rows mapped on the
+	 * reading thread; the others use patients). */
+	int64_t *patient_of;
+	size_t patient_of_cap;
 	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
 	char *lists_trigger;      /* SQLite: referral_lists_insert's SQL while it is dropped */
-	struct strmap volume_keys; /* "partner month direction" or "month direction specialty" -> index */
 	struct volume_count *volume;
 	size_t nvolume, volume_cap;
+	uint64_t *vkeys;          /* volume_count's keys (0: empty) ... */
+	uint32_t *vat;            /* ... and where their counts are in volume */
+	size_t vkeys_cap;         /* a power of two */
+	struct strmap specialties; /* specialty ("" for none) -> its number in the run */
 	struct batch patients_batch, referrals_batch, events_batch;
 	struct checklist_entry checklists[32];
 	size_t nchecklists;
@@ -986,24 +1012,56 @@ static int store_partner(struct import_run *r, const struct csv_row *row)
 	return 0;
 }
 
-static int patient_id(struct import_run *r, const struct referral_row *x, int64_t at, int64_t *id)
+/* The folded search key of the patient a row names, as the API makes it;
+ * malloc'd. */
+static char *patient_search_key(const struct referral_row *x)
 {
+	char key[512];
+	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
+	char *folded = text_fold(key);
+	return folded ? folded : xstrdup("");
+}
+
+/* The patient of a row: found by MRN, or made. search_key: the folded key
+ * when the reading thread made it, else NULL; mrn_no: the number the reading
+ * thread gave the MRN, 0 when it did not map the row. */
+static int patient_id(struct import_run *r, const struct referral_row *x, const char *search_key, int64_t mrn_no,
+		      int64_t *id)
+{
+	int64_t at = x->created_at ? x->created_at : r->now;
+	int64_t *known = NULL;
+	if (mrn_no) {
+		if ((size_t)mrn_no >= r->patient_of_cap) {
+			size_t cap = r->patient_of_cap ? r->patient_of_cap : 4096;
+			while (cap <= (size_t)mrn_no)
+				cap *= 2;
+			r->patient_of = xrealloc(r->patient_of, cap * sizeof(*r->patient_of));
+			memset(r->patient_of + r->patient_of_cap, 0, (cap - r->patient_of_cap) * sizeof(*r->patient_of));
+			r->patient_of_cap = cap;
+		}
+		known = &r->patient_of[mrn_no];
+		if (*known) {
+			*id = *known;
+			return 0;
+		}
+	}
 	if (x->mrn) {
-		if (strmap_get(&r->patients, x->mrn, id))
+		if (!known && strmap_get(&r->patients, x->mrn, id))
 			return 0;
 		if (!r->patients_empty) {
 			int rc = db_query_int(r->db, id, "SELECT id FROM patients WHERE mrn = ?", "t", x->mrn);
 			if (rc < 0)
 				return rc;
 			if (rc == DB_ROW) {
-				strmap_put(&r->patients, x->mrn, *id);
+				if (known)
+					*known = *id;
+				else
+					strmap_put(&r->patients, x->mrn, *id);
 				return 0;
 			}
 		}
 	}
-	char key[512];
-	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
-	char *folded = text_fold(key);
+	char *folded = search_key ? NULL : patient_search_key(x);
 	*id = ++r->next_patient;
 	struct batch *b = &r->patients_batch;
 	batch_int(b, *id);
@@ -1015,12 +1073,14 @@ static int patient_id(struct import_run *r, const struct referral_row *x, int64_
 	batch_text(b, x->phone);
 	batch_text(b, x->language);
 	batch_text(b, x->payer);
-	batch_text(b, folded ? folded : "");
+	batch_text(b, search_key ? search_key : folded);
 	batch_int(b, at);
 	batch_int(b, at);
 	free(folded);
 	batch_row(b); /* never fuller than the referrals' batch, whose flush writes it */
-	if (x->mrn)
+	if (known)
+		*known = *id;
+	else if (x->mrn)
 		strmap_put(&r->patients, x->mrn, *id);
 	return 0;
 }
@@ -1037,63 +1097,69 @@ static int flush_batches(struct import_run *r)
 	return rc;
 }
 
-static void volume_add(struct import_run *r, const char *key, int64_t partner_id, const char *specialty,
-		       int64_t month, enum rdirection direction)
+/* The count of one volume key (see volume_count), made when first seen. */
+static struct volume_count *volume_slot(struct import_run *r, uint64_t key)
 {
-	int64_t i;
-	if (!strmap_get(&r->volume_keys, key, &i)) {
-		if (r->nvolume == r->volume_cap) {
-			r->volume_cap = r->volume_cap ? 2 * r->volume_cap : 256;
-			r->volume = xrealloc(r->volume, r->volume_cap * sizeof(*r->volume));
-		}
-		i = (int64_t)r->nvolume++;
-		r->volume[i] = (struct volume_count){partner_id, month, 0, direction,
-						     specialty ? arena_strdup(&r->arena, specialty) : NULL};
-		strmap_put(&r->volume_keys, key, i);
+	if ((r->nvolume + 1) * 2 > r->vkeys_cap) { /* at most half full */
+		size_t cap = r->vkeys_cap ? 2 * r->vkeys_cap : 1024;
+		uint64_t *keys = xcalloc(cap, sizeof(*keys));
+		uint32_t *at = xcalloc(cap, sizeof(*at));
+		for (size_t i = 0; i < r->vkeys_cap; i++)
+			if (r->vkeys[i]) {
+				size_t j = (r->vkeys[i] * 11400714819323198485ULL) >> 24 & (cap - 1);
+				while (keys[j])
+					j = (j + 1) & (cap - 1);
+				keys[j] = r->vkeys[i];
+				at[j] = r->vat[i];
+			}
+		free(r->vkeys);
+		free(r->vat);
+		r->vkeys = keys;
+		r->vat = at;
+		r->vkeys_cap = cap;
 	}
-	r->volume[i].n++;
+	size_t mask = r->vkeys_cap - 1, i = (key * 11400714819323198485ULL) >> 24 & mask;
+	for (; r->vkeys[i]; i = (i + 1) & mask)
+		if (r->vkeys[i] == key)
+			return &r->volume[r->vat[i]];
+	if (r->nvolume == r->volume_cap) {
+		r->volume_cap = r->volume_cap ? 2 * r->volume_cap : 256;
+		r->volume = xrealloc(r->volume, r->volume_cap * sizeof(*r->volume));
+	}
+	r->vkeys[i] = key;
+	r->vat[i] = (uint32_t)r->nvolume;
+	struct volume_count *v = &r->volume[r->nvolume++];
+	memset(v, 0, sizeof(*v));
+	return v;
 }
 
-/* v in hex and a space, at p; returns the end. */
-static char *put_hex(char *p, uint64_t v)
-{
-	char tmp[16];
-	int n = 0;
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	*p++ = ' ';
-	return p;
-}
-
-/* What the trigger would have added for one stored referral. */
+/* What the trigger would have added for one stored referral: one to its
+ * partner, month and direction, one to its specialty, month and direction.
+ * Keys are numbers (the specialty by its number in this run): partner id,
+ * month (YYYYMM, under 2^20) and direction packed in 64 bits, the top bit
+ * set for the specialty's. */
 static void volume_count(struct import_run *r, int64_t partner_id, const char *specialty, int64_t month,
 			 enum rdirection direction, enum rstate status)
 {
 	if (!r->volume_trigger || status == RSTATE_ENTERED_IN_ERROR)
 		return;
-	/* Keys in hex, written here: snprintf was most of the cost. */
-	char key[256], *p = key;
-	p = put_hex(put_hex(put_hex(p, (uint64_t)partner_id), (uint64_t)month), (uint64_t)direction);
-	*p = '\0';
-	volume_add(r, key, partner_id, NULL, month, direction);
+	if (partner_id <= 0 || partner_id >= (int64_t)1 << 42 || month < 0 || month >= 1 << 20)
+		BUG("volume key out of range");
+	uint64_t low = (uint64_t)month << 1 | (direction == RDIR_INBOUND);
+	struct volume_count *v = volume_slot(r, (uint64_t)partner_id << 21 | low);
+	if (!v->n)
+		*v = (struct volume_count){partner_id, month, 0, direction, NULL};
+	v->n++;
 	const char *sp = specialty ? specialty : "";
-	size_t splen = strlen(sp);
-	p = put_hex(put_hex(key, (uint64_t)month), (uint64_t)direction);
-	if (splen < sizeof(key) - (size_t)(p - key)) {
-		memcpy(p, sp, splen + 1);
-		volume_add(r, key, 0, sp, month, direction);
-		return;
+	int64_t spec;
+	if (!strmap_get(&r->specialties, sp, &spec)) {
+		spec = (int64_t)r->specialties.n;
+		strmap_put(&r->specialties, sp, spec);
 	}
-	struct buf k; /* a long specialty */
-	buf_init(&k, 0);
-	buf_append(&k, key, (size_t)(p - key));
-	buf_puts(&k, sp);
-	volume_add(r, k.data, 0, sp, month, direction);
-	buf_release(&k);
+	v = volume_slot(r, (uint64_t)1 << 63 | (uint64_t)spec << 21 | low);
+	if (!v->n)
+		*v = (struct volume_count){0, month, 0, direction, arena_strdup(&r->arena, sp)};
+	v->n++;
 }
 
 static bool nonblank(const char *s)
@@ -1107,17 +1173,20 @@ static bool nonblank(const char *s)
 static int store_referral(struct import_run *r, const struct csv_row *row)
 {
 	struct verr e = {0};
-	struct referral_row x;
+	struct referral_row own;
+	const struct referral_row *x = r->pre; /* mapped and checked on the reading thread */
 	if (r->pre_err)
 		return bad_row(r, row->line, r->pre_err);
-	if (r->pre)
-		x = *r->pre; /* mapped and checked on the reading thread */
-	else if (import_referral_row(&r->cols, row, r->now, &x, &e))
-		return bad_row(r, row->line, &e);
+	if (!x) {
+		if (import_referral_row(&r->cols, row, r->now, &own, &e))
+			return bad_row(r, row->line, &e);
+		x = &own;
+	}
+	int64_t partner_id = x->partner_id;
 	const struct urgency *u = NULL;
-	if (x.urgency) {
+	if (x->urgency) {
 		for (size_t i = 0; i < r->cfg.n_urgencies && !u; i++)
-			if (strcmp(r->cfg.urgencies[i].name, x.urgency) == 0)
+			if (strcmp(r->cfg.urgencies[i].name, x->urgency) == 0)
 				u = &r->cfg.urgencies[i];
 		if (!u) {
 			char names[200] = "";
@@ -1132,67 +1201,67 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 		u = &r->cfg.urgencies[0];
 	}
 	int rc = 0;
-	if (x.partner_npi) {
+	if (x->partner_npi) {
 		if (!r->npis_loaded && (rc = load_npis(r)) < 0)
 			return fail_db(r, rc);
-		if (!strmap_get(&r->npis, x.partner_npi, &x.partner_id)) {
+		if (!strmap_get(&r->npis, x->partner_npi, &partner_id)) {
 			verr_set(&e, NULL, "partner_npi", "names no active partner");
 			return bad_row(r, row->line, &e);
 		}
 	}
-	struct partner_info *p = partner_lookup(r, x.partner_id, &rc);
+	struct partner_info *p = partner_lookup(r, partner_id, &rc);
 	if (!p)
 		return fail_db(r, rc);
 	if (!p->active) {
-		verr_set(&e, NULL, x.partner_npi ? "partner_npi" : "partner_id", "names no active partner");
+		verr_set(&e, NULL, x->partner_npi ? "partner_npi" : "partner_id", "names no active partner");
 		return bad_row(r, row->line, &e);
 	}
-	int64_t at = x.created_at ? x.created_at : r->now, pid = 0;
-	if ((rc = patient_id(r, &x, at, &pid)) < 0)
+	int64_t at = x->created_at ? x->created_at : r->now, pid = 0;
+	if ((rc = patient_id(r, x, r->pre_key, r->pre_mrn, &pid)) < 0)
 		return fail_db(r, rc);
-	bool inbound = x.direction == RDIR_INBOUND;
-	const char *specialty = x.specialty ? x.specialty : inbound ? NULL : p->specialty;
+	bool inbound = x->direction == RDIR_INBOUND;
+	const char *specialty = x->specialty ? x->specialty : inbound ? NULL : p->specialty;
 	struct checklist list;
 	if ((rc = checklist_for(r, specialty, &list)) < 0)
 		return fail_db(r, rc);
 	unsigned present = 0;
-	if (nonblank(x.reason))
+	if (nonblank(x->reason))
 		present |= PKT_BIT(PKT_REASON);
-	if (x.n_dx)
+	if (x->n_dx)
 		present |= PKT_BIT(PKT_DIAGNOSES);
 	static const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
 						 PKT_RESULTS, PKT_TREATMENT, PKT_QUESTION};
 	for (int i = 0; i < 6; i++)
-		if (nonblank(x.packet[i]))
+		if (nonblank(x->packet[i]))
 			present |= PKT_BIT(items[i]);
 	struct completeness score;
 	completeness_score(&list, present, &score);
 	/* The times a referral in that state would have: everything at once. */
 	/* Sent unless it never left us (a draft, or an outbound one withdrawn or
 	 * voided, whose sending the file cannot tell). */
-	bool sent = inbound || (x.status != RSTATE_DRAFT && x.status != RSTATE_CANCELLED &&
-				x.status != RSTATE_ENTERED_IN_ERROR);
-	bool seen = x.status == RSTATE_SEEN || x.status == RSTATE_COMPLETED;
-	bool closed = x.status == RSTATE_COMPLETED || x.status == RSTATE_DECLINED || referral_state_terminal(x.status);
+	bool sent = inbound || (x->status != RSTATE_DRAFT && x->status != RSTATE_CANCELLED &&
+				x->status != RSTATE_ENTERED_IN_ERROR);
+	bool seen = x->status == RSTATE_SEEN || x->status == RSTATE_COMPLETED;
+	bool closed = x->status == RSTATE_COMPLETED || x->status == RSTATE_DECLINED || referral_state_terminal(x->status);
 	struct sla_times times = {.has_sent = sent, .sent_at = at, .has_seen = seen, .seen_at = at};
 	struct sla_status due;
-	sla_current(u, x.status, &times, r->now, &r->cal, &due);
+	sla_current(u, x->status, &times, r->now, &r->cal, &due);
 	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
 
 	struct batch *b = &r->referrals_batch;
 	int64_t id = ++r->next_referral;
 	batch_int(b, id);
-	batch_text(b, referral_direction_name(x.direction));
-	batch_int(b, x.partner_id);
+	batch_text(b, referral_direction_name(x->direction));
+	batch_int(b, partner_id);
 	batch_int(b, pid);
 	batch_text(b, u->name);
 	batch_text(b, specialty);
-	batch_text(b, x.care ? x.care : "consult");
-	batch_text(b, x.reason);
-	batch_text(b, x.diagnoses);
+	batch_text(b, x->care ? x->care : "consult");
+	batch_text(b, x->reason);
+	batch_text(b, x->diagnoses);
 	for (int k = 0; k < 6; k++)
-		batch_text(b, x.packet[k]);
-	batch_text(b, referral_state_name(x.status));
+		batch_text(b, x->packet[k]);
+	batch_text(b, referral_state_name(x->status));
 	batch_int(b, at);
 	batch_int(b, score.score);
 	if (sent)
@@ -1224,9 +1293,9 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 	batch_int(ev, id);
 	batch_int(ev, at);
 	batch_int(ev, (int64_t)inbound);
-	batch_text(ev, referral_state_name(x.status));
+	batch_text(ev, referral_state_name(x->status));
 	batch_row(ev);
-	volume_count(r, x.partner_id, specialty, month_of(at), x.direction, x.status);
+	volume_count(r, partner_id, specialty, month_of(at), x->direction, x->status);
 	if (full && (rc = flush_batches(r)) < 0)
 		return fail_db(r, rc);
 	r->imported++;
@@ -1253,13 +1322,22 @@ static int on_record(void *ctx, const struct csv_row *row)
 }
 
 #define IMPORT_BULK_ROWS 50000
+/* The page cache of a large SQLite import, in KiB: the rows stored stay in
+ * memory up to this size (no page is written twice), and CREATE INDEX
+ * needs no page read back. */
+#define IMPORT_CACHE_KIB 262144
+/* CREATE INDEX sorts its keys in runs the size of the page cache, merged
+ * at the end; runs of 2 MiB fit the processor's caches (a run the size of
+ * the whole cache sorts two to three times slower), and with PRAGMA threads
+ * a second thread sorts one run while the next is read. */
+#define IMPORT_SORT_RUN_KIB 2048
 
 static int drop_indexes(struct import_run *r)
 {
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(r->db,
-			    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
-			    "('referrals', 'referral_events') ORDER BY name",
+			    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = "
+			    "'referrals' ORDER BY name",
 			    &st);
 	if (rc < 0)
 		return rc;
@@ -1283,12 +1361,46 @@ static int drop_indexes(struct import_run *r)
 
 static int rebuild_indexes(struct import_run *r)
 {
-	for (size_t i = 0; i < r->nindexes; i++) {
-		int rc = db_exec(r->db, r->indexes[i].sql);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	if (!r->nindexes)
+		return 0;
+	/* Small sort runs for CREATE INDEX: the page cache shrinks, and the
+	 * pages written so far stay in memory anyway, as cache_spill keeps them
+	 * until the cache's earlier size. */
+	char sql[160];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_spill = -%d; PRAGMA cache_size = -%d; PRAGMA threads = 2",
+		 IMPORT_CACHE_KIB, IMPORT_SORT_RUN_KIB);
+	int rc = db_exec(r->db, sql);
+	for (size_t i = 0; rc == 0 && i < r->nindexes; i++)
+		rc = db_exec(r->db, r->indexes[i].sql);
+	return rc;
+}
+
+/* SQLite: a large import that has the database to itself writes it with a
+ * rollback journal instead of the WAL, for the duration of the run: the
+ * pages are then written once, into the database file, where the WAL would
+ * take them twice (into the WAL at the commit, then into the database by
+ * the checkpoint). Only possible when no other connection has the database
+ * open (a server, say): then SQLite refuses at once (busy_timeout 0) and the
+ * run keeps the WAL. True when the journal was switched; the WAL comes back
+ * with wal_mode_back(). */
+static bool rollback_journal(struct db *db)
+{
+	struct db_stmt *st = NULL;
+	bool switched = false;
+	if (db_exec(db, "PRAGMA busy_timeout = 0") == 0 && db_prepare(db, "PRAGMA journal_mode = DELETE", &st) == 0 &&
+	    db_step(st) == DB_ROW)
+		switched = db_col_text(st, 0) && strcmp(db_col_text(st, 0), "delete") == 0;
+	db_finalize(st);
+	db_exec(db, "PRAGMA busy_timeout = 10000");
+	return switched;
+}
+
+static void wal_mode_back(struct db *db)
+{
+	/* Nobody else has the database open (they would have put it back in WAL
+	 * at their open), so this does not wait; if it fails, the next
+	 * connection's open sets WAL again. */
+	db_exec(db, "PRAGMA journal_mode = WAL");
 }
 
 /* SQLite: the volume trigger (migration 005) costs two upserts per inserted
@@ -1409,6 +1521,9 @@ struct row_block {
 	struct referral_row *parsed;
 	struct verr *errs;
 	int *rcs;
+	size_t *key_off;        /* per row: its patient's search key in keys, or (size_t)-1 */
+	int64_t *mrn_no;        /* per row: its MRN's number in the run (1, 2, ...), 0 for none */
+	struct buf keys;
 	size_t parsed_cap;
 	bool have_parsed;
 	int64_t bytes;          /* bytes of the file read when the block was sent */
@@ -1432,6 +1547,7 @@ struct read_ahead {
 	bool have_header, header_ok;
 	struct import_columns cols;
 	struct csv_reader csv;
+	struct strmap mrns;     /* the MRNs of the rows mapped so far */
 	struct row_block *cur;
 	int64_t bytes;
 	crypto_hash_sha256_state sha;
@@ -1445,8 +1561,10 @@ static struct row_block *block_get(struct read_ahead *ra)
 	if (!b) {
 		b = xcalloc(1, sizeof(*b));
 		buf_init(&b->data, 0);
+		buf_init(&b->keys, 0);
 	}
 	buf_reset(&b->data);
+	buf_reset(&b->keys);
 	b->nrows = b->nfields = 0;
 	b->have_parsed = false;
 	b->last = false;
@@ -1460,6 +1578,9 @@ static void block_free(struct row_block *b)
 	if (!b)
 		return;
 	buf_release(&b->data);
+	buf_release(&b->keys);
+	free(b->key_off);
+	free(b->mrn_no);
 	free(b->line);
 	free(b->first);
 	free(b->off);
@@ -1505,6 +1626,8 @@ static void block_parse(struct read_ahead *ra, struct row_block *b)
 		b->parsed = xrealloc(b->parsed, b->parsed_cap * sizeof(*b->parsed));
 		b->errs = xrealloc(b->errs, b->parsed_cap * sizeof(*b->errs));
 		b->rcs = xrealloc(b->rcs, b->parsed_cap * sizeof(*b->rcs));
+		b->key_off = xrealloc(b->key_off, b->parsed_cap * sizeof(*b->key_off));
+		b->mrn_no = xrealloc(b->mrn_no, b->parsed_cap * sizeof(*b->mrn_no));
 	}
 	for (size_t i = 0; i < b->nrows; i++) {
 		struct csv_row row;
@@ -1520,6 +1643,27 @@ static void block_parse(struct read_ahead *ra, struct row_block *b)
 			continue;
 		b->errs[i] = (struct verr){0};
 		b->rcs[i] = import_referral_row(&ra->cols, &row, ra->now, &b->parsed[i], &b->errs[i]) ? -1 : 0;
+		b->key_off[i] = (size_t)-1;
+		b->mrn_no[i] = 0;
+		if (b->rcs[i])
+			continue;
+		/* Each MRN gets a number, so that the run finds its patient in an
+		 * array; the search key of a patient the run will likely create
+		 * (at the first row with its MRN, or a row without one) is made
+		 * here too. */
+		const struct referral_row *x = &b->parsed[i];
+		if (x->mrn && strmap_get(&ra->mrns, x->mrn, &b->mrn_no[i]))
+			continue;
+		if (x->mrn) {
+			b->mrn_no[i] = (int64_t)ra->mrns.n + 1;
+			strmap_put(&ra->mrns, x->mrn, b->mrn_no[i]);
+		}
+		{
+			char *key = patient_search_key(x);
+			b->key_off[i] = b->keys.len;
+			buf_append(&b->keys, key, strlen(key) + 1);
+			free(key);
+		}
 	}
 	b->have_parsed = true;
 }
@@ -1630,6 +1774,7 @@ static void read_ahead_start(struct read_ahead *ra, FILE *f, enum import_kind ki
 	pthread_mutex_init(&ra->mu, NULL);
 	pthread_cond_init(&ra->cv, NULL);
 	crypto_hash_sha256_init(&ra->sha);
+	strmap_init(&ra->mrns);
 	csv_reader_init(&ra->csv, read_row, ra);
 	if (pthread_create(&ra->thread, NULL, read_ahead_main, ra) != 0)
 		BUG("pthread_create");
@@ -1651,6 +1796,7 @@ static void read_ahead_stop(struct read_ahead *ra)
 	while (ra->nspare)
 		block_free(ra->spare[--ra->nspare]);
 	csv_reader_release(&ra->csv);
+	strmap_release(&ra->mrns);
 	pthread_cond_destroy(&ra->cv);
 	pthread_mutex_destroy(&ra->mu);
 }
@@ -1672,7 +1818,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	arena_init(&r->arena);
 	strmap_init(&r->patients);
 	strmap_init(&r->npis);
-	strmap_init(&r->volume_keys);
+	strmap_init(&r->specialties);
 	batch_init(&r->patients_batch, db,
 		   "patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, created_at, "
 		   "updated_at)",
@@ -1689,9 +1835,22 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->last_print = r->started;
 
-	/* SQLite: a page cache that holds the indexes being filled. */
-	if (strcmp(db_engine(db), "sqlite") == 0)
-		db_exec(db, "PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF");
+	/* SQLite: a page cache that holds what the run writes; foreign keys are
+	 * checked here (the partner) or made here (the patient). A large import
+	 * of referrals into a database with fewer already (about 150 bytes a
+	 * row) is a bulk load: the rollback journal when the database is ours
+	 * alone, the referrals' indexes built again at the end. */
+	bool sqlite = strcmp(db_engine(db), "sqlite") == 0;
+	bool bulk = false;
+	if (sqlite) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA foreign_keys = OFF", IMPORT_CACHE_KIB);
+		db_exec(db, sql);
+		int64_t have = 0;
+		bulk = o->kind == IMPORT_REFERRALS && r->file_size / 150 >= IMPORT_BULK_ROWS &&
+		       db_query_int(db, &have, "SELECT MAX(id) FROM referrals", NULL) >= 0 && r->file_size / 150 >= have;
+		r->rollback_journal = bulk && rollback_journal(db);
+	}
 	int rc = db_begin(db);
 	if (rc == 0)
 		rc = sla_config_load(db, &r->cfg);
@@ -1709,12 +1868,11 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		goto out;
 	}
 	r->patients_empty = npatients == 0;
-	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 && (rc = drop_volume_trigger(r)) < 0) {
+	if (o->kind == IMPORT_REFERRALS && sqlite && (rc = drop_volume_trigger(r)) < 0) {
 		fail_db(r, rc);
 		goto out;
 	}
-	if (o->kind == IMPORT_REFERRALS && strcmp(db_engine(db), "sqlite") == 0 &&
-	    r->file_size / 150 >= IMPORT_BULK_ROWS && r->file_size / 150 >= r->next_referral) {
+	if (bulk) {
 		rc = drop_indexes(r);
 		if (rc < 0) {
 			fail_db(r, rc);
@@ -1734,10 +1892,14 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			if (b->have_parsed && b->rcs[i] <= 0 && r->have_header) {
 				r->pre = &b->parsed[i];
 				r->pre_err = b->rcs[i] ? &b->errs[i] : NULL;
+				r->pre_key = !b->rcs[i] && b->key_off[i] != (size_t)-1 ? b->keys.data + b->key_off[i] : NULL;
+				r->pre_mrn = b->rcs[i] ? 0 : b->mrn_no[i];
 			}
 			done = on_record(r, &row) != 0;
 			r->pre = NULL;
 			r->pre_err = NULL;
+			r->pre_key = NULL;
+			r->pre_mrn = 0;
 		}
 		if (!done && b->last) {
 			done = true;
@@ -1790,6 +1952,10 @@ out:
 	}
 	if (r->status != 0)
 		db_rollback(db);
+	if (sqlite)
+		db_exec(db, "PRAGMA cache_size = -2000; PRAGMA cache_spill = 1; PRAGMA threads = 0; PRAGMA foreign_keys = ON");
+	if (r->rollback_journal)
+		wal_mode_back(db);
 	int status = r->status;
 	res->imported = r->imported;
 	res->skipped = r->skipped;
@@ -1801,11 +1967,14 @@ out:
 	batch_release(&r->events_batch);
 	free(r->volume_trigger);
 	free(r->lists_trigger);
-	strmap_release(&r->volume_keys);
+	strmap_release(&r->specialties);
 	free(r->volume);
+	free(r->vkeys);
+	free(r->vat);
 	arena_release(&r->arena);
 	free(r->partners);
 	free(r->pindex);
+	free(r->patient_of);
 	for (size_t i = 0; i < r->nindexes; i++) {
 		free(r->indexes[i].name);
 		free(r->indexes[i].sql);
