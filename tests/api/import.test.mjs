@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { startServer, signedIn, cli, isPostgres, psql } from '../lib/server.mjs';
 
 let srv, admin, n = 0;
@@ -285,9 +286,14 @@ test('a large import into a database nobody else has open: same schema, WAL, int
   assert.equal(schemaOf(db), schema);
   assert.equal(sqlite3(db, 'PRAGMA journal_mode'), 'wal');
 
-  r = cli(['import', 'referrals', csvFile(bigReferrals(partner, 21000)), '--db', db]);
+  const text = bigReferrals(partner, 21000);
+  r = cli(['import', 'referrals', csvFile(text), '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /imported 21000 referrals, skipped 0/);
+  // The audit entry holds the file's SHA-256, as any other tool computes it.
+  const detail = JSON.parse(sqlite3(db, "SELECT detail FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1"));
+  assert.equal(detail.sha256, createHash('sha256').update(text).digest('hex'));
+  assert.equal(detail.rows, 21000);
   assert.equal(sqlite3(db, 'PRAGMA journal_mode'), 'wal');
   assert.equal(sqlite3(db, 'PRAGMA integrity_check'), 'ok');
   assert.equal(schemaOf(db), schema);
