@@ -51,7 +51,7 @@ function build() {
   run('cmake', ['-S', ROOT, '-B', BUILD, '-DCMAKE_BUILD_TYPE=Release', '-DLIAISON_NODE_TESTS=OFF',
     '-DLIAISON_BROWSER_TESTS=OFF', '-DLIAISON_PG_TESTS=OFF']);
   run('cmake', ['--build', BUILD, '-j', String(cpus().length), '--target', 'liaison', 'liaison_core']);
-  const libs = run('pkg-config', ['--cflags', '--libs', 'libmicrohttpd', 'jansson', 'libsodium', 'libutf8proc', 'sqlite3', 'libpq'])
+  const libs = run('pkg-config', ['--cflags', '--libs', 'libmicrohttpd', 'jansson', 'libsodium', 'libutf8proc', 'sqlite3', 'libpq', 'libcrypto'])
     .trim().split(/\s+/);
   const cc = (src, out, extra) => run('cc', ['-O2', '-std=c17', '-D_POSIX_C_SOURCE=200809L', '-D_DEFAULT_SOURCE', '-Wall',
     '-o', join(BUILD, out), join(ROOT, 'bench', src), ...extra]);
