@@ -969,6 +969,21 @@ static double seconds_since(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* After the rows: what the run is doing, on the progress line (a large
+ * import spends seconds building indexes and writing). */
+static void progress_phase(struct import_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress_phase(struct import_run *r, const char *fmt, ...)
+{
+	if (!r->progress)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(r->o->err, "\r\033[Kimport: %" PRId64 " rows read; ", r->rows);
+	vfprintf(r->o->err, fmt, ap);
+	va_end(ap);
+	fflush(r->o->err);
+}
+
 static void progress(struct import_run *r, bool force)
 {
 	if (!r->progress || (!force && r->rows % 1024))
@@ -1381,8 +1396,10 @@ static int rebuild_indexes(struct import_run *r)
 	snprintf(sql, sizeof(sql), "PRAGMA cache_spill = -%d; PRAGMA cache_size = -%d; PRAGMA threads = 2",
 		 IMPORT_CACHE_KIB, IMPORT_SORT_RUN_KIB);
 	int rc = db_exec(r->db, sql);
-	for (size_t i = 0; rc == 0 && i < r->nindexes; i++)
+	for (size_t i = 0; rc == 0 && i < r->nindexes; i++) {
+		progress_phase(r, "building index %zu of %zu (%s)", i + 1, r->nindexes, r->indexes[i].name);
 		rc = db_exec(r->db, r->indexes[i].sql);
+	}
 	return rc;
 }
 
@@ -1970,8 +1987,10 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		if (rc == 0)
 			rc = audit_append(db, NULL, "cli", "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
 				  "success", detail);
-		if (rc == 0)
+		if (rc == 0) {
+			progress_phase(r, "writing to disk");
 			rc = db_commit(db);
+		}
 		if (rc < 0)
 			fail_db(r, rc);
 	}

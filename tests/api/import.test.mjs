@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { startServer, signedIn, cli, isPostgres, psql } from '../lib/server.mjs';
+import { startServer, signedIn, cli, isPostgres, psql, BIN } from '../lib/server.mjs';
 
 let srv, admin, n = 0;
 
@@ -286,10 +286,18 @@ test('a large import into a database nobody else has open: same schema, WAL, int
   assert.equal(schemaOf(db), schema);
   assert.equal(sqlite3(db, 'PRAGMA journal_mode'), 'wal');
 
+  // On a terminal (script(1) gives it one) the progress line also says
+  // what the run does after the rows: each index it builds, then the write.
   const text = bigReferrals(partner, 21000);
-  r = cli(['import', 'referrals', csvFile(text), '--db', db]);
-  assert.equal(r.status, 0, r.stderr);
+  const q = (a) => `'${a.replaceAll("'", "'\\''")}'`;
+  r = spawnSync('script', ['-qec', `${q(BIN)} import referrals ${q(csvFile(text))} --db ${q(db)}`, '/dev/null'],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /imported 21000 referrals, skipped 0/);
+  const shown = r.stdout.split('\r').map((l) => l.replace(/\x1b\[K/g, ''));
+  assert.ok(shown.includes('import: 21000 rows read; building index 1 of 6 (referrals_awaiting_answer)'), r.stdout);
+  assert.ok(shown.includes('import: 21000 rows read; building index 6 of 6 (referrals_due_by_partner)'), r.stdout);
+  assert.ok(shown.includes('import: 21000 rows read; writing to disk'), r.stdout);
   // The audit entry holds the file's SHA-256, as any other tool computes it.
   const detail = JSON.parse(sqlite3(db, "SELECT detail FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1"));
   assert.equal(detail.sha256, createHash('sha256').update(text).digest('hex'));
