@@ -6,9 +6,9 @@
 // text, header errors, the single audit entry and `audit verify` after it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { startServer, signedIn, cli, isPostgres, psql, BIN } from '../lib/server.mjs';
 
@@ -340,4 +340,33 @@ test('a large import while the server has the database open keeps the WAL, and t
     assert.equal(sqlite3(srv.db, 'PRAGMA journal_mode'), 'wal');
     assert.equal(sqlite3(srv.db, 'PRAGMA integrity_check'), 'ok');
   }
+});
+
+// A bulk run killed while it writes through its rollback journal leaves a
+// hot journal: the next open rolls it back (nothing of the run stays) and
+// puts the database back in WAL mode.
+test('a large import killed halfway leaves the database as it was', async (t) => {
+  if (isPostgres(srv.db)) return t.skip('the bulk path is SQLite\'s');
+  const db = join(srv.dir, 'bulk-killed.db');
+  assert.equal(cli(['init', '--db', db]).status, 0);
+  let r = cli(['import', 'partners', csvFile('name,stage\nKilled Partner,active\n'), '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  const schema = schemaOf(db);
+  const file = csvFile(bigReferrals(1, 60000));
+  const child = spawn(BIN, ['import', 'referrals', file, '--db', db], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal || code)));
+  // The journal appears with the run's first write (the dropped indexes).
+  const t0 = Date.now();
+  while (!existsSync(`${db}-journal`) && Date.now() - t0 < 20000) await new Promise((res) => setTimeout(res, 2));
+  assert.ok(existsSync(`${db}-journal`), 'the run writes through a rollback journal');
+  // A moment later it is storing rows (60,000 take more than half a second).
+  await new Promise((res) => setTimeout(res, 150));
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  assert.equal(cli(['audit', 'verify', '--db', db]).status, 0); // opens it: the hot journal rolls back
+  assert.equal(sqlite3(db, 'PRAGMA journal_mode'), 'wal');
+  assert.equal(sqlite3(db, 'PRAGMA integrity_check'), 'ok');
+  assert.equal(schemaOf(db), schema);
+  assert.equal(sqlite3(db, 'SELECT COUNT(*) FROM referrals'), '0');
+  assert.equal(sqlite3(db, 'SELECT COUNT(*) FROM patients'), '0');
 });
