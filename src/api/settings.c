@@ -215,20 +215,13 @@ int api_settings_checklists_put(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", field, "%s %s", field, e.message);
 	}
 	char *key = text_fold(jstr(req->body, "specialty"));
-	json_t *canon = completeness_to_json(&c);
-	char *norm = json_dumps(canon, JSON_COMPACT);
-	json_decref(canon);
 	char *row = arena_printf(req->arena, "checklist:%s", key ? key : "");
 	free(key);
 	int rc = db_begin(req->db);
 	if (rc == 0)
-		rc = db_run(req->db, "DELETE FROM settings WHERE key = ?", "t", row);
-	if (rc == 0)
-		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "tti", row, norm,
-			    time_now());
+		rc = checklist_setting_store(req->db, jstr(req->body, "specialty"), &c);
 	if (rc == 0)
 		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", row);
-	free(norm);
 	if (rc == 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {

@@ -9,8 +9,10 @@
 
 #include "api/audit.h"
 #include "api/partners.h"
+#include "api/referrals.h"
 #include "api/users.h"
 #include "db/db.h"
+#include "domain/completeness.h"
 #include "http/http.h"
 #include "io/demo_data.h"
 #include "io/demo_referrals.h"
@@ -96,6 +98,19 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			fprintf(stderr, "\rdemo: adding partners %zu/%zu", i + 1, total);
 	}
 	json_decref(partners);
+	/* A checklist an administrator set (Settings), before the referrals it
+	 * scores: paediatric referrals need the growth chart and vaccinations
+	 * (results) besides the general items, and no medication list. */
+	if (rc >= 0) {
+		struct checklist peds = {0};
+		const enum packet_item items[] = {PKT_REASON, PKT_DIAGNOSES, PKT_HISTORY, PKT_ALLERGIES, PKT_RESULTS,
+						  PKT_QUESTION};
+		for (size_t k = 0; k < sizeof(items) / sizeof(items[0]); k++) {
+			peds.required |= PKT_BIT(items[k]);
+			peds.weight[items[k]] = items[k] == PKT_RESULTS ? 2 : 1;
+		}
+		rc = checklist_setting_store(db, "Pediatrics", &peds);
+	}
 	/* Referrals go to the partners that refer: the active ones first. */
 	struct user coordinator = {.id = ids[4], .role = ROLE_COORDINATOR};
 	struct user clinician = {.id = ids[5], .role = ROLE_CLINICIAN};

@@ -1039,3 +1039,39 @@ test('concurrent moves of one referral: exactly one wins, the others are refused
   assert.equal(g.appointments.length, 1);
   assert.equal(g.events.filter((e) => e.to === 'scheduled').length, 1);
 });
+
+// Settings → checklists: an admin's checklist for a specialty scores that
+// specialty's packets (at once on the referral's page, in lists from its next
+// change); setting it again replaces it; a bad one (422) and a non-admin
+// (403) change nothing.
+test('an admin sets a specialty\'s packet checklist; it scores packets; refusals change nothing', async () => {
+  const r = await create(coord, { specialty: 'Nephrology', packet: { history: 'CKD stage 3.' }, diagnoses: [] });
+  const before = (await get(r.id)).completeness;
+  assert.ok(before.missing.includes('medications'), 'the general checklist until one is set');
+  const set = (c, b) => c.put('/api/v1/settings/checklists', b);
+  let s = await set(admin, { specialty: 'Nephrology', checklist: { required: ['reason', 'history'], weights: { history: 3 } } });
+  assert.equal(s.status, 200, s.text);
+  assert.deepEqual(s.json.checklists.nephrology, { required: ['reason', 'history'], weights: { history: 3 } });
+  const now = (await get(r.id)).completeness;
+  assert.deepEqual(now.missing, []);
+  assert.equal(now.score, 100);
+  // Replaced, not merged; the folded name is the key ("NEPHROLOGY" is the same specialty).
+  s = await set(admin, { specialty: 'NEPHROLOGY', checklist: { required: ['reason', 'results'] } });
+  assert.equal(s.status, 200, s.text);
+  assert.deepEqual(s.json.checklists.nephrology, { required: ['reason', 'results'] }); // weights of 1 are not written
+  assert.deepEqual((await get(r.id)).completeness.missing, ['results']);
+  const kept = JSON.stringify((await admin.get('/api/v1/settings/checklists')).json);
+  for (const [c, b, status, field] of [
+    [admin, { specialty: 'Nephrology', checklist: { required: ['reason', 'vibes'] } }, 422, 'checklist.required[1]'],
+    [admin, { specialty: 'Nephrology', checklist: { required: ['reason'], weights: { history: 2 } } }, 422, 'checklist.weights.history'],
+    [admin, { specialty: '', checklist: { required: [] } }, 422, 'specialty'],
+    [admin, { specialty: 'Nephrology' }, 422, 'checklist'],
+    [coord, { specialty: 'Nephrology', checklist: { required: [] } }, 403, null],
+    [manager, { specialty: 'Nephrology', checklist: { required: [] } }, 403, null],
+  ]) {
+    const x = await set(c, b);
+    assert.equal(x.status, status, JSON.stringify(b));
+    if (field) assert.equal(errorField(x), field, JSON.stringify(b));
+  }
+  assert.equal(JSON.stringify((await admin.get('/api/v1/settings/checklists')).json), kept);
+});

@@ -2,7 +2,8 @@
 // stage's default check-in cadence and a partner without a cadence of its
 // own follows it; adds a holiday and changes the working week, saved through
 // PUT /settings/service-levels with the urgency classes untouched; an
-// invalid cadence shows the API's 422 next to its field; a liaison has no
+// invalid cadence shows the API's 422 next to its field; an admin edits a
+// specialty's packet checklist and adds one for a new specialty; a liaison has no
 // Settings link and gets the "not allowed" state; the screen in Arabic,
 // right to left.
 import { test, before, after } from 'node:test';
@@ -54,7 +55,7 @@ test('an admin opens Settings from the header navigation', async () => {
   assert.equal((await table.locator('tr[data-urgency="urgent"] td[data-step="acknowledge"]').textContent()).trim(), '4 hours');
   assert.equal((await table.locator('tr[data-urgency="routine"] td[data-step="acknowledge"]').textContent()).trim(), '2 days (working days only)');
   assert.equal((await table.locator('tr[data-urgency="emergent"] td[data-step="schedule"]').textContent()).trim(), 'Same day');
-  // The checklists, read-only.
+  // The checklists.
   await page.locator('table.checklist-table tr[data-specialty="cardiology"]').getByText('Test results').waitFor();
   assert.deepEqual(p.problems, []);
   assert.deepEqual(await p.csp(), []);
@@ -115,6 +116,8 @@ test('an admin adds and removes holidays and changes the working week', async ()
   await date.fill('2026-12-25');
   await page.getByRole('button', { name: 'Add holiday' }).click();
   await page.locator('.holiday-table tr[data-date="2026-12-25"]').waitFor();
+  // Screen readers hear it (a status region on the page).
+  await page.locator('.settings-card [role="status"]', { hasText: 'Holiday added; save to keep it.' }).waitFor();
   // Enter in the date field adds too, and a date twice is refused.
   await date.fill('2026-09-23');
   await date.press('Enter');
@@ -147,6 +150,52 @@ test('an admin adds and removes holidays and changes the working week', async ()
   await page.getByRole('button', { name: 'Save working days and holidays' }).click();
   await page.getByText('Choose at least one working day.').waitFor();
   assert.deepEqual((await admin.get('/api/v1/settings/service-levels')).json.weekdays, ['sun', 'mon', 'tue', 'wed', 'thu']);
+  assert.deepEqual(p.problems, []);
+  assert.deepEqual(await p.csp(), []);
+  assert.deepEqual(p.httpErrors, []);
+});
+
+test('an admin changes a specialty\'s checklist and adds one for a new specialty', async () => {
+  const { page } = p;
+  await page.goto('/settings');
+  await settled(page);
+  const form = page.locator('form.checklist-form');
+  const table = page.locator('table.checklist-table');
+  const before = (await admin.get('/api/v1/settings/checklists')).json.checklists.cardiology;
+  assert.ok(before.required.includes('allergies') && !before.required.includes('attachments'));
+  assert.equal(before.weights.results, 2);
+  // Edit on the cardiology row fills the form with its items.
+  await table.getByRole('button', { name: 'Edit Cardiology' }).click();
+  assert.equal(await form.getByLabel('Specialty').inputValue(), 'cardiology');
+  assert.equal(await form.getByLabel('Test results').isChecked(), true);
+  assert.equal(await form.getByLabel('Attachments').isChecked(), false);
+  await form.getByLabel('Allergies').uncheck();
+  await form.getByLabel('Attachments').check();
+  let saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings/checklists') && r.request().method() === 'PUT');
+  await form.getByRole('button', { name: 'Save checklist' }).click();
+  assert.equal((await saved).status(), 200);
+  await form.locator('[role="status"]', { hasText: 'Checklist saved.' }).waitFor();
+  const after = (await admin.get('/api/v1/settings/checklists')).json.checklists.cardiology;
+  assert.ok(!after.required.includes('allergies') && after.required.includes('attachments'));
+  assert.equal(after.weights.results, 2, 'the weight of an item that stays required is kept');
+  await table.locator('tr[data-specialty="cardiology"]').getByText('Attachments').waitFor();
+  assert.equal(await table.locator('tr[data-specialty="cardiology"]').getByText('Allergies').count(), 0);
+
+  // A specialty is required; then a new one gets its checklist.
+  await form.getByLabel('Specialty').fill('');
+  await form.getByRole('button', { name: 'Save checklist' }).click();
+  await form.locator('input[name="checklist_specialty"][aria-invalid="true"]').waitFor();
+  await form.getByLabel('Specialty').fill('Paediatrics');
+  for (const label of ['Test results', 'Treatment so far', 'Attachments']) await form.getByLabel(label).uncheck();
+  await form.getByLabel('Reason for referral').check();
+  await form.getByLabel('Question for the receiver').check();
+  saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings/checklists') && r.request().method() === 'PUT');
+  await form.getByRole('button', { name: 'Save checklist' }).click();
+  assert.equal((await saved).status(), 200);
+  const row = table.locator('tr[data-specialty="paediatrics"]');
+  await row.getByText('Question for the receiver').waitFor();
+  const paeds = (await admin.get('/api/v1/settings/checklists')).json.checklists.paediatrics;
+  assert.deepEqual([...paeds.required].sort(), ['diagnoses', 'history', 'medications', 'question', 'reason']);
   assert.deepEqual(p.problems, []);
   assert.deepEqual(await p.csp(), []);
   assert.deepEqual(p.httpErrors, []);

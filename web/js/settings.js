@@ -4,7 +4,8 @@
 //   - the service levels (GET/PUT /settings/service-levels): the urgency
 //     classes and their targets read-only, the working days and holidays
 //     editable; the PUT sends back every other field as it came;
-//   - the packet checklists per receiving specialty, read-only.
+//   - the packet checklists per receiving specialty: each one can be set
+//     (PUT /settings/checklists), a new specialty added.
 // Everyone signed in may read the settings through the API, but only admins
 // (settings.manage) get this screen; others see the "not allowed" state.
 import * as api from './api.js';
@@ -20,6 +21,9 @@ const CADENCE_STAGES = STAGES.filter((s) => s !== 'lost');
 const STEPS = ['acknowledge', 'schedule', 'see', 'report'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MAX_HOLIDAYS = 64;
+// The packet items a checklist may require (src/domain/completeness.c).
+const PACKET_ITEMS = ['reason', 'diagnoses', 'history', 'medications', 'allergies', 'results', 'treatment', 'question',
+  'attachments'];
 
 export function render(main, ctx) {
   setTitle('settings.title');
@@ -294,8 +298,98 @@ function slaCard(initial) {
     live);
 }
 
-function checklistCard(data) {
-  const entries = Object.entries(data.checklists || {});
+// The packet checklists: the table of every specialty's required items, and
+// a form that sets one specialty's (PUT /settings/checklists); "Edit" on a
+// row fills the form with it. Weights of items that stay required are kept.
+function checklistCard(initial) {
+  let data = initial;
+  const tbody = h('tbody', {});
+  const specialtyField = field({
+    name: 'checklist_specialty', label: 'settings.specialty', required: true, maxlength: 100, dir: 'auto',
+    hint: 'settings.checklist_specialty_hint', autocomplete: 'off',
+  });
+  const specialtyInput = specialtyField.querySelector('input');
+  const itemFields = {};
+  for (const item of PACKET_ITEMS) itemFields[item] = field({ name: `item-${item}`, label: `packet_item.${item}`, type: 'checkbox' });
+  const itemBox = (item) => itemFields[item].querySelector('input');
+
+  const fill = (key) => {
+    const c = data.checklists[key];
+    specialtyInput.value = key;
+    for (const item of PACKET_ITEMS) itemBox(item).checked = !!c && (c.required || []).includes(item);
+  };
+
+  function drawTable() {
+    replace(tbody, Object.entries(data.checklists || {}).map(([specialty, c]) => {
+      const edit = h('button', { type: 'button', class: 'btn btn-quiet btn-small', dataset: { specialty } },
+        h('span', { i18n: 'action.edit' }),
+        h('span', { class: 'visually-hidden' }, ' ', enumText('checklist', specialty)));
+      edit.addEventListener('click', () => {
+        clearErrors(form);
+        fill(specialty);
+        itemBox(PACKET_ITEMS[0]).focus();
+      });
+      return h('tr', { dataset: { specialty } },
+        h('th', { scope: 'row' }, enumText('checklist', specialty)),
+        h('td', {}, (c.required || []).length
+          ? h('ul', { class: 'inline-list' }, c.required.map((item) => h('li', {},
+            enumText('packet_item', item),
+            c.weights && c.weights[item] ? [' ', h('span', { class: 'muted', i18n: 'settings.weight', vars: { weight: c.weights[item] } })] : null)))
+          : h('span', { class: 'muted', i18n: 'value.none' })),
+        h('td', { class: 'cell-actions' }, edit));
+    }));
+  }
+  drawTable();
+  // Typing the name of a specialty that has a checklist shows its items.
+  specialtyInput.addEventListener('change', () => {
+    const key = specialtyInput.value.trim().toLowerCase();
+    if (data.checklists[key]) fill(key);
+  });
+
+  const alert = formAlert();
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'settings.save_checklist' });
+  const itemsLegend = uid('items');
+  const form = h('form', { class: 'form checklist-form', novalidate: true, 'aria-labelledby': 'checklist-form-title' },
+    alert,
+    specialtyField,
+    h('fieldset', { class: 'form-section item-set', 'aria-labelledby': itemsLegend },
+      h('legend', { id: itemsLegend, i18n: 'settings.required_items' }),
+      h('div', { class: 'weekday-grid item-grid' }, PACKET_ITEMS.map((item) => itemFields[item]))),
+    h('div', { class: 'form-actions' }, submit, status));
+
+  function resolve(name) {
+    if (name === 'specialty') return specialtyInput;
+    if (/^checklist/.test(name)) return itemBox(PACKET_ITEMS.find((i) => itemBox(i).checked) || PACKET_ITEMS[0]);
+    return null;
+  }
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    replace(status);
+    const specialty = specialtyInput.value.trim();
+    if (!specialty) {
+      markInvalid(specialtyInput, { key: 'error.required' }).focus();
+      return;
+    }
+    const required = PACKET_ITEMS.filter((i) => itemBox(i).checked);
+    const before = data.checklists[specialty.toLowerCase()];
+    const weights = {};
+    for (const i of required) if (before && before.weights && before.weights[i]) weights[i] = before.weights[i];
+    submit.disabled = true;
+    try {
+      data = await api.put('/settings/checklists', { specialty, checklist: { required, weights } });
+      drawTable();
+      announce(status, 'settings.checklist_saved');
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      showFormError(form, err, resolve);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
   return h('section', { class: 'card settings-card', 'aria-labelledby': 'checklists-title' },
     h('h2', { id: 'checklists-title', i18n: 'settings.checklists_title' }),
     h('p', { class: 'muted', i18n: 'settings.checklists_help', vars: { threshold: data.threshold } }),
@@ -303,12 +397,10 @@ function checklistCard(data) {
       h('table', { class: 'table compact checklist-table' },
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col', i18n: 'settings.specialty' }),
-          h('th', { scope: 'col', i18n: 'settings.required_items' }))),
-        h('tbody', {}, entries.map(([specialty, c]) => h('tr', { dataset: { specialty } },
-          h('th', { scope: 'row' }, enumText('checklist', specialty)),
-          h('td', {}, (c.required || []).length
-            ? h('ul', { class: 'inline-list' }, c.required.map((item) => h('li', {},
-              enumText('packet_item', item),
-              c.weights && c.weights[item] ? [' ', h('span', { class: 'muted', i18n: 'settings.weight', vars: { weight: c.weights[item] } })] : null)))
-            : h('span', { class: 'muted', i18n: 'value.none' }))))))));
+          h('th', { scope: 'col', i18n: 'settings.required_items' }),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden', i18n: 'settings.checklist_actions_col' })))),
+        tbody)),
+    h('h3', { id: 'checklist-form-title', i18n: 'settings.checklist_form_title' }),
+    h('p', { class: 'muted', i18n: 'settings.checklist_form_help' }),
+    form);
 }
