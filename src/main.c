@@ -436,6 +436,8 @@ static const struct command commands[] = {
 	 "why' on stderr, exit 1, and nothing is stored. --skip-bad reports each bad row and\n"
 	 "stores the rest. One audit entry records the run (kind, the file's SHA-256, rows).\n"
 	 "On a terminal a progress line shows rows, rows/s and how much of the file is read.\n"
+	 "A large import into SQLite is fastest with no server running on the same file (it\n"
+	 "then writes the database once); a server already running keeps serving meanwhile.\n"
 	 "\n"
 	 "partners columns (name required):\n"
 	 "  name kind specialty taxonomy_code organization phone email address_line city region\n"

@@ -1,6 +1,7 @@
 // The Settings screen (/settings, admins only): an admin changes the active
 // stage's default check-in cadence and a partner without a cadence of its
-// own follows it; adds a holiday and changes the working week, saved through
+// own follows it; adds a holiday, changes the working week and the local
+// time (UTC offset), saved through
 // PUT /settings/service-levels with the urgency classes untouched; an
 // invalid cadence shows the API's 422 next to its field; an admin edits a
 // specialty's packet checklist and adds one for a new specialty; a liaison has no
@@ -132,6 +133,11 @@ test('an admin adds and removes holidays and changes the working week', async ()
   // A Saudi week: Sunday to Thursday.
   await page.getByLabel('Sunday').check();
   await page.getByLabel('Friday').uncheck();
+  // Riyadh time: UTC+03:00, shown as the API gave it until then.
+  const offset = page.getByLabel('Local time');
+  assert.equal(await offset.inputValue(), String(beforeSla.utc_offset_minutes));
+  assert.match(await offset.locator('option[value="180"]').textContent(), /^UTC\W*\+03:00\W*$/);
+  await offset.selectOption('180');
   const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings/service-levels') && r.request().method() === 'PUT');
   await page.getByRole('button', { name: 'Save working days and holidays' }).click();
   assert.equal((await saved).status(), 200);
@@ -139,12 +145,13 @@ test('an admin adds and removes holidays and changes the working week', async ()
   const sla = (await admin.get('/api/v1/settings/service-levels')).json;
   assert.deepEqual(sla.holidays, ['2026-09-23', '2026-12-25']);
   assert.deepEqual(sla.weekdays, ['sun', 'mon', 'tue', 'wed', 'thu']);
-  // Everything else went back as it came.
+  assert.equal(sla.utc_offset_minutes, 180);
+  // The urgency classes went back as they came.
   assert.deepEqual(sla.urgencies, beforeSla.urgencies);
-  assert.equal(sla.utc_offset_minutes, beforeSla.utc_offset_minutes);
   // The read-only summary shows the saved calendar.
   await page.locator('.sla-dl .holiday-summary time[datetime="2026-12-25"]').waitFor();
   assert.equal(await page.locator('.sla-dl .weekday-list li').count(), 5);
+  await page.locator('.sla-dl').getByText(/UTC\W*\+03:00/).waitFor();
   // No working day at all is caught before asking the server.
   for (const d of ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday']) await page.getByLabel(d).uncheck();
   await page.getByRole('button', { name: 'Save working days and holidays' }).click();

@@ -2,8 +2,9 @@
 // (docs/api.md "Settings"):
 //   - the default check-in cadence of each stage (GET/PUT /settings/cadence);
 //   - the service levels (GET/PUT /settings/service-levels): the urgency
-//     classes and their targets read-only, the working days and holidays
-//     editable; the PUT sends back every other field as it came;
+//     classes and their targets read-only, the working days, holidays and
+//     local time (UTC offset) editable; the PUT sends the classes back as
+//     they came;
 //   - the packet checklists per receiving specialty: each one can be set
 //     (PUT /settings/checklists), a new specialty added.
 // Everyone signed in may read the settings through the API, but only admins
@@ -238,6 +239,17 @@ function slaCard(initial) {
     }
   });
 
+  // The local time the practice keeps ("same day" ends at its midnight;
+  // holidays are its dates): every UTC offset from -12:00 to +14:00 in
+  // quarter hours.
+  const offsets = [];
+  for (let m = -720; m <= 840; m += 15) offsets.push([String(m), 'settings.utc_offset_value', { offset: iso(offsetText(m)) }]);
+  const offsetField = field({
+    name: 'utc_offset_minutes', label: 'settings.utc_offset', as: 'select', options: offsets,
+    value: String(current.utc_offset_minutes || 0), hint: 'settings.utc_offset_hint', dir: 'ltr',
+  });
+  const offsetSelect = offsetField.querySelector('select');
+
   const alert = formAlert();
   const status = statusLine();
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'settings.save_calendar' });
@@ -253,12 +265,14 @@ function slaCard(initial) {
       holidayTable,
       h('div', { class: 'holiday-add' }, dateField, addBtn),
       h('p', { class: 'hint', i18n: 'settings.calendar_note' })),
+    offsetField,
     h('div', { class: 'form-actions' }, submit, status));
 
   // An API field name to the control that shows its error.
   function resolve(name) {
     if (/^weekdays(\[\d+\])?$/.test(name)) return dayBox(DAYS.find((d) => dayBox(d).checked) || 'sun');
     if (/^holidays(\[\d+\])?$/.test(name)) return dateInput;
+    if (name === 'utc_offset_minutes') return offsetSelect;
     return null;
   }
 
@@ -271,13 +285,14 @@ function slaCard(initial) {
       markInvalid(dayBox('sun'), { key: 'settings.weekdays_required' }).focus();
       return;
     }
-    // Everything else (urgency classes, UTC offset) goes back as it came.
-    const body = { ...current, weekdays, holidays: [...pending] };
+    // The urgency classes go back as they came.
+    const body = { ...current, weekdays, holidays: [...pending], utc_offset_minutes: Number(offsetSelect.value) };
     submit.disabled = true;
     try {
       current = await api.put('/settings/service-levels', body);
       pending = [...current.holidays].sort();
       for (const d of DAYS) dayBox(d).checked = current.weekdays.includes(d);
+      offsetSelect.value = String(current.utc_offset_minutes || 0);
       drawHolidays();
       drawSummary();
       announce(status, 'settings.calendar_saved');
