@@ -1696,12 +1696,10 @@ static void block_parse(struct read_ahead *ra, struct row_block *b)
 			b->mrn_no[i] = (int64_t)ra->mrns.n + 1;
 			strmap_put(&ra->mrns, x->mrn, b->mrn_no[i]);
 		}
-		{
-			char *key = patient_search_key(x);
-			b->key_off[i] = b->keys.len;
-			buf_append(&b->keys, key, strlen(key) + 1);
-			free(key);
-		}
+		char *key = patient_search_key(x);
+		b->key_off[i] = b->keys.len;
+		buf_append(&b->keys, key, strlen(key) + 1);
+		free(key);
 	}
 	b->have_parsed = true;
 }
