@@ -2,6 +2,7 @@
 // flight when the signal arrives still gets its answer.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 
@@ -35,13 +36,24 @@ test('SIGINT exits with status 0 too', async () => {
 test('sign-ins in flight when SIGTERM arrives still complete', async () => {
   const srv = await startServer();
   servers.push(srv);
-  // Password hashing makes each sign-in take a while; several queue up.
-  const inflight = ['admin', 'manager', 'liaison', 'coordinator'].map((role) =>
-    fetch(srv.url + '/api/v1/session', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${role}@test.local`, password: PASSWORD }),
-    }).then(async (r) => ({ status: r.status, body: await r.json() })));
-  await sleep(20);
+  // Password hashing makes each sign-in take a while; several queue up. Each
+  // request is connected and sent before the signal (on a loaded machine a
+  // fetch started 20 ms earlier may not have connected yet, and a
+  // connection the server never accepted is rightly closed).
+  const connected = [];
+  const inflight = ['admin', 'manager', 'liaison', 'coordinator'].map((role) => new Promise((resolve, reject) => {
+    const req = http.request(srv.url + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' } }, (r) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (d) => { text += d; });
+      r.on('end', () => resolve({ status: r.statusCode, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    connected.push(new Promise((ok) => req.on('socket', (sock) => sock.once('connect', ok))));
+    req.end(JSON.stringify({ email: `${role}@test.local`, password: PASSWORD }));
+  }));
+  await Promise.all(connected);
+  await sleep(100);
   srv.proc.kill('SIGTERM');
   const results = await Promise.all(inflight);
   for (const r of results) {
