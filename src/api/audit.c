@@ -140,6 +140,20 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_id, char *msg, size_
 	return result;
 }
 
+/* A row of the audit list. */
+static json_t *audit_item(struct db_stmt *st)
+{
+	char at[TIME_RFC3339_LEN];
+	time_rfc3339(db_col_int(st, 1), at);
+	return json_pack("{sI ss so so ss so so so ss ss}", "id", (json_int_t)db_col_int(st, 0), "at", at, "user_id",
+			 db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)), "role",
+			 db_col_null(st, 3) ? json_null() : json_string(db_col_text(st, 3)), "action", db_col_text(st, 4),
+			 "record_type", db_col_null(st, 5) ? json_null() : json_string(db_col_text(st, 5)), "record_id",
+			 db_col_null(st, 6) ? json_null() : json_integer(db_col_int(st, 6)), "client",
+			 db_col_null(st, 7) ? json_null() : json_string(db_col_text(st, 7)), "outcome", db_col_text(st, 8),
+			 "hash", db_col_text(st, 9));
+}
+
 /* GET /api/v1/audit: newest first, keyset paging on id. */
 int api_audit_list(struct req *req, struct resp *resp)
 {
@@ -171,33 +185,5 @@ int api_audit_list(struct req *req, struct resp *resp)
 	qb_release(&q);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	int64_t last = 0, n = 0;
-	bool more = false;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		char at[TIME_RFC3339_LEN];
-		time_rfc3339(db_col_int(st, 1), at);
-		last = db_col_int(st, 0);
-		json_array_append_new(
-			items, json_pack("{sI ss so so ss so so so ss ss}", "id", (json_int_t)last, "at", at, "user_id",
-					 db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)), "role",
-					 db_col_null(st, 3) ? json_null() : json_string(db_col_text(st, 3)), "action",
-					 db_col_text(st, 4), "record_type",
-					 db_col_null(st, 5) ? json_null() : json_string(db_col_text(st, 5)), "record_id",
-					 db_col_null(st, 6) ? json_null() : json_integer(db_col_int(st, 6)), "client",
-					 db_col_null(st, 7) ? json_null() : json_string(db_col_text(st, 7)), "outcome",
-					 db_col_text(st, 8), "hash", db_col_text(st, 9)));
-		n++;
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	return resp_page(resp, st, limit, audit_item);
 }

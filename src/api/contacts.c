@@ -90,25 +90,7 @@ int api_contacts_list(struct req *req, struct resp *resp)
 	db_bind_int(st, 1, req->id);
 	db_bind_int(st, 2, cursor);
 	db_bind_int(st, 3, limit + 1);
-	json_t *items = json_array();
-	int64_t count = 0, last = 0;
-	bool more = false;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (count == limit) {
-			more = true;
-			break;
-		}
-		last = db_col_int(st, 0);
-		json_array_append_new(items, contact_json(st));
-		count++;
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	return resp_page(resp, st, limit, contact_json);
 }
 
 int api_contacts_create(struct req *req, struct resp *resp)

@@ -11,6 +11,7 @@
 #include "api/audit.h"
 #include "api/handlers.h"
 #include "api/partners.h"
+#include "api/relationships.h"
 #include "db/db.h"
 #include "db/qb.h"
 #include "http/http.h"
@@ -57,7 +58,7 @@ static json_t *interaction_row(struct db_stmt *st)
 			 t_or_null(st, 12));
 }
 
-static int load(struct db *db, int64_t id, json_t **out)
+int interaction_load(struct db *db, int64_t id, json_t **out)
 {
 	struct db_stmt *st = NULL;
 	*out = NULL;
@@ -70,6 +71,17 @@ static int load(struct db *db, int64_t id, json_t **out)
 		*out = interaction_row(st);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+int interaction_version_save(struct db *db, int64_t id, int64_t by, int64_t at, const json_t *previous)
+{
+	char *text = json_dumps(previous, JSON_COMPACT);
+	int rc = db_run(db,
+			"INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, "
+			"?, ?)",
+			"iiit", id, at, by, text);
+	free(text);
+	return rc;
 }
 
 /* A time field: absent (keep), null (clear, when allowed) or RFC 3339. */
@@ -222,7 +234,7 @@ int api_interactions_create(struct req *req, struct resp *resp)
 	if (rc < 0)
 		return rc;
 	json_t *rec = NULL;
-	rc = load(req->db, id, &rec);
+	rc = interaction_load(req->db, id, &rec);
 	if (rc < 0)
 		return rc;
 	resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/interactions/%" PRId64, id));
@@ -232,7 +244,7 @@ int api_interactions_create(struct req *req, struct resp *resp)
 int api_interactions_get(struct req *req, struct resp *resp)
 {
 	json_t *rec = NULL;
-	int rc = load(req->db, req->id, &rec);
+	int rc = interaction_load(req->db, req->id, &rec);
 	if (rc < 0)
 		return rc;
 	if (!rec)
@@ -272,7 +284,7 @@ int api_interactions_update(struct req *req, struct resp *resp)
 	if (rc < 0)
 		return rc;
 	json_t *rec = NULL;
-	rc = load(req->db, req->id, &rec);
+	rc = interaction_load(req->db, req->id, &rec);
 	if (rc < 0 || !rec) {
 		db_rollback(req->db);
 		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No interaction has id %" PRId64, req->id);
@@ -294,12 +306,8 @@ int api_interactions_update(struct req *req, struct resp *resp)
 		json_decref(rec);
 		return rc < 0 ? rc : 0;
 	}
-	char *previous = json_dumps(rec, JSON_COMPACT);
 	int64_t now = time_now();
-	rc = db_run(req->db,
-		    "INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, ?, ?)",
-		    "iiit", req->id, now, req->user.id, previous);
-	free(previous);
+	rc = interaction_version_save(req->db, req->id, req->user.id, now, rec);
 	json_decref(rec);
 	static const char *const text_keys[] = {"kind", "direction", "summary", "awaiting", NULL};
 	static const char *const text_sql[] = {"UPDATE interactions SET kind = ? WHERE id = ?",
@@ -360,23 +368,5 @@ int api_interactions_list(struct req *req, struct resp *resp)
 	qb_release(&q);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	int64_t n = 0, last = 0;
-	bool more = false;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_col_int(st, 0);
-		json_array_append_new(items, interaction_row(st));
-		n++;
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	return resp_page(resp, st, limit, interaction_row);
 }

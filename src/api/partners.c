@@ -649,15 +649,6 @@ int api_partners_list(struct req *req, struct resp *resp)
 		buf_release(&b);
 		return rc;
 	}
-	jw_array_end(&w);
-	jw_key(&w, "next_cursor");
-	if (more) {
-		char cur[24];
-		snprintf(cur, sizeof(cur), "%" PRId64, last);
-		jw_string(&w, cur);
-	} else {
-		jw_null(&w);
-	}
-	jw_object_end(&w);
+	jw_page_end(&w, more, last);
 	return resp_jw(resp, 200, &b);
 }

@@ -56,25 +56,7 @@ int api_patients_list(struct req *req, struct resp *resp)
 	qb_release(&qb);
 	if (rc < 0)
 		return rc;
-	json_t *items = json_array();
-	int64_t n = 0, last = 0;
-	bool more = false;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_col_int(st, 0);
-		json_array_append_new(items, patient_row(st));
-		n++;
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	return resp_page(resp, st, limit, patient_row);
 }
 
 int api_patients_get(struct req *req, struct resp *resp)

@@ -194,23 +194,6 @@ static int checklist_setting(struct db *db, const char *key, struct checklist *o
 	return found;
 }
 
-int checklist_setting_store(struct db *db, const char *specialty, const struct checklist *c)
-{
-	char *key = text_fold(specialty);
-	json_t *canon = completeness_to_json(c);
-	char *norm = json_dumps(canon, JSON_COMPACT);
-	json_decref(canon);
-	char row[160];
-	snprintf(row, sizeof(row), "checklist:%s", key ? key : "");
-	free(key);
-	int rc = db_run(db, "DELETE FROM settings WHERE key = ?", "t", row);
-	if (rc == 0)
-		rc = db_run(db, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "tti", row, norm,
-			    time_now());
-	free(norm);
-	return rc;
-}
-
 /* The checklist of a referral's receiving specialty, and its present items. */
 static int referral_completeness(struct db *db, int64_t id, struct completeness *out)
 {
@@ -1112,16 +1095,7 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		buf_release(&b);
 		return rc;
 	}
-	jw_array_end(&w);
-	jw_key(&w, "next_cursor");
-	if (more) {
-		char cur[24];
-		snprintf(cur, sizeof(cur), "%" PRId64, last);
-		jw_string(&w, cur);
-	} else {
-		jw_null(&w);
-	}
-	jw_object_end(&w);
+	jw_page_end(&w, more, last);
 	if (cacheable)
 		list_cache_put(key, gen, valid_until, b.data, b.len);
 	return resp_jw(resp, 200, &b);

@@ -12,7 +12,6 @@
 #include "domain/referral.h"
 #include "domain/sla.h"
 
-struct checklist;
 struct db;
 struct user;
 
@@ -55,11 +54,6 @@ int referral_head_load(struct db *db, int64_t id, struct referral_head *h);
  * times). */
 int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct user *user,
 			const char *client, bool on_behalf, const char *reason, const char *note, int64_t at);
-
-/* Stores an admin's packet checklist for a receiving specialty (its folded
- * name is the key; an earlier one is replaced), in the caller's
- * transaction. The settings screen and the demo loader write through it. */
-int checklist_setting_store(struct db *db, const char *specialty, const struct checklist *c);
 
 /* Recomputes and stores a referral's completeness score. */
 int referral_rescore(struct db *db, int64_t id, int *score);

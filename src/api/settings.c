@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/referrals.h"
 #include "api/relationships.h"
+#include "api/settings.h"
 #include "db/db.h"
 #include "domain/completeness.h"
 #include "domain/partner.h"
@@ -25,6 +26,32 @@ static const char *const sla_fields[] = {"weekdays", "holidays", "utc_offset_min
 static const char *const urgency_fields[] = {"name", "acknowledge", "schedule", "see", "report", NULL};
 static const char *const target_fields[] = {"minutes", "clock", NULL};
 static const char *const clocks[] = {"calendar", "business", "end_of_day", NULL};
+
+int setting_put(struct db *db, const char *key, const json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT);
+	int rc = db_run(db, "DELETE FROM settings WHERE key = ?", "t", key);
+	if (rc == 0)
+		rc = db_run(db, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "tti", key, text,
+			    time_now());
+	free(text);
+	return rc;
+}
+
+/* A settings handler's change: the row and its audit entry, committed. */
+static int save(struct req *req, const char *key, const json_t *value)
+{
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = setting_put(req->db, key, value);
+	if (rc == 0)
+		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", key);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	if (rc < 0)
+		db_rollback(req->db);
+	return rc;
+}
 
 static json_t *sla_json(const struct sla_config *cfg)
 {
@@ -151,25 +178,9 @@ int api_settings_sla_put(struct req *req, struct resp *resp)
 	for (size_t i = 0; i < cfg.n_holidays; i++)
 		json_array_append_new(hol, json_integer(cfg.holidays[i]));
 	json_object_set_new(stored, "holidays", hol);
-	char *text = json_dumps(stored, JSON_COMPACT);
+	int rc = save(req, "service_levels", stored);
 	json_decref(stored);
-	int rc = db_begin(req->db);
-	if (rc == 0)
-		rc = db_run(req->db, "DELETE FROM settings WHERE key = 'service_levels'", NULL);
-	if (rc == 0)
-		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES ('service_levels', ?, ?)", "ti",
-			    text, time_now());
-	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success",
-				  "service_levels");
-	free(text);
-	if (rc == 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	return api_settings_sla_get(req, resp);
+	return rc < 0 ? rc : api_settings_sla_get(req, resp);
 }
 
 /* ---- checklists ---- */
@@ -217,18 +228,10 @@ int api_settings_checklists_put(struct req *req, struct resp *resp)
 	char *key = text_fold(jstr(req->body, "specialty"));
 	char *row = arena_printf(req->arena, "checklist:%s", key ? key : "");
 	free(key);
-	int rc = db_begin(req->db);
-	if (rc == 0)
-		rc = checklist_setting_store(req->db, jstr(req->body, "specialty"), &c);
-	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", row);
-	if (rc == 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	return api_settings_checklists_get(req, resp);
+	json_t *value = completeness_to_json(&c);
+	int rc = save(req, row, value);
+	json_decref(value);
+	return rc < 0 ? rc : api_settings_checklists_get(req, resp);
 }
 
 /* ---- check-in cadence per stage ---- */
@@ -256,22 +259,7 @@ int api_settings_cadence_put(struct req *req, struct resp *resp)
 		d.days[i] = (int)json_integer_value(json_object_get(req->body, cadence_stages[i]));
 	}
 	json_t *stored = cadence_json(&d);
-	char *text = json_dumps(stored, JSON_COMPACT);
+	int rc = save(req, "cadence", stored);
 	json_decref(stored);
-	int rc = db_begin(req->db);
-	if (rc == 0)
-		rc = db_run(req->db, "DELETE FROM settings WHERE key = 'cadence'", NULL);
-	if (rc == 0)
-		rc = db_run(req->db, "INSERT INTO settings (key, value, updated_at) VALUES ('cadence', ?, ?)", "ti", text,
-			    time_now());
-	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", "cadence");
-	free(text);
-	if (rc == 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	return api_settings_cadence_get(req, resp);
+	return rc < 0 ? rc : api_settings_cadence_get(req, resp);
 }

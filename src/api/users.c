@@ -2,7 +2,6 @@
 #include "api/users.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +102,22 @@ out:
 	return rc;
 }
 
+/* A row of the users list: {id, name, role, active}; for admins also email
+ * and partner_id. */
+static json_t *user_item(struct db_stmt *st)
+{
+	return json_pack("{sI ss ss sb}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "role",
+			 db_col_text(st, 2), "active", db_col_null(st, 5));
+}
+
+static json_t *user_item_admin(struct db_stmt *st)
+{
+	json_t *u = user_item(st);
+	json_object_set_new(u, "email", json_string(db_col_text(st, 3)));
+	json_object_set_new(u, "partner_id", db_col_null(st, 4) ? json_null() : json_integer(db_col_int(st, 4)));
+	return u;
+}
+
 /* GET /api/v1/users: the people of the practice, for owner selectors and
  * labels — {id, name, role, active}; admins also see email and partner_id.
  * Staff only unless ?role= asks for one role (portal users: role=partner).
@@ -133,30 +148,5 @@ int api_users_list(struct req *req, struct resp *resp)
 	if (r)
 		db_bind_text(st, p++, r);
 	db_bind_int(st, p, limit + 1);
-	json_t *items = json_array();
-	int64_t n = 0, last = 0;
-	bool more = false;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_col_int(st, 0);
-		json_t *u = json_pack("{sI ss ss sb}", "id", (json_int_t)last, "name", db_col_text(st, 1), "role",
-				      db_col_text(st, 2), "active", db_col_null(st, 5));
-		if (admin) {
-			json_object_set_new(u, "email", json_string(db_col_text(st, 3)));
-			json_object_set_new(u, "partner_id",
-					    db_col_null(st, 4) ? json_null() : json_integer(db_col_int(st, 4)));
-		}
-		json_array_append_new(items, u);
-		n++;
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	json_t *next = more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null();
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", next));
+	return resp_page(resp, st, limit, admin ? user_item_admin : user_item);
 }

@@ -1,6 +1,7 @@
 /* http: request accessors and response helpers shared by all handlers. */
 #include "http/http.h"
 
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,6 +114,32 @@ int req_limit(struct req *req, struct resp *resp, int64_t *limit)
 		return 1;
 	}
 	return 0;
+}
+
+int resp_page(struct resp *resp, struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st))
+{
+	json_t *items = json_array();
+	int64_t n = 0, last = 0;
+	bool more = false;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_col_int(st, 0);
+		json_array_append_new(items, row(st));
+		n++;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	char cur[24];
+	snprintf(cur, sizeof(cur), "%" PRId64, last);
+	return resp_json(resp, 200,
+			 json_pack("{so so}", "items", items, "next_cursor", more ? json_string(cur) : json_null()));
 }
 
 int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,

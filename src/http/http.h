@@ -97,6 +97,15 @@ int resp_no_content(struct resp *resp);
 /* Parses ?limit= (1..500, default 50). Returns 0 or fills a 422 and returns 1. */
 int req_limit(struct req *req, struct resp *resp, int64_t *limit);
 
+/* Keyset pages, {"items":[...],"next_cursor":"<id>" or null}: st selects up
+ * to limit + 1 rows in page order, the id first; the extra row only says
+ * that another page follows, whose cursor is the id of the page's last item.
+ * resp_page makes each item with row(st), finalizes st and answers 200; it
+ * returns 0, or DB_E* with nothing answered. */
+struct db_stmt;
+int resp_page(struct resp *resp, struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st));
+/* Lists streamed with jw end their page with jw_page_end (util/jw.h). */
+
 /* Appends to the audit log in its own transaction (for reads and refusals),
  * through the server's group-commit writer when there is one; returns once
  * the entry is committed. Changes audit inside their own transaction with

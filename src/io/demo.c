@@ -9,7 +9,7 @@
 
 #include "api/audit.h"
 #include "api/partners.h"
-#include "api/referrals.h"
+#include "api/settings.h"
 #include "api/users.h"
 #include "db/db.h"
 #include "domain/completeness.h"
@@ -109,7 +109,9 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			peds.required |= PKT_BIT(items[k]);
 			peds.weight[items[k]] = items[k] == PKT_RESULTS ? 2 : 1;
 		}
-		rc = checklist_setting_store(db, "Pediatrics", &peds);
+		json_t *value = completeness_to_json(&peds);
+		rc = setting_put(db, "checklist:pediatrics", value); /* the folded name of "Pediatrics" */
+		json_decref(value);
 	}
 	/* Referrals go to the partners that refer: the active ones first. */
 	struct user coordinator = {.id = ids[4], .role = ROLE_COORDINATOR};

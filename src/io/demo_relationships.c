@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/relationships.h"
 #include "db/db.h"
 #include "util/timefmt.h"
 
@@ -47,49 +48,20 @@ static void date_of(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
-static json_t *time_json(struct db_stmt *st, int i)
-{
-	if (db_col_null(st, i))
-		return json_null();
-	char s[TIME_RFC3339_LEN];
-	time_rfc3339(db_col_int(st, i), s);
-	return json_string(s);
-}
-
 /* Edits an interaction the way PATCH /interactions/{id} does: the record as
  * it was goes to interaction_versions, then the change is applied. kind may
  * be NULL (unchanged); summary_suffix is appended to the summary. */
 static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind, const char *summary_suffix)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
-			    "SELECT id, partner_id, contact_id, user_id, kind, direction, occurred_at, summary, follow_up_at, "
-			    "awaiting, responded_at, created_at, updated_at FROM interactions WHERE id = ?",
-			    &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_finalize(st);
+	json_t *prev = NULL;
+	int rc = interaction_load(db, id, &prev);
+	if (rc < 0 || !prev)
 		return rc < 0 ? rc : 0;
-	}
-	json_t *prev = json_pack("{sI sI so so ss ss so ss so so so so so}", "id", (json_int_t)db_col_int(st, 0),
-				 "partner_id", (json_int_t)db_col_int(st, 1), "contact_id",
-				 db_col_null(st, 2) ? json_null() : json_integer(db_col_int(st, 2)), "user_id",
-				 db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)), "kind", db_col_text(st, 4),
-				 "direction", db_col_text(st, 5), "occurred_at", time_json(st, 6), "summary",
-				 db_col_text(st, 7), "follow_up_at", time_json(st, 8), "awaiting",
-				 db_col_null(st, 9) ? json_null() : json_string(db_col_text(st, 9)), "responded_at",
-				 time_json(st, 10), "created_at", time_json(st, 11), "updated_at", time_json(st, 12));
 	char summary[1200];
-	snprintf(summary, sizeof(summary), "%s%s", db_col_text(st, 7), summary_suffix ? summary_suffix : "");
-	db_finalize(st);
-	char *text = json_dumps(prev, JSON_COMPACT);
+	snprintf(summary, sizeof(summary), "%s%s", json_string_value(json_object_get(prev, "summary")),
+		 summary_suffix ? summary_suffix : "");
+	rc = interaction_version_save(db, id, editor, at, prev);
 	json_decref(prev);
-	rc = db_run(db, "INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, ?, ?)",
-		    "iiit", id, at, editor, text);
-	free(text);
 	if (rc >= 0)
 		rc = db_run(db, "UPDATE interactions SET summary = ?, updated_at = ? WHERE id = ?", "tii", summary, at, id);
 	if (rc >= 0 && kind)

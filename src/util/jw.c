@@ -219,3 +219,17 @@ void jw_json(struct jw *w, const json_t *v)
 	if (!v || json_dump_callback(v, dump_cb, w, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) != 0)
 		put(w, "null", 4);
 }
+
+void jw_page_end(struct jw *w, bool more, int64_t last)
+{
+	jw_array_end(w);
+	jw_key(w, "next_cursor");
+	if (more) {
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%" PRId64, last);
+		jw_string(w, cur);
+	} else {
+		jw_null(w);
+	}
+	jw_object_end(w);
+}

@@ -41,5 +41,11 @@ void jw_time(struct jw *w, int64_t epoch);               /* RFC 3339 UTC string 
 void jw_raw(struct jw *w, const char *json, const char *fallback);
 /* A jansson value, serialised compactly. */
 void jw_json(struct jw *w, const json_t *v);
+/* Ends a keyset page of the API's lists, {"items":[...],"next_cursor":...}
+ * (resp_page in http/http.h for lists built with jansson): closes the items
+ * array opened after "items", writes the cursor (more: another page
+ * follows, whose cursor is last, the id of the page's last item; else null)
+ * and closes the object. */
+void jw_page_end(struct jw *w, bool more, int64_t last);
 
 #endif

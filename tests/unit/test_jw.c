@@ -153,6 +153,33 @@ static void check_time(int64_t t)
 		fail_msg("time_rfc3339(%lld) = %s, gmtime says %s", (long long)t, got, want);
 }
 
+/* A list page ends with the cursor of its last item, or null on the last page. */
+static void test_page_end(void **state)
+{
+	(void)state;
+	for (int more = 0; more < 2; more++) {
+		struct buf b;
+		struct jw w;
+		buf_init(&b, 0);
+		jw_init(&w, &b);
+		jw_object(&w);
+		jw_key(&w, "items");
+		jw_array(&w);
+		jw_int(&w, 41);
+		jw_int(&w, 9007199254740993);
+		jw_page_end(&w, more, 9007199254740993);
+		json_t *v = parse(&b);
+		assert_int_equal(json_array_size(json_object_get(v, "items")), 2);
+		json_t *next = json_object_get(v, "next_cursor");
+		if (more)
+			assert_string_equal(json_string_value(next), "9007199254740993");
+		else
+			assert_true(json_is_null(next));
+		json_decref(v);
+		buf_release(&b);
+	}
+}
+
 static void test_rfc3339_matches_gmtime(void **state)
 {
 	(void)state;
@@ -180,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_random_bytes_always_parse),
 		cmocka_unit_test(test_json_and_time),
+		cmocka_unit_test(test_page_end),
 		cmocka_unit_test(test_rfc3339_matches_gmtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
