@@ -88,13 +88,14 @@ try {
 }
 // Drop C comments so that the example row in the header comment is ignored.
 const code = routesText.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
-const routeRe = /^[ \t]*ROUTE\(\s*([A-Z]+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*([\w\s|]+?)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/gm;
+const routeRe = /^[ \t]*ROUTE\(\s*([A-Z]+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*([\w\s|]+?)\s*,\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/gm;
 const routes = [];
 for (const m of code.matchAll(routeRe)) {
   const line = code.slice(0, m.index).split('\n').length;
   routes.push({
     method: m[1].toLowerCase(), pattern: m[2], handler: m[3], permission: m[4],
-    flags: m[5], bodyLimit: Number(m[6]), summary: m[7].replace(/\\(.)/g, '$1'), line,
+    flags: m[5], scope: m[6], params: m[7] ? m[7].split(',').map((p) => p.split(':')[0]) : [],
+    bodyLimit: Number(m[8]), summary: m[9].replace(/\\(.)/g, '$1'), line,
   });
 }
 const rowCount = (code.match(/^[ \t]*ROUTE\(/gm) || []).length;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/users.h"
 #include "db/db.h"
 #include "http/router.h"
@@ -475,9 +475,16 @@ static int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "routes") == 0) {
-		for (size_t i = 0; i < routes_count; i++)
-			printf("%-7s %-34s %-16s %s\n", routes[i].method, routes[i].pattern, perm_name(routes[i].perm),
-			       routes[i].summary);
+		/* One route a line: method, pattern, permission, what the router
+		 * does around the handler, the summary; then the declared query
+		 * parameters, indented, when there are any. */
+		for (size_t i = 0; i < routes_count; i++) {
+			const struct route *r = &routes[i];
+			printf("%-7s %-38s %-18s %-6s %s\n", r->method, r->pattern, perm_name(r->perm),
+			       r->flags & RF_WRITE ? "write" : r->flags & RF_AUDIT_READ ? "audit" : "-", r->summary);
+			if (r->params && *r->params)
+				printf("        ?%s\n", r->params);
+		}
 		return 0;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/referrals.h"
 #include "db/db.h"
@@ -78,10 +78,10 @@ int api_appointments_create(struct req *req, struct resp *resp)
 	int64_t id = 0;
 	rc = appointment_book(req->db, h.id, starts, jstr(b, "location"), jstr(b, "note"), &id);
 	if (rc >= 0)
-		rc = referral_set_status(req->db, &h, RSTATE_SCHEDULED, &req->user, req->client, as.on_behalf, NULL,
+		rc = referral_set_status(req->db, &h, RSTATE_SCHEDULED, &req->user, as.on_behalf, NULL,
 					 "appointment booked", 0);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "appointment.create", "appointment", id, "success",
+		rc = audit_append(req->db, &req->user, "appointment.create", "appointment", id, "success",
 				  NULL);
 	rc = done(req->db, rc);
 	if (rc < 0)
@@ -160,10 +160,10 @@ int api_appointments_update(struct req *req, struct resp *resp)
 	if (rc >= 0 && moves) {
 		char note[64];
 		snprintf(note, sizeof(note), "appointment %s", jstr(b, "status"));
-		rc = referral_set_status(req->db, &h, to, &req->user, req->client, as.on_behalf, NULL, note, 0);
+		rc = referral_set_status(req->db, &h, to, &req->user, as.on_behalf, NULL, note, 0);
 	}
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "appointment.update", "appointment", req->id,
+		rc = audit_append(req->db, &req->user, "appointment.update", "appointment", req->id,
 				  "success", jstr(b, "status"));
 	rc = done(req->db, rc);
 	if (rc < 0)

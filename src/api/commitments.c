@@ -5,17 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/partners.h"
 #include "db/db.h"
+#include "domain/relationship.h"
 #include "db/qb.h"
 #include "domain/partner.h"
 #include "http/http.h"
 #include "util/timefmt.h"
 
 static const char *const promisers[] = {"us", "partner", NULL};
-static const char *const statuses[] = {"open", "done", "cancelled", NULL};
 static const char *const create_fields[] = {"partner_id", "title", "due_on", "owner_id", "promised_by",
 					    "referral_id", "goal_id", NULL};
 static const char *const patch_fields[] = {"title", "due_on", "owner_id", "status", "referral_id", "goal_id", NULL};
@@ -134,7 +134,7 @@ int api_commitments_create(struct req *req, struct resp *resp)
 				  json_is_integer(o) ? (int64_t)json_integer_value(o) : req->user.id, by ? by : "us",
 				  jstr(b, "title"), jstr(b, "due_on"), now, now);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "commitment.create", "commitment", id, "success",
+		rc = audit_append(req->db, &req->user, "commitment.create", "commitment", id, "success",
 				  NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);
@@ -153,7 +153,7 @@ int api_commitments_update(struct req *req, struct resp *resp)
 	    jcheck_string(b, "title", NULL, J_OPTIONAL, 1, 300, &e) ||
 	    jcheck_string(b, "due_on", NULL, J_OPTIONAL, 10, 10, &e) ||
 	    jcheck_int(b, "owner_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
-	    jcheck_enum(b, "status", NULL, J_OPTIONAL, statuses, &e) ||
+	    jcheck_enum(b, "status", NULL, J_OPTIONAL, commitment_statuses, &e) ||
 	    jcheck_int(b, "referral_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
 	    jcheck_int(b, "goal_id", NULL, J_NULLABLE, 1, INT64_MAX, &e))
 		return resp_invalid(resp, &e);
@@ -198,7 +198,7 @@ int api_commitments_update(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = db_run(req->db, "UPDATE commitments SET updated_at = ? WHERE id = ?", "ii", now, req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "commitment.update", "commitment", req->id,
+		rc = audit_append(req->db, &req->user, "commitment.update", "commitment", req->id,
 				  "success", status);
 	if (rc >= 0)
 		rc = db_commit(req->db);
@@ -222,7 +222,7 @@ int api_commitments_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "owner_id", "owner_id must be a user id");
 	if (p && parse_int64(p, 1, INT64_MAX, &partner))
 		return resp_error(resp, 422, "validation_failed", "partner_id", "partner_id must be a partner id");
-	if (s && !jenum_has(statuses, s))
+	if (s && !jenum_has(commitment_statuses, s))
 		return resp_error(resp, 422, "validation_failed", "status", "status must be open, done or cancelled");
 	struct qb q;
 	qb_init(&q, "SELECT " COLUMNS FROM);

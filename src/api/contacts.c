@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/partners.h"
 #include "db/db.h"
@@ -46,7 +46,7 @@ static int contact_load(struct db *db, int64_t id, json_t **out)
 	return rc < 0 ? rc : 0;
 }
 
-int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct user *actor, const char *client,
+int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct actor *actor,
 		   int64_t *id)
 {
 	const char *role = jstr(in, "role");
@@ -60,7 +60,7 @@ int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct u
 		rc = DB_ERROR;
 	if (rc < 0)
 		return rc;
-	return audit_append(db, actor, client, "contact.create", "contact", *id, "success", NULL);
+	return audit_append(db, actor, "contact.create", "contact", *id, "success", NULL);
 }
 
 static int partner_exists(struct db *db, int64_t id, int64_t *n)
@@ -109,7 +109,7 @@ int api_contacts_create(struct req *req, struct resp *resp)
 		return resp_invalid(resp, &e);
 	rc = db_begin(req->db);
 	if (rc == 0)
-		rc = contact_insert(req->db, req->id, req->body, &req->user, req->client, &id);
+		rc = contact_insert(req->db, req->id, req->body, &req->user, &id);
 	if (rc >= 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {
@@ -163,7 +163,7 @@ int api_contacts_update(struct req *req, struct resp *resp)
 		    jstr(rec, "preferred_channel"), jstr(rec, "notes"), time_now(), req->id);
 	json_decref(rec);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "contact.update", "contact", req->id, "success",
+		rc = audit_append(req->db, &req->user, "contact.update", "contact", req->id, "success",
 				  NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);
@@ -198,7 +198,7 @@ int api_contacts_delete(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = db_run(req->db, "DELETE FROM contacts WHERE id = ?", "i", req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "contact.delete", "contact", req->id, "success",
+		rc = audit_append(req->db, &req->user, "contact.delete", "contact", req->id, "success",
 				  NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);

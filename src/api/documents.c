@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/referrals.h"
 #include "db/db.h"
@@ -133,7 +133,7 @@ int api_documents_create(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = db_run(req->db, "UPDATE referrals SET updated_at = ? WHERE id = ?", "ii", time_now(), req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "document.create", "document", id, "success", NULL);
+		rc = audit_append(req->db, &req->user, "document.create", "document", id, "success", NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {

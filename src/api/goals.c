@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/partners.h"
 #include "db/db.h"
+#include "domain/relationship.h"
 #include "domain/partner.h"
 #include "http/http.h"
 #include "util/timefmt.h"
 
 static const char *const sides[] = {"theirs", "ours", "shared", NULL};
-static const char *const statuses[] = {"open", "in_progress", "met", "dropped", NULL};
 static const char *const fields[] = {"side", "title", "status", "target_on", "notes", NULL};
 
 static json_t *s_or_null(struct db_stmt *st, int i)
@@ -50,7 +50,7 @@ static int validate(json_t *b, bool create, struct verr *e)
 	if (jcheck_object(b, "body", e) || jcheck_known(b, NULL, fields, e) ||
 	    jcheck_enum(b, "side", NULL, create ? J_REQUIRED : J_OPTIONAL, sides, e) ||
 	    jcheck_string(b, "title", NULL, create ? J_REQUIRED : J_OPTIONAL, 1, 300, e) ||
-	    jcheck_enum(b, "status", NULL, J_OPTIONAL, statuses, e) ||
+	    jcheck_enum(b, "status", NULL, J_OPTIONAL, goal_statuses, e) ||
 	    jcheck_string(b, "target_on", NULL, J_NULLABLE, 0, 10, e) ||
 	    jcheck_string(b, "notes", NULL, J_NULLABLE, 0, 5000, e))
 		return -1;
@@ -108,7 +108,7 @@ int api_goals_create(struct req *req, struct resp *resp)
 				  "itttttii", req->id, jstr(req->body, "side"), jstr(req->body, "title"),
 				  status ? status : "open", jstr(req->body, "target_on"), jstr(req->body, "notes"), now, now);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "goal.create", "goal", id, "success", NULL);
+		rc = audit_append(req->db, &req->user, "goal.create", "goal", id, "success", NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {
@@ -143,7 +143,7 @@ int api_goals_update(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = db_run(req->db, "UPDATE goals SET updated_at = ? WHERE id = ?", "ii", time_now(), req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "goal.update", "goal", req->id, "success",
+		rc = audit_append(req->db, &req->user, "goal.update", "goal", req->id, "success",
 				  jstr(req->body, "status"));
 	if (rc >= 0)
 		rc = db_commit(req->db);

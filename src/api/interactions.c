@@ -8,16 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/partners.h"
 #include "api/relationships.h"
 #include "db/db.h"
+#include "domain/relationship.h"
 #include "db/qb.h"
 #include "http/http.h"
 #include "util/timefmt.h"
 
-static const char *const kinds[] = {"call", "email", "meeting", "visit", "lunch", "event", "message", NULL};
 static const char *const directions[] = {"inbound", "outbound", NULL};
 static const char *const awaiting_sides[] = {"us", "them", NULL};
 static const char *const create_fields[] = {"partner_id", "contact_id", "user_id", "kind", "direction",
@@ -116,7 +116,7 @@ static int validate(json_t *b, bool create, struct fields *f, struct verr *e)
 		return -1;
 	unsigned req = create ? J_REQUIRED : J_OPTIONAL;
 	if (jcheck_int(b, "contact_id", NULL, J_NULLABLE, 1, INT64_MAX, e) ||
-	    jcheck_enum(b, "kind", NULL, req, kinds, e) || jcheck_enum(b, "direction", NULL, req, directions, e) ||
+	    jcheck_enum(b, "kind", NULL, req, interaction_kinds, e) || jcheck_enum(b, "direction", NULL, req, directions, e) ||
 	    jcheck_string(b, "summary", NULL, req, 1, 5000, e) ||
 	    jcheck_enum(b, "awaiting", NULL, J_NULLABLE, awaiting_sides, e) ||
 	    time_field(b, "occurred_at", false, &f->occurred, &f->has_occurred, e) ||
@@ -228,7 +228,7 @@ int api_interactions_create(struct req *req, struct resp *resp)
 		}
 	}
 	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "interaction.create", "interaction", id, "success",
+		rc = audit_append(req->db, &req->user, "interaction.create", "interaction", id, "success",
 				  NULL);
 	rc = done(req->db, rc);
 	if (rc < 0)
@@ -330,7 +330,7 @@ int api_interactions_update(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = db_run(req->db, "UPDATE interactions SET updated_at = ? WHERE id = ?", "ii", now, req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "interaction.update", "interaction", req->id,
+		rc = audit_append(req->db, &req->user, "interaction.update", "interaction", req->id,
 				  "success", NULL);
 	rc = done(req->db, rc);
 	if (rc < 0)
@@ -351,7 +351,7 @@ int api_interactions_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "partner_id", "partner_id must be a partner id");
 	if (u && parse_int64(u, 1, INT64_MAX, &user))
 		return resp_error(resp, 422, "validation_failed", "user_id", "user_id must be a user id");
-	if (k && !jenum_has(kinds, k))
+	if (k && !jenum_has(interaction_kinds, k))
 		return resp_error(resp, 422, "validation_failed", "kind", "kind is not a known kind of interaction");
 	struct qb q;
 	qb_init(&q, "SELECT " COLUMNS " FROM interactions");

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/relationships.h"
 #include "db/db.h"
@@ -284,7 +284,7 @@ static int store_services(struct db *db, int64_t id, json_t *rec, json_t *patch)
 	return rc < 0 ? rc : 0;
 }
 
-int partner_store(struct db *db, json_t *in, const struct user *actor, int64_t *id)
+int partner_store(struct db *db, json_t *in, const struct actor *actor, int64_t *id)
 {
 	json_t *rec = json_deep_copy(in);
 	set_default(rec, "kind", json_string("physician"));
@@ -326,11 +326,11 @@ int partner_store(struct db *db, json_t *in, const struct user *actor, int64_t *
 	return rc;
 }
 
-int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id)
+int partner_insert(struct db *db, json_t *in, const struct actor *actor, int64_t *id)
 {
 	int rc = partner_store(db, in, actor, id);
 	if (rc == 0)
-		rc = audit_append(db, actor, client, "partner.create", "partner", *id, "success", NULL);
+		rc = audit_append(db, actor, "partner.create", "partner", *id, "success", NULL);
 	return rc;
 }
 
@@ -391,7 +391,7 @@ int api_partners_create(struct req *req, struct resp *resp)
 	int64_t id = 0;
 	rc = db_begin(req->db);
 	if (rc == 0)
-		rc = partner_insert(req->db, req->body, &req->user, req->client, &id);
+		rc = partner_insert(req->db, req->body, &req->user, &id);
 	rc = commit_or_rollback(req->db, rc);
 	if (rc < 0)
 		return rc;
@@ -501,7 +501,7 @@ int api_partners_update(struct req *req, struct resp *resp)
 	values_release(&v);
 	json_decref(rec);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "partner.update", "partner", req->id, "success",
+		rc = audit_append(req->db, &req->user, "partner.update", "partner", req->id, "success",
 				  NULL);
 	rc = commit_or_rollback(req->db, rc);
 	if (rc < 0)
@@ -532,7 +532,7 @@ int api_partners_archive(struct req *req, struct resp *resp)
 			    "UPDATE partners SET archived_at = ?, updated_at = ? WHERE id = ? AND archived_at IS NULL",
 			    "iii", now, now, req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "partner.archive", "partner", req->id, "success",
+		rc = audit_append(req->db, &req->user, "partner.archive", "partner", req->id, "success",
 				  NULL);
 	rc = commit_or_rollback(req->db, rc);
 	if (rc < 0)

@@ -9,16 +9,16 @@
 #include <stdint.h>
 
 struct db;
-struct user;
+struct actor;
 
 /* in must already satisfy partner_validate(in, true). Returns 0 with *id or
  * a DB_E* code. */
-int partner_insert(struct db *db, json_t *in, const struct user *actor, const char *client, int64_t *id);
+int partner_insert(struct db *db, json_t *in, const struct actor *actor, int64_t *id);
 /* partner_insert without the audit entry, for the importer, which writes one
  * entry for the whole run. */
-int partner_store(struct db *db, json_t *in, const struct user *actor, int64_t *id);
+int partner_store(struct db *db, json_t *in, const struct actor *actor, int64_t *id);
 /* in must satisfy contact_validate(in, true); the partner must exist. */
-int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct user *actor, const char *client,
+int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct actor *actor,
 		   int64_t *id);
 
 struct req;

@@ -2,13 +2,14 @@
  * move through the lifecycle of design/domain.md. The rules live in
  * src/domain/referral.c (moves), sla.c (due times) and completeness.c; this
  * file stores, checks permissions and answers. */
+#include "service/actor.h"
 #include "api/referrals.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/list_cache.h"
 #include "db/db.h"
@@ -24,79 +25,6 @@
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
-
-/* ---- settings ---- */
-
-int sla_config_load(struct db *db, struct sla_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	for (size_t i = 0; i < sla_default_urgency_count && i < 16; i++)
-		cfg->urgencies[cfg->n_urgencies++] = sla_default_urgencies[i];
-	cfg->weekdays = WORKWEEK_MON_FRI;
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = 'service_levels'", &st);
-	if (rc < 0)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
-		json_t *w = json_object_get(v, "weekdays");
-		if (json_is_integer(w) && json_integer_value(w) > 0 && json_integer_value(w) < 128)
-			cfg->weekdays = (unsigned)json_integer_value(w);
-		json_t *o = json_object_get(v, "utc_offset_minutes");
-		if (json_is_integer(o))
-			cfg->utc_offset_min = (int32_t)json_integer_value(o);
-		size_t i;
-		json_t *h;
-		json_array_foreach(json_object_get(v, "holidays"), i, h) {
-			if (json_is_integer(h) && cfg->n_holidays < 64)
-				cfg->holidays[cfg->n_holidays++] = (int32_t)json_integer_value(h);
-		}
-		/* Urgency classes as written by PUT /settings/service-levels. */
-		static const char *const steps[] = {"acknowledge", "schedule", "see", "report"};
-		json_t *urg = json_object_get(v, "urgencies");
-		if (json_is_array(urg) && json_array_size(urg) > 0) {
-			cfg->n_urgencies = 0;
-			json_array_foreach(urg, i, h) {
-				if (cfg->n_urgencies >= 16 || !jstr(h, "name"))
-					continue;
-				struct urgency *u = &cfg->urgencies[cfg->n_urgencies];
-				snprintf(u->name, sizeof(u->name), "%s", jstr(h, "name"));
-				for (int s = 0; s < SLA_STEP__COUNT; s++) {
-					json_t *t = json_object_get(h, steps[s]);
-					enum sla_clock c = SLA_CALENDAR;
-					sla_clock_from_name(jstr(t, "clock"), &c);
-					u->target[s].minutes = (int32_t)json_integer_value(json_object_get(t, "minutes"));
-					u->target[s].clock = c;
-				}
-				if (sla_urgency_valid(u))
-					cfg->n_urgencies++;
-			}
-			if (cfg->n_urgencies == 0)
-				for (size_t k = 0; k < sla_default_urgency_count && k < 16; k++)
-					cfg->urgencies[cfg->n_urgencies++] = sla_default_urgencies[k];
-		}
-		json_decref(v);
-	}
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
-}
-
-const struct urgency *sla_config_urgency(const struct sla_config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_urgencies; i++)
-		if (strcmp(cfg->urgencies[i].name, name) == 0)
-			return &cfg->urgencies[i];
-	return &cfg->urgencies[0];
-}
-
-void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal)
-{
-	cal->weekdays = cfg->weekdays;
-	cal->holidays = cfg->holidays;
-	cal->n_holidays = cfg->n_holidays;
-	cal->utc_offset_min = cfg->utc_offset_min;
-}
 
 /* ---- loading ---- */
 
@@ -171,29 +99,6 @@ static bool nonempty(const char *s)
 	return false;
 }
 
-/* An admin's checklist for a folded specialty key: 1 with *out, 0 when none. */
-static int checklist_setting(struct db *db, const char *key, struct checklist *out)
-{
-	if (!key)
-		return 0;
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = ?", &st);
-	if (rc < 0)
-		return rc;
-	char row[160];
-	snprintf(row, sizeof(row), "checklist:%s", key);
-	db_bind_text(st, 1, row);
-	int found = 0;
-	if (db_step(st) == DB_ROW) {
-		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
-		struct verr e = {0};
-		found = v && completeness_from_json(v, out, &e) == 0;
-		json_decref(v);
-	}
-	db_finalize(st);
-	return found;
-}
-
 /* The checklist of a referral's receiving specialty, and its present items. */
 static int referral_completeness(struct db *db, int64_t id, struct completeness *out)
 {
@@ -226,7 +131,7 @@ static int referral_completeness(struct db *db, int64_t id, struct completeness 
 		st = NULL;
 		struct checklist custom;
 		const struct checklist *c = completeness_default(spec, NULL);
-		if (checklist_setting(db, spec, &custom) == 1)
+		if (checklist_load(db, spec, &custom) == 1)
 			c = &custom;
 		completeness_score(c, present, out);
 		free(spec);
@@ -294,7 +199,7 @@ static int patient_find_or_create(struct db *db, json_t *p, int64_t *id)
 }
 
 
-static int insert_event(struct db *db, int64_t referral_id, int64_t at, const struct user *user, bool on_behalf,
+static int insert_event(struct db *db, int64_t referral_id, int64_t at, const struct actor *user, bool on_behalf,
 			const char *from, const char *to, const char *reason, const char *note)
 {
 	return db_run(db,
@@ -304,7 +209,7 @@ static int insert_event(struct db *db, int64_t referral_id, int64_t at, const st
 		      reason, note);
 }
 
-int referral_insert(struct db *db, json_t *in, const struct user *user, const char *client, int64_t created_at,
+int referral_insert(struct db *db, json_t *in, const struct actor *user, int64_t created_at,
 		    int64_t *id)
 {
 	int64_t now = created_at ? created_at : time_now(), patient_id = 0;
@@ -383,14 +288,13 @@ int referral_insert(struct db *db, json_t *in, const struct user *user, const ch
 	if (rc == 0)
 		rc = store_due(db, *id);
 	if (rc == 0)
-		rc = audit_append(db, user, client, "referral.create", "referral", *id, "success", NULL);
+		rc = audit_append(db, user, "referral.create", "referral", *id, "success", NULL);
 	return rc;
 }
 
 /* ---- moving ---- */
 
-int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct user *user,
-			const char *client, bool on_behalf, const char *reason, const char *note, int64_t at)
+int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct actor *user, bool on_behalf, const char *reason, const char *note, int64_t at)
 {
 	int64_t now = at ? at : time_now();
 	const char *name = referral_state_name(to);
@@ -411,7 +315,7 @@ int referral_set_status(struct db *db, const struct referral_head *h, enum rstat
 	char detail[64];
 	snprintf(detail, sizeof(detail), "%s->%s", referral_state_name(h->status), name);
 	if (rc == 0)
-		rc = audit_append(db, user, client, "referral.move", "referral", h->id, "success", detail);
+		rc = audit_append(db, user, "referral.move", "referral", h->id, "success", detail);
 	return rc;
 }
 
@@ -519,7 +423,7 @@ json_t *referral_list_item(struct db *db, int64_t id, bool with_patient)
 	return item;
 }
 
-static enum ractor actor_of(const struct user *u)
+static enum ractor actor_of(const struct actor *u)
 {
 	return u->role == ROLE_PARTNER ? RACTOR_PARTNER : RACTOR_STAFF;
 }
@@ -531,7 +435,7 @@ static bool needs_decide(enum rdirection dir, enum rstate to)
 	       (to == RSTATE_ACCEPTED || to == RSTATE_DECLINED || to == RSTATE_REDIRECTED || to == RSTATE_COMPLETED);
 }
 
-static json_t *allowed_json(const struct user *u, const struct referral_head *h)
+static json_t *allowed_json(const struct actor *u, const struct referral_head *h)
 {
 	json_t *out = json_array();
 	if (!role_has(u->role, PERM_REFERRALS_WRITE))
@@ -760,7 +664,7 @@ int api_referrals_create(struct req *req, struct resp *resp)
 	int64_t id = 0;
 	rc = db_begin(req->db);
 	if (rc == 0)
-		rc = referral_insert(req->db, req->body, &req->user, req->client, 0, &id);
+		rc = referral_insert(req->db, req->body, &req->user, 0, &id);
 	rc = finish(req->db, rc);
 	if (rc < 0)
 		return rc;
@@ -823,7 +727,7 @@ int api_referrals_update(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = store_due(req->db, req->id);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "referral.update", "referral", req->id, "success",
+		rc = audit_append(req->db, &req->user, "referral.update", "referral", req->id, "success",
 				  NULL);
 	rc = finish(req->db, rc);
 	if (rc < 0)
@@ -966,7 +870,7 @@ int api_referrals_move(struct req *req, struct resp *resp)
 		}
 	}
 	if (rc >= 0)
-		rc = referral_set_status(req->db, &h, to, &req->user, req->client, as.on_behalf, jstr(b, "reason"),
+		rc = referral_set_status(req->db, &h, to, &req->user, as.on_behalf, jstr(b, "reason"),
 					 note, 0);
 	if (rc >= 0 && to == RSTATE_SCHEDULED) {
 		int64_t appt;
@@ -992,7 +896,7 @@ int api_referrals_move(struct req *req, struct resp *resp)
 			if (rc == 0)
 				rc = store_due(req->db, nid);
 			if (rc == 0)
-				rc = audit_append(req->db, &req->user, req->client, "referral.create", "referral", nid,
+				rc = audit_append(req->db, &req->user, "referral.create", "referral", nid,
 						  "success", "redirect");
 		} else if (rc >= 0) {
 			rc = DB_ERROR;
@@ -1103,6 +1007,7 @@ int api_referrals_list(struct req *req, struct resp *resp)
 
 int referrals_expire(struct db *db, int64_t now)
 {
+	struct actor job = actor_system("system");
 	int64_t cutoff = now - (int64_t)REFERRAL_EXPIRY_DAYS * 86400, expired = 0;
 	for (;;) {
 		int rc = db_begin(db);
@@ -1117,7 +1022,7 @@ int referrals_expire(struct db *db, int64_t now)
 			struct referral_head h;
 			rc = referral_head_load(db, id, &h);
 			if (rc == 1)
-				rc = referral_set_status(db, &h, RSTATE_EXPIRED, NULL, "system", false, "no_action",
+				rc = referral_set_status(db, &h, RSTATE_EXPIRED, &job, false, "no_action",
 							 "No action within the validity window", 0);
 			if (rc >= 0)
 				rc = db_commit(db);

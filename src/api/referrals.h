@@ -11,27 +11,13 @@
 
 #include "domain/referral.h"
 #include "domain/sla.h"
+#include "service/settings.h"
 
 struct db;
-struct user;
+struct actor;
 
 #define COMPLETENESS_THRESHOLD 70
 #define REFERRAL_EXPIRY_DAYS 30
-
-/* The practice's service-level settings: urgency classes and working
- * calendar (the defaults of domain.md unless an admin changed them). */
-struct sla_config {
-	struct urgency urgencies[16];
-	size_t n_urgencies;
-	unsigned weekdays;
-	int32_t holidays[64];
-	size_t n_holidays;
-	int32_t utc_offset_min;
-};
-int sla_config_load(struct db *db, struct sla_config *cfg);
-const struct urgency *sla_config_urgency(const struct sla_config *cfg, const char *name);
-/* The working calendar of cfg (borrows cfg's holidays). */
-void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal);
 
 /* The minimum a mover needs to know of a referral. */
 struct referral_head {
@@ -52,15 +38,14 @@ int referral_head_load(struct db *db, int64_t id, struct referral_head *h);
  * step, writes the event (user may be NULL for the system) and the audit
  * entry. at is the time of the move (0: now; the demo loader gives past
  * times). */
-int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct user *user,
-			const char *client, bool on_behalf, const char *reason, const char *note, int64_t at);
+int referral_set_status(struct db *db, const struct referral_head *h, enum rstate to, const struct actor *user, bool on_behalf, const char *reason, const char *note, int64_t at);
 
 /* Recomputes and stores a referral's completeness score. */
 int referral_rescore(struct db *db, int64_t id, int *score);
 
 /* Creates a referral from a body that passed validation (see referrals.c);
  * used by POST /referrals and the demo. created_at 0 means now. */
-int referral_insert(struct db *db, json_t *in, const struct user *user, const char *client, int64_t created_at,
+int referral_insert(struct db *db, json_t *in, const struct actor *user, int64_t created_at,
 		    int64_t *id);
 
 /* The background job: moves referrals left in sent or info_requested for

@@ -24,34 +24,6 @@ static json_t *time_or_null(bool has, int64_t t)
 	return json_string(s);
 }
 
-void cadence_config_parse(const char *stored, struct cadence_defaults *out)
-{
-	cadence_defaults_builtin(out);
-	if (!stored)
-		return;
-	json_t *v = json_loads(stored, 0, NULL);
-	for (int i = 0; cadence_stages[i]; i++) {
-		json_t *d = json_object_get(v, cadence_stages[i]);
-		if (json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= CADENCE_MAX_DAYS)
-			out->days[i] = (int)json_integer_value(d);
-	}
-	json_decref(v);
-}
-
-int cadence_config_load(struct db *db, struct cadence_defaults *out)
-{
-	cadence_defaults_builtin(out);
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT value FROM settings WHERE key = 'cadence'", &st);
-	if (rc < 0)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		cadence_config_parse(db_col_text(st, 0), out);
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
-}
-
 json_t *cadence_json(const struct cadence_defaults *d)
 {
 	json_t *o = json_object();

@@ -11,14 +11,7 @@
 struct db;
 struct cadence_defaults;
 
-/* The practice's default check-in cadence per stage (settings row
- * "cadence", written by PUT /settings/cadence), or the built-in defaults
- * when none was set. Returns 0 or DB_E*. */
-int cadence_config_load(struct db *db, struct cadence_defaults *out);
-/* The same from the stored settings value (NULL: the built-in defaults), for
- * queries that read it as a column (CADENCE_SETTING_COLUMN). */
-void cadence_config_parse(const char *stored, struct cadence_defaults *out);
-#define CADENCE_SETTING_COLUMN "(SELECT value FROM settings WHERE key = 'cadence')"
+#include "service/settings.h"
 /* {"prospect":14,…,"inactive":90} */
 json_t *cadence_json(const struct cadence_defaults *d);
 

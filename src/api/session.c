@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/actor.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/users.h"
 #include "db/db.h"
@@ -26,7 +27,7 @@ int api_health(struct req *req, struct resp *resp)
 static const char *const session_fields[] = {"email", "password", NULL};
 
 /* Looks the user up; fills u and hash (crypto_pwhash_STRBYTES) when found. */
-static int find_user(struct req *req, const char *email, struct user *u, char *hash, size_t hashlen)
+static int find_user(struct req *req, const char *email, struct actor *u, char *hash, size_t hashlen)
 {
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(req->db,
@@ -51,11 +52,12 @@ static int find_user(struct req *req, const char *email, struct user *u, char *h
 
 static int signin_refused(struct req *req, struct resp *resp, const char *account)
 {
+	struct actor anonymous = actor_system(req->client);
 	int rc = db_begin(req->db);
 	if (rc == 0)
 		rc = throttle_fail(req->db, account, req->client);
 	if (rc == 0)
-		rc = audit_append(req->db, NULL, req->client, "session.create", "user", 0, "denied", NULL);
+		rc = audit_append(req->db, &anonymous, "session.create", "user", 0, "denied", NULL);
 	if (rc == 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {
@@ -90,7 +92,7 @@ int api_session_create(struct req *req, struct resp *resp)
 				  "Too many failed sign-ins; try again in %" PRId64 " minutes", (retry + 59) / 60);
 	}
 
-	struct user u = {0};
+	struct actor u = {.client = req->client};
 	char hash[crypto_pwhash_STRBYTES] = "";
 	rc = find_user(req, account, &u, hash, sizeof(hash));
 	if (rc < 0)
@@ -117,7 +119,7 @@ int api_session_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = throttle_clear(req->db, account);
 	if (rc == 0)
-		rc = audit_append(req->db, &u, req->client, "session.create", "user", u.id, "success", NULL);
+		rc = audit_append(req->db, &u, "session.create", "user", u.id, "success", NULL);
 	if (rc == 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {
@@ -137,7 +139,7 @@ int api_session_delete(struct req *req, struct resp *resp)
 	if (rc == 0 && req->via_cookie)
 		rc = auth_session_delete(req->db, req->session_hash);
 	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "session.delete", "user", req->user.id, "success",
+		rc = audit_append(req->db, &req->user, "session.delete", "user", req->user.id, "success",
 				  NULL);
 	if (rc == 0)
 		rc = db_commit(req->db);
@@ -181,7 +183,7 @@ int api_tokens_create(struct req *req, struct resp *resp)
 				  "VALUES (?, ?, ?, ?, ?) RETURNING id",
 				  "ittii", req->user.id, jstr(req->body, "name"), hash, now, expires);
 	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, req->client, "token.create", "api_token", id, "success", NULL);
+		rc = audit_append(req->db, &req->user, "token.create", "api_token", id, "success", NULL);
 	if (rc >= 0)
 		rc = db_commit(req->db);
 	if (rc < 0) {

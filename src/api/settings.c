@@ -5,18 +5,20 @@
  * JSON rows in `settings`; read by every instance on use, so a change
  * applies everywhere at once. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/referrals.h"
 #include "api/relationships.h"
-#include "api/settings.h"
+#include "service/settings.h"
 #include "db/db.h"
 #include "domain/completeness.h"
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
+#include "util/xalloc.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 
@@ -27,29 +29,15 @@ static const char *const urgency_fields[] = {"name", "acknowledge", "schedule", 
 static const char *const target_fields[] = {"minutes", "clock", NULL};
 static const char *const clocks[] = {"calendar", "business", "end_of_day", NULL};
 
-int setting_put(struct db *db, const char *key, const json_t *value)
-{
-	char *text = json_dumps(value, JSON_COMPACT);
-	int rc = db_run(db, "DELETE FROM settings WHERE key = ?", "t", key);
-	if (rc == 0)
-		rc = db_run(db, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", "tti", key, text,
-			    time_now());
-	free(text);
-	return rc;
-}
-
-/* A settings handler's change: the row and its audit entry, committed. */
+/* A settings handler's change: the row and its audit entry, in the
+ * caller's transaction. */
 static int save(struct req *req, const char *key, const json_t *value)
 {
-	int rc = db_begin(req->db);
-	if (rc == 0)
-		rc = setting_put(req->db, key, value);
-	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, "settings.update", "settings", 0, "success", key);
-	if (rc == 0)
-		rc = db_commit(req->db);
-	if (rc < 0)
-		db_rollback(req->db);
+	char *text = json_dumps(value, JSON_COMPACT);
+	if (!text)
+		BUG("json_dumps of a settings value failed");
+	int rc = settings_put(req->db, &req->user, key, text);
+	free(text);
 	return rc;
 }
 

@@ -1,4 +1,5 @@
 /* users: user records and `liaison user add`. */
+#include "service/actor.h"
 #include "api/users.h"
 
 #include <ctype.h>
@@ -6,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/handlers.h"
 #include "db/db.h"
 #include "domain/partner.h"
@@ -16,7 +17,7 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-json_t *user_json(const struct user *u)
+json_t *user_json(const struct actor *u)
 {
 	return json_pack("{sI ss ss ss so}", "id", (json_int_t)u->id, "email", u->email, "name", u->name, "role",
 			 role_name(u->role), "partner_id",
@@ -84,8 +85,9 @@ int user_add(struct db *db, const char *email, const char *name, const char *rol
 				  "INSERT INTO users (email, name, role, partner_id, password_hash, created_at) "
 				  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 				  "tttzti", lower, name, role_name(r), partner_id, hash, time_now());
+	struct actor cli = actor_system("cli");
 	if (rc >= 0)
-		rc = audit_append(db, NULL, "cli", "user.create", "user", *id, "success", role_name(r));
+		rc = audit_append(db, &cli, "user.create", "user", *id, "success", role_name(r));
 	if (rc >= 0)
 		rc = db_commit(db);
 	if (rc < 0) {

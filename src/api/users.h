@@ -6,10 +6,10 @@
 #include <stdint.h>
 
 struct db;
-struct user;
+struct actor;
 
 /* {"id","email","name","role","partner_id"} */
-json_t *user_json(const struct user *u);
+json_t *user_json(const struct actor *u);
 
 /* Adds a user in one transaction with its audit entry. email is stored
  * lower-cased. Returns 0 with *id set; -1 with msg for a refusal (bad role,

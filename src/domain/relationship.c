@@ -5,6 +5,9 @@
 #include <string.h>
 
 const char *const cadence_stages[] = {"prospect", "contacted", "meeting", "active", "inactive", NULL};
+const char *const interaction_kinds[] = {"call", "email", "meeting", "visit", "lunch", "event", "message", NULL};
+const char *const commitment_statuses[] = {"open", "done", "cancelled", NULL};
+const char *const goal_statuses[] = {"open", "in_progress", "met", "dropped", NULL};
 
 void cadence_defaults_builtin(struct cadence_defaults *d)
 {

@@ -15,6 +15,9 @@
  * checkin_days. The practice may change the first five (settings "cadence"). */
 enum { CADENCE_STAGES = 5, CADENCE_MAX_DAYS = 365 };
 extern const char *const cadence_stages[]; /* prospect … inactive, NULL */
+extern const char *const interaction_kinds[];   /* call, email, meeting, visit, lunch, event, message */
+extern const char *const commitment_statuses[]; /* open, done, cancelled */
+extern const char *const goal_statuses[];       /* open, in_progress, met, dropped */
 struct cadence_defaults {
 	int days[CADENCE_STAGES]; /* indexed like cadence_stages; 0..CADENCE_MAX_DAYS */
 };

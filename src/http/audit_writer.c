@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "util/log.h"
@@ -18,8 +18,8 @@
 
 struct entry {
 	struct entry *next;
-	const struct user *user;
-	const char *client, *action, *record_type, *outcome;
+	const struct actor *user;
+	const char *action, *record_type, *outcome;
 	int64_t record_id;
 	int rc;
 	bool done;
@@ -41,7 +41,7 @@ static int write_batch(struct audit_writer *w, struct entry *batch)
 {
 	int rc = db_begin(w->db);
 	for (struct entry *e = batch; rc == 0 && e; e = e->next)
-		rc = audit_append(w->db, e->user, e->client, e->action, e->record_type, e->record_id, e->outcome,
+		rc = audit_append(w->db, e->user, e->action, e->record_type, e->record_id, e->outcome,
 				  NULL);
 	if (rc == 0)
 		rc = db_commit(w->db);
@@ -130,11 +130,10 @@ struct audit_writer *audit_writer_start(const char *db_url, char *err, size_t er
 	return w;
 }
 
-int audit_writer_submit(struct audit_writer *w, const struct user *user, const char *client, const char *action,
+int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action,
 			const char *record_type, int64_t record_id, const char *outcome)
 {
 	struct entry e = {.user = user,
-			  .client = client,
 			  .action = action,
 			  .record_type = record_type,
 			  .outcome = outcome,
@@ -153,13 +152,12 @@ int audit_writer_submit(struct audit_writer *w, const struct user *user, const c
 	return e.rc;
 }
 
-int audit_writer_submit_async(struct audit_writer *w, const struct user *user, const char *client,
+int audit_writer_submit_async(struct audit_writer *w, const struct actor *user,
 			      const char *action, const char *record_type, int64_t record_id, const char *outcome,
 			      audit_done_fn done, void *arg)
 {
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){.user = user,
-			    .client = client,
 			    .action = action,
 			    .record_type = record_type,
 			    .outcome = outcome,

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 struct audit_writer;
-struct user;
+struct actor;
 
 /* Opens the writer's own connection and starts its thread; NULL with a
  * message in err when the database cannot be opened. */
@@ -26,7 +26,7 @@ struct audit_writer *audit_writer_start(const char *db_url, char *err, size_t er
 /* Appends one entry and returns once it is committed: 0, or a DB_E* code
  * (the entry is then not in the log). The strings are borrowed until it
  * returns. */
-int audit_writer_submit(struct audit_writer *w, const struct user *user, const char *client, const char *action,
+int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action,
 			const char *record_type, int64_t record_id, const char *outcome);
 
 /* The same without waiting: done(arg, rc) is called on the writer's thread
@@ -34,7 +34,7 @@ int audit_writer_submit(struct audit_writer *w, const struct user *user, const c
  * must stay valid until then. Returns 0, or DB_EBUSY when the writer is
  * stopping (done is then not called). */
 typedef void (*audit_done_fn)(void *arg, int rc);
-int audit_writer_submit_async(struct audit_writer *w, const struct user *user, const char *client,
+int audit_writer_submit_async(struct audit_writer *w, const struct actor *user,
 			      const char *action, const char *record_type, int64_t record_id, const char *outcome,
 			      audit_done_fn done, void *arg);
 

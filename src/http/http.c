@@ -8,16 +8,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "db/db.h"
 #include "http/audit_writer.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/xalloc.h"
+
+/* The declared parameter's value, or NULL when not set; BUG when the route
+ * does not declare name. */
+static const struct param_value *param(struct req *req, const char *name)
+{
+	if (!req->route)
+		BUG("req_query outside a route");
+	const struct route_param *ps = NULL;
+	size_t n = router_params((size_t)(req->route - routes), &ps);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(ps[k].name, name) == 0)
+			return req->params && req->params[k].set ? &req->params[k] : NULL;
+	log_error("route %s %s reads the undeclared query parameter %s", req->route->method, req->route->pattern, name);
+	BUG("a handler reads a query parameter its route does not declare");
+}
 
 const char *req_query(struct req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	const struct param_value *v = param(req, name);
+	return v ? v->s : NULL;
+}
+
+int64_t req_query_int(struct req *req, const char *name, int64_t dflt)
+{
+	const struct param_value *v = param(req, name);
+	return v ? v->i : dflt;
 }
 
 const char *req_header(struct req *req, const char *name)
@@ -107,12 +131,8 @@ int resp_no_content(struct resp *resp)
 
 int req_limit(struct req *req, struct resp *resp, int64_t *limit)
 {
-	*limit = 50;
-	const char *s = req_query(req, "limit");
-	if (s && parse_int64(s, 1, 500, limit)) {
-		resp_error(resp, 422, "validation_failed", "limit", "limit must be a whole number from 1 to 500");
-		return 1;
-	}
+	(void)resp;
+	*limit = req_query_int(req, "limit", 50);
 	return 0;
 }
 
@@ -147,10 +167,10 @@ int req_audit(struct req *req, const char *action, const char *record_type, int6
 {
 	struct audit_writer *w = req->srv ? server_audit_writer(req->srv) : NULL;
 	if (w)
-		return audit_writer_submit(w, &req->user, req->client, action, record_type, record_id, outcome);
+		return audit_writer_submit(w, &req->user, action, record_type, record_id, outcome);
 	int rc = db_begin(req->db);
 	if (rc == 0)
-		rc = audit_append(req->db, &req->user, req->client, action, record_type, record_id, outcome, NULL);
+		rc = audit_append(req->db, &req->user, action, record_type, record_id, outcome, NULL);
 	if (rc == 0)
 		rc = db_commit(req->db);
 	else

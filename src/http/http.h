@@ -16,20 +16,13 @@
 #include <stdint.h>
 
 #include "domain/roles.h"
+#include "service/actor.h"
 #include "util/arena.h"
 #include "util/jcheck.h"
 
 struct db;
 struct route;
 struct server;
-
-struct user {
-	int64_t id; /* 0: not signed in */
-	enum role role;
-	int64_t partner_id; /* 0 unless a partner-organisation user */
-	const char *email;
-	const char *name;
-};
 
 struct req {
 	struct arena *arena;
@@ -38,11 +31,13 @@ struct req {
 	const char *method;
 	const char *path;
 	const struct route *route;
+	const struct param_value *params; /* the declared query parameters, parsed (router.h) */
+	int64_t scope_partner;      /* the partner of the route's scope, once resolved (0: none) */
 	int64_t id;                 /* the {id} path parameter, when the route has one */
 	json_t *body;               /* the parsed JSON body, or NULL */
 	const char *raw;            /* RF_RAW_BODY routes: the body bytes (not NUL-safe) */
 	size_t raw_len;
-	struct user user;
+	struct actor user;          /* who asks (id 0: not signed in); user.client is client */
 	bool via_cookie;            /* signed in by session cookie */
 	bool via_bearer;            /* signed in by API token */
 	const char *session_hash;   /* SHA-256 of the session cookie, when via_cookie */
@@ -68,8 +63,14 @@ struct resp {
 	} headers[RESP_MAX_HEADERS];
 };
 
-/* Query string and header values (already percent-decoded), or NULL. */
+/* A declared query parameter (routes.def), already checked by the router:
+ * its text, or NULL when the request did not name it. Asking for a name the
+ * route does not declare is a programming error (BUG). */
 const char *req_query(struct req *req, const char *name);
+/* The same parameter's parsed number (id, int, month as YYYYMM, bool as
+ * 0/1), or dflt when the request did not name it. */
+int64_t req_query_int(struct req *req, const char *name, int64_t dflt);
+/* A header value, or NULL. */
 const char *req_header(struct req *req, const char *name);
 
 /* Sets status and body, taking ownership of json. Returns 0. */
@@ -94,7 +95,8 @@ int resp_db_error(struct resp *resp, struct db *db, int rc);
 void resp_header(struct resp *resp, const char *name, const char *value);
 int resp_no_content(struct resp *resp);
 
-/* Parses ?limit= (1..500, default 50). Returns 0 or fills a 422 and returns 1. */
+/* The page size ?limit= (declared as "limit": 1..500), default 50. Returns
+ * 0 (the router already refused a bad value). */
 int req_limit(struct req *req, struct resp *resp, int64_t *limit);
 
 /* Keyset pages, {"items":[...],"next_cursor":"<id>" or null}: st selects up

@@ -12,6 +12,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -24,13 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/jobs.h"
+#include "service/jobs.h"
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/audit_writer.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "service/scope.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -180,7 +182,97 @@ static bool json_content_type(const char *ct)
 	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* The pipeline for a route: sign-in, permission, CSRF, body, handler. */
+/* The query arguments of a request, in order, for router_parse_query. */
+struct query_args {
+	size_t n;
+	bool too_many;
+	const char *names[ROUTE_MAX_PARAMS * 2], *values[ROUTE_MAX_PARAMS * 2];
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct query_args *qa = cls;
+	if (qa->n == sizeof(qa->names) / sizeof(qa->names[0])) {
+		qa->too_many = true;
+		return MHD_NO;
+	}
+	qa->names[qa->n] = key;
+	qa->values[qa->n] = value;
+	qa->n++;
+	return MHD_YES;
+}
+
+static bool next_arg(void *arg, size_t i, const char **name, const char **value)
+{
+	const struct query_args *qa = arg;
+	if (i >= qa->n)
+		return false;
+	*name = qa->names[i];
+	*value = qa->values[i];
+	return true;
+}
+
+/* The declared query parameters (routes.def): parsed into req->params, or
+ * a 422 naming the bad one (returns 1). */
+static int parse_query(struct req *req, struct resp *resp, size_t r)
+{
+	struct query_args qa = {0};
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &qa);
+	if (qa.too_many) {
+		resp_error(resp, 422, "validation_failed", NULL, "The request has too many query parameters");
+		return 1;
+	}
+	const struct route_param *ps = NULL;
+	size_t n = router_params(r, &ps);
+	struct param_value *values = arena_alloc(req->arena, sizeof(*values) * (n ? n : 1));
+	const char *field = NULL;
+	char msg[160];
+	if (router_parse_query(r, next_arg, &qa, values, &field, msg, sizeof(msg))) {
+		resp_error(resp, 422, "validation_failed", field, "%s", msg);
+		return 1;
+	}
+	req->params = values;
+	return 0;
+}
+
+/* The route's scope (service/scope.h), inside the write transaction: the
+ * record exists (else 404) and the user may change its partner (else 403).
+ * Returns 0, 1 (answered) or DB_E*. */
+static int check_scope(struct req *req, struct resp *resp, const struct route *rt)
+{
+	int64_t id = req->id;
+	if (rt->scope == SCOPE_BODY_PARTNER) {
+		/* A new record of the body's partner; a missing or malformed
+		 * partner_id is the handler's 422. */
+		json_t *p = json_object_get(req->body, "partner_id");
+		if (!json_is_integer(p) || json_integer_value(p) < 1)
+			return 0;
+		id = json_integer_value(p);
+	}
+	int64_t partner = 0;
+	int rc = scope_partner(req->db, rt->scope, id, &partner);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (rt->scope == SCOPE_BODY_PARTNER)
+			return 0; /* the handler's 422: partner_id names no partner */
+		resp_error(resp, 404, "not_found", NULL, "No %s has id %" PRId64, scope_noun(rt->scope), id);
+		return 1;
+	}
+	req->scope_partner = partner;
+	rc = scope_editable(req->db, &req->user, partner);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		resp_error(resp, 403, "forbidden", NULL, "A liaison may change only the partners they own; ask a manager");
+		return 1;
+	}
+	return 0;
+}
+
+/* The pipeline for a route: sign-in, permission, CSRF, query parameters,
+ * body, then the transaction and scope around the handler. */
 static int dispatch_route(struct server *srv, struct ctx *cx)
 {
 	struct req *req = &cx->req;
@@ -188,6 +280,7 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 	const struct route *rt = &routes[cx->route];
 	req->route = rt;
 
+	req->user.client = req->client;
 	req->db = server_db(srv);
 	if (!req->db)
 		return resp_error(resp, 503, "unavailable", NULL, "The database is not reachable; try again shortly");
@@ -210,6 +303,9 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 			return resp_error(resp, 403, "csrf_failed", NULL,
 					  "The request lacks a valid X-CSRF-Token header; reload the page and try again");
 	}
+	rc = parse_query(req, resp, (size_t)cx->route);
+	if (rc)
+		return 0;
 	if (rt->flags & RF_RAW_BODY) {
 		req->raw = cx->body.data;
 		req->raw_len = cx->body.len;
@@ -227,9 +323,30 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 	} else if (cx->body.len > 0) {
 		return resp_error(resp, 413, "too_large", NULL, "This request takes no body");
 	}
-	rc = rt->handler(req, resp);
+	bool write = (rt->flags & RF_WRITE) != 0;
+	if (write && (rc = db_begin(req->db)) < 0)
+		return resp_db_error(resp, req->db, rc);
+	rc = rt->scope != SCOPE_NONE ? check_scope(req, resp, rt) : 0;
+	if (rc == 0)
+		rc = rt->handler(req, resp);
+	if (write) {
+		/* The handler's changes, events and audit entries land together
+		 * when it answered 2xx, and not at all otherwise. */
+		if (rc == 0 && resp->status >= 200 && resp->status < 300) {
+			rc = db_commit(req->db);
+			if (rc < 0) {
+				db_rollback(req->db);
+				resp_clear_body(resp); /* nothing was stored: say so */
+				resp->nheaders = 0;
+			}
+		} else {
+			db_rollback(req->db);
+		}
+	}
 	if (rc < 0)
 		return resp_db_error(resp, req->db, rc);
+	if (rc > 0) /* a refusal already answered */
+		return 0;
 	if ((rt->flags & RF_AUDIT_READ) && resp->status == 200) {
 		/* The worker does not wait for the audit commit: on_request
 		 * suspends the connection and the audit writer resumes it. */
@@ -386,7 +503,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	dispatch(srv, cx);
 	if (cx->audit == AUDIT_WAITING) {
 		MHD_suspend_connection(conn);
-		if (audit_writer_submit_async(srv->audit, &cx->req.user, cx->req.client, "read", routes[cx->route].pattern,
+		if (audit_writer_submit_async(srv->audit, &cx->req.user, "read", routes[cx->route].pattern,
 					      cx->req.id, "success", audit_done, cx) < 0) {
 			cx->audit_rc = DB_EBUSY;
 			cx->audit = AUDIT_DONE;

@@ -1,15 +1,17 @@
 /* demo: the demo network loader. */
+#include "service/actor.h"
 #include "io/demo.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/partners.h"
-#include "api/settings.h"
+#include "service/settings.h"
 #include "api/users.h"
 #include "db/db.h"
 #include "domain/completeness.h"
@@ -72,7 +74,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	int64_t *owner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
 	json_t *p;
 	int64_t first_partner = 0;
-	struct user system = {0};
+	struct actor system = actor_system("demo");
 	int rc = db_begin(db);
 	json_array_foreach(partners, i, p) {
 		if (rc < 0)
@@ -81,7 +83,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		json_object_del(p, "contacts");
 		json_object_set_new(p, "owner_id", json_integer(owners[i % 3]));
 		int64_t pid = 0;
-		rc = partner_insert(db, p, &system, "demo", &pid);
+		rc = partner_insert(db, p, &system, &pid);
 		partner_ids[i] = pid;
 		owner_ids[i] = owners[i % 3];
 		if (!first_partner)
@@ -91,7 +93,7 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		json_array_foreach(contacts, j, c) {
 			int64_t cid;
 			if (rc >= 0)
-				rc = contact_insert(db, pid, c, &system, "demo", &cid);
+				rc = contact_insert(db, pid, c, &system, &cid);
 		}
 		json_decref(contacts);
 		if (tty && ((i + 1) % 10 == 0 || i + 1 == total))
@@ -110,12 +112,15 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			peds.weight[items[k]] = items[k] == PKT_RESULTS ? 2 : 1;
 		}
 		json_t *value = completeness_to_json(&peds);
-		rc = setting_put(db, "checklist:pediatrics", value); /* the folded name of "Pediatrics" */
+		char *text = json_dumps(value, JSON_COMPACT);
 		json_decref(value);
+		/* "pediatrics" is the folded name of "Pediatrics". */
+		rc = settings_put(db, &system, "checklist:pediatrics", text);
+		free(text);
 	}
 	/* Referrals go to the partners that refer: the active ones first. */
-	struct user coordinator = {.id = ids[4], .role = ROLE_COORDINATOR};
-	struct user clinician = {.id = ids[5], .role = ROLE_CLINICIAN};
+	struct actor coordinator = {.id = ids[4], .role = ROLE_COORDINATOR, .client = "demo"};
+	struct actor clinician = {.id = ids[5], .role = ROLE_CLINICIAN, .client = "demo"};
 	if (rc >= 0) {
 		if (tty)
 			fprintf(stderr, "demo: adding two years of referrals\n");

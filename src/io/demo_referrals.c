@@ -68,7 +68,7 @@ static const struct {
 /* The load's "now": no event is recorded later than it. */
 static _Thread_local int64_t demo_now;
 
-static int move(struct db *db, int64_t id, enum rstate to, const struct user *u, bool on_behalf, const char *reason,
+static int move(struct db *db, int64_t id, enum rstate to, const struct actor *u, bool on_behalf, const char *reason,
 		const char *note, int64_t at)
 {
 	if (at > demo_now)
@@ -77,7 +77,7 @@ static int move(struct db *db, int64_t id, enum rstate to, const struct user *u,
 	int rc = referral_head_load(db, id, &h);
 	if (rc <= 0)
 		return rc < 0 ? rc : DB_ERROR;
-	return referral_set_status(db, &h, to, u, "demo", on_behalf, reason, note, at);
+	return referral_set_status(db, &h, to, u, on_behalf, reason, note, at);
 }
 
 static int book(struct db *db, int64_t id, int64_t starts, const char *status, int64_t at)
@@ -88,7 +88,7 @@ static int book(struct db *db, int64_t id, int64_t starts, const char *status, i
 		      "iitii", id, starts, status, at, at);
 }
 
-static int attach(struct db *db, int64_t id, const char *name, const char *text, const struct user *u, int64_t at)
+static int attach(struct db *db, int64_t id, const char *name, const char *text, const struct actor *u, int64_t at)
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 	char hex[65];
@@ -113,8 +113,8 @@ static int attach(struct db *db, int64_t id, const char *name, const char *text,
 	return rc < 0 ? rc : referral_rescore(db, id, NULL);
 }
 
-int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners, const struct user *coordinator,
-			const struct user *clinician, size_t count, int64_t now)
+int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners, const struct actor *coordinator,
+			const struct actor *clinician, size_t count, int64_t now)
 {
 	struct rng r = {0x5eed1a150aULL};
 	demo_now = now;
@@ -161,13 +161,13 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			json_object_set_new(in, "sent_at", json_string(sent));
 		}
 		int64_t id = 0;
-		rc = referral_insert(db, in, coordinator, "demo", created, &id);
+		rc = referral_insert(db, in, coordinator, created, &id);
 		json_decref(in);
 		if (rc < 0)
 			break;
 		/* How far it got: old referrals mostly closed, recent ones open. */
 		double age_days = (double)(now - created) / 86400.0, fate = unit(&r);
-		const struct user *decider = inbound ? clinician : coordinator;
+		const struct actor *decider = inbound ? clinician : coordinator;
 		bool behalf = !inbound; /* outbound: the partner's steps recorded for it */
 		int64_t t = created + 3600;
 		if (!inbound && age_days < 20 && fate < 0.08)

@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 struct db;
-struct user;
+struct actor;
 
 /* Loads `count` referrals among the given partners (ids in demo order; the
  * first ones are the busiest), inside the caller's transaction. */
-int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners, const struct user *coordinator,
-			const struct user *clinician, size_t count, int64_t now);
+int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners, const struct actor *coordinator,
+			const struct actor *clinician, size_t count, int64_t now);
 
 #endif

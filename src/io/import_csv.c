@@ -1,5 +1,6 @@
 /* import_csv: the CSV importer of partners and referrals (see import_csv.h
  * and docs/import.md). */
+#include "service/actor.h"
 #include "io/import_csv.h"
 
 #include <errno.h>
@@ -12,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/partners.h"
 #include "api/referrals.h"
 #include "db/db.h"
@@ -1982,8 +1983,9 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			rc = rebuild_indexes(r);
 		if (rc == 0)
 			rc = sync_sequences(r);
+		struct actor cli = actor_system("cli");
 		if (rc == 0)
-			rc = audit_append(db, NULL, "cli", "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
+			rc = audit_append(db, &cli, "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
 				  "success", detail);
 		if (rc == 0) {
 			progress_phase(r, "writing to disk");

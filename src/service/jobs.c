@@ -1,5 +1,5 @@
 /* jobs: the list of background jobs. */
-#include "api/jobs.h"
+#include "service/jobs.h"
 
 #include "api/referrals.h"
 #include "util/log.h"
