@@ -116,8 +116,7 @@ int api_commitments_create(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "partner_id", "partner_id names no partner");
 	if ((rc = check_ref(req, resp, "referral_id", "SELECT partner_id FROM referrals WHERE id = ?", partner)) ||
 	    (rc = check_ref(req, resp, "goal_id", "SELECT partner_id FROM goals WHERE id = ?", partner)) ||
-	    (rc = check_ref(req, resp, "owner_id", "SELECT 0 FROM users WHERE id = ?", 0)) ||
-	    (rc = partner_editable(req, resp, partner)))
+	    (rc = check_ref(req, resp, "owner_id", "SELECT 0 FROM users WHERE id = ?", 0)))
 		return rc < 0 ? rc : 0;
 	json_t *o = json_object_get(b, "owner_id"), *r = json_object_get(b, "referral_id"),
 	       *g = json_object_get(b, "goal_id");
@@ -169,8 +168,7 @@ int api_commitments_update(struct req *req, struct resp *resp)
 	 * removed with null. */
 	if ((rc = check_ref(req, resp, "owner_id", "SELECT 0 FROM users WHERE id = ?", 0)) ||
 	    (rc = check_ref(req, resp, "referral_id", "SELECT partner_id FROM referrals WHERE id = ?", partner)) ||
-	    (rc = check_ref(req, resp, "goal_id", "SELECT partner_id FROM goals WHERE id = ?", partner)) ||
-	    (rc = partner_editable(req, resp, partner)))
+	    (rc = check_ref(req, resp, "goal_id", "SELECT partner_id FROM goals WHERE id = ?", partner)))
 		return rc < 0 ? rc : 0;
 	int64_t now = time_now();
 	rc = db_begin(req->db);

@@ -102,9 +102,6 @@ int api_contacts_create(struct req *req, struct resp *resp)
 		return rc;
 	if (!n)
 		return resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
-	rc = partner_editable(req, resp, req->id);
-	if (rc)
-		return rc < 0 ? rc : 0;
 	if (contact_validate(req->body, true, &e))
 		return resp_invalid(resp, &e);
 	rc = db_begin(req->db);
@@ -149,12 +146,6 @@ int api_contacts_update(struct req *req, struct resp *resp)
 		db_rollback(req->db);
 		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No contact has id %" PRId64, req->id);
 	}
-	int own = partner_editable(req, resp, json_integer_value(json_object_get(rec, "partner_id")));
-	if (own) {
-		db_rollback(req->db);
-		json_decref(rec);
-		return own < 0 ? own : 0;
-	}
 	json_object_update(rec, req->body);
 	rc = db_run(req->db,
 		    "UPDATE contacts SET name = ?, role = ?, phone = ?, email = ?, preferred_channel = ?, notes = ?, "
@@ -187,13 +178,6 @@ int api_contacts_delete(struct req *req, struct resp *resp)
 	if (rc == DB_DONE) {
 		db_rollback(req->db);
 		return resp_error(resp, 404, "not_found", NULL, "No contact has id %" PRId64, req->id);
-	}
-	if (rc >= 0) {
-		int own = partner_editable(req, resp, pid);
-		if (own) {
-			db_rollback(req->db);
-			return own < 0 ? own : 0;
-		}
 	}
 	if (rc >= 0)
 		rc = db_run(req->db, "DELETE FROM contacts WHERE id = ?", "i", req->id);

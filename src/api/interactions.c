@@ -191,9 +191,6 @@ int api_interactions_create(struct req *req, struct resp *resp)
 	rc = check_refs(req, resp, partner_id, json_object_get(b, "contact_id"), occurred, &f);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = partner_editable(req, resp, partner_id);
-	if (rc)
-		return rc < 0 ? rc : 0;
 	int64_t id = 0;
 	rc = db_begin(req->db);
 	if (rc == 0) {
@@ -299,8 +296,6 @@ int api_interactions_update(struct req *req, struct resp *resp)
 	}
 	json_t *cid = json_object_get(b, "contact_id");
 	rc = check_refs(req, resp, partner_id, cid ? cid : json_object_get(rec, "contact_id"), occurred, &check);
-	if (rc == 0)
-		rc = partner_editable(req, resp, partner_id);
 	if (rc) {
 		db_rollback(req->db);
 		json_decref(rec);

@@ -1,31 +1,26 @@
-/* partners: partner and contact records — storage, JSON, and the handlers.
- * The insert functions are shared with the demo loader and (later) the
- * importers; they run inside the caller's transaction and write the audit
- * entry for the change. */
-#ifndef LIAISON_PARTNERS_H
-#define LIAISON_PARTNERS_H
+/* partners: the partner record's JSON, shared by the partner handlers and
+ * the importers and demo loader that read partners as JSON. */
+#ifndef LIAISON_API_PARTNERS_H
+#define LIAISON_API_PARTNERS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "util/jcheck.h"
+
+struct arena;
 struct db;
 struct actor;
+struct partner;
 
-/* in must already satisfy partner_validate(in, true). Returns 0 with *id or
- * a DB_E* code. */
-int partner_insert(struct db *db, json_t *in, const struct actor *actor, int64_t *id);
-/* partner_insert without the audit entry, for the importer, which writes one
- * entry for the whole run. */
-int partner_store(struct db *db, json_t *in, const struct actor *actor, int64_t *id);
-/* in must satisfy contact_validate(in, true); the partner must exist. */
-int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct actor *actor,
-		   int64_t *id);
+/* Validates body (domain/partner.h's rules) and applies it to p: the
+ * defaults of a create (partner_defaults) or the stored record of a PATCH.
+ * Text is borrowed from body or copied into a. Returns 0 or -1 with e set. */
+int partner_apply_json(json_t *body, struct partner *p, bool create, struct arena *a, struct verr *e);
 
-struct req;
-struct resp;
-/* The ownership rule: a liaison changes only the partners (and their
- * contacts, interactions, goals, commitments) they own; other roles with
- * partners.write change any. Returns 0 (allowed), 1 (403 filled) or DB_E*. */
-int partner_editable(struct req *req, struct resp *resp, int64_t partner_id);
+/* in must satisfy contact_validate(in, true); the partner must exist. In the
+ * caller's transaction, with its audit entry. Returns 0 with *id or DB_E*. */
+int contact_insert(struct db *db, int64_t partner_id, json_t *in, const struct actor *actor, int64_t *id);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "service/audit.h"
 #include "api/partners.h"
+#include "service/partner.h"
 #include "service/settings.h"
 #include "api/users.h"
 #include "db/db.h"
@@ -83,7 +84,17 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		json_object_del(p, "contacts");
 		json_object_set_new(p, "owner_id", json_integer(owners[i % 3]));
 		int64_t pid = 0;
-		rc = partner_insert(db, p, &system, &pid);
+		struct partner rec;
+		struct arena a;
+		struct verr e = {0};
+		arena_init(&a);
+		partner_defaults(&rec);
+		if (rc >= 0 && partner_apply_json(p, &rec, true, &a, &e))
+			BUG("a demo partner does not validate");
+		if (rc >= 0)
+			rc = partner_create(db, &system, &rec, false);
+		pid = rec.id;
+		arena_release(&a);
 		partner_ids[i] = pid;
 		owner_ids[i] = owners[i % 3];
 		if (!first_partner)

@@ -15,6 +15,7 @@
 
 #include "service/audit.h"
 #include "api/partners.h"
+#include "service/partner.h"
 #include "api/referrals.h"
 #include "db/db.h"
 #include "domain/completeness.h"
@@ -1034,8 +1035,20 @@ static int store_partner(struct import_run *r, const struct csv_row *row)
 		json_decref(rec);
 		return bad_row(r, row->line, &e);
 	}
-	int64_t id = 0;
-	rc = partner_store(r->db, rec, NULL, &id);
+	/* The same record and writes as the API's, without an audit entry per
+	 * row: the run writes one for the whole file. */
+	struct partner p;
+	struct arena a;
+	struct actor cli = actor_system("cli");
+	arena_init(&a);
+	partner_defaults(&p);
+	if (partner_apply_json(rec, &p, true, &a, &e)) {
+		arena_release(&a);
+		json_decref(rec);
+		return bad_row(r, row->line, &e);
+	}
+	rc = partner_create(r->db, &cli, &p, true);
+	arena_release(&a);
 	json_decref(rec);
 	if (rc < 0)
 		return fail_db(r, rc);

@@ -151,6 +151,14 @@ void jw_key(struct jw *w, const char *key)
 	w->need_comma[w->depth] = false;
 }
 
+void jw_key_text(struct jw *w, const char *key, size_t n)
+{
+	before_value(w);
+	put_escaped(w, (const unsigned char *)key, n);
+	putc1(w, ':');
+	w->need_comma[w->depth] = false;
+}
+
 void jw_stringn(struct jw *w, const char *s, size_t n)
 {
 	before_value(w);

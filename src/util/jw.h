@@ -30,6 +30,7 @@ void jw_object_end(struct jw *w);
 void jw_array(struct jw *w);
 void jw_array_end(struct jw *w);
 void jw_key(struct jw *w, const char *key); /* a constant of the program: not escaped */
+void jw_key_text(struct jw *w, const char *key, size_t n); /* a computed key of n bytes: escaped */
 void jw_string(struct jw *w, const char *s);            /* NULL writes null */
 void jw_stringn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);

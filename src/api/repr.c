@@ -1,0 +1,234 @@
+/* repr: records as JSON, made from their field tables (see the header). */
+#include "api/repr.h"
+
+#include <string.h>
+
+#include "util/jw.h"
+
+/* "address.city" → the prefix length of "address" (0 for a plain name). */
+static size_t group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	return dot ? (size_t)(dot - name) : 0;
+}
+
+static bool same_group(const char *a, const char *b, size_t n)
+{
+	return n && group_len(b) == n && strncmp(a, b, n) == 0;
+}
+
+static void write_value(struct jw *w, const struct field *f, void *rec)
+{
+	switch (f->type) {
+	case FT_ID:
+	case FT_INT: {
+		int64_t v = *field_int(f, rec);
+		if ((f->type == FT_ID && v == 0) || (f->type == FT_INT && v == FIELD_NULL))
+			jw_null(w);
+		else
+			jw_int(w, v);
+		return;
+	}
+	case FT_TIME: {
+		int64_t v = *field_int(f, rec);
+		if (v)
+			jw_time(w, v);
+		else
+			jw_null(w);
+		return;
+	}
+	case FT_BOOL:
+		jw_bool(w, *field_bool(f, rec));
+		return;
+	case FT_TEXT:
+		jw_string(w, *field_text(f, rec));
+		return;
+	case FT_JSON:
+		jw_raw(w, *field_text(f, rec), "null");
+		return;
+	}
+}
+
+void repr_write(struct jw *w, struct table *t, const void *rec)
+{
+	void *r = (void *)(uintptr_t)rec;
+	size_t open = 0; /* length of the group whose object is open */
+	const char *open_name = NULL;
+	for (const struct field *f = t->fields; f->name; f++) {
+		if (f->flags & FF_HIDDEN)
+			continue;
+		size_t g = group_len(f->name);
+		if (open && !same_group(open_name, f->name, open)) {
+			jw_object_end(w);
+			open = 0;
+		}
+		if (g && !open) {
+			jw_key_text(w, f->name, g);
+			jw_object(w);
+			open = g;
+			open_name = f->name;
+		}
+		jw_key_text(w, g ? f->name + g + 1 : f->name, strlen(g ? f->name + g + 1 : f->name));
+		write_value(w, f, r);
+	}
+	if (open)
+		jw_object_end(w);
+}
+
+/* Whether a client may set f now. */
+static bool settable(const struct field *f, bool create)
+{
+	if (f->flags & (FF_KEY | FF_READONLY | FF_HIDDEN))
+		return false;
+	return create || !(f->flags & FF_CREATE_ONLY);
+}
+
+static int merge_value(json_t *v, const struct field *f, void *rec, const char *prefix, const char *key,
+		       struct verr *e)
+{
+	if (json_is_null(v)) {
+		if (!(f->flags & FF_NULLABLE))
+			return verr_set(e, prefix, key, "cannot be null");
+		switch (f->type) {
+		case FT_ID:
+		case FT_TIME:
+			*field_int(f, rec) = 0;
+			break;
+		case FT_INT:
+			*field_int(f, rec) = FIELD_NULL;
+			break;
+		case FT_BOOL:
+			*field_bool(f, rec) = false;
+			break;
+		case FT_TEXT:
+		case FT_JSON:
+			*field_text(f, rec) = NULL;
+			break;
+		}
+		return 0;
+	}
+	switch (f->type) {
+	case FT_ID:
+	case FT_INT: {
+		if (!json_is_integer(v))
+			return verr_set(e, prefix, key, "must be a whole number");
+		int64_t n = json_integer_value(v);
+		int64_t min = f->min, max = f->max;
+		if (f->type == FT_ID && !min && !max)
+			min = 1, max = INT64_MAX;
+		if ((min || max) && (n < min || n > max))
+			return verr_set(e, prefix, key, "must be from %lld to %lld", (long long)min, (long long)max);
+		*field_int(f, rec) = n;
+		return 0;
+	}
+	case FT_BOOL:
+		if (!json_is_boolean(v))
+			return verr_set(e, prefix, key, "must be true or false");
+		*field_bool(f, rec) = json_is_true(v);
+		return 0;
+	case FT_TEXT:
+		if (!json_is_string(v))
+			return verr_set(e, prefix, key, "must be a string");
+		*field_text(f, rec) = json_string_value(v);
+		return 0;
+	case FT_TIME:
+	case FT_JSON:
+		/* Times and stored JSON are converted by the resource's adapter,
+		 * which names them in extra. */
+		return verr_set(e, prefix, key, "cannot be set here");
+	}
+	return 0;
+}
+
+/* Applies the members of obj (the object of group, or the body when group
+ * is NULL) to rec. */
+static int merge_object(json_t *obj, struct table *t, void *rec, bool create, const char *const *extra,
+			const char *group, struct verr *e)
+{
+	char prefix[64] = "";
+	size_t glen = group ? strlen(group) : 0;
+	if (group) {
+		if (glen + 2 > sizeof(prefix))
+			return verr_set(e, NULL, group, "is not a known field");
+		memcpy(prefix, group, glen);
+		prefix[glen] = '.';
+		prefix[glen + 1] = '\0';
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		if (!*key)
+			return verr_set(e, NULL, group ? group : "body", "has a field with an empty name");
+		if (!group && extra && jenum_has(extra, key))
+			continue;
+		/* A group: the body's member is the object of "key.*" fields. */
+		bool is_group = false;
+		if (!group)
+			for (const struct field *f = t->fields; f->name && !is_group; f++)
+				is_group = group_len(f->name) == strlen(key) && strncmp(f->name, key, strlen(key)) == 0 &&
+					   settable(f, create);
+		if (is_group) {
+			if (json_is_null(v)) {
+				for (const struct field *f = t->fields; f->name; f++)
+					if (same_group(key, f->name, strlen(key)) && settable(f, create))
+						*field_text(f, rec) = NULL;
+				continue;
+			}
+			if (!json_is_object(v))
+				return verr_set(e, NULL, key, "must be a JSON object");
+			if (merge_object(v, t, rec, create, NULL, key, e))
+				return -1;
+			continue;
+		}
+		const struct field *f = NULL;
+		for (const struct field *g = t->fields; g->name && !f; g++) {
+			const char *name = g->name;
+			if (group) {
+				if (strncmp(name, group, glen) != 0 || name[glen] != '.')
+					continue;
+				name += glen + 1;
+			} else if (group_len(name)) {
+				continue;
+			}
+			if (strcmp(name, key) == 0)
+				f = g;
+		}
+		if (!f || (f->flags & (FF_KEY | FF_HIDDEN)))
+			return verr_set(e, prefix, key, "is not a known field");
+		if (!settable(f, create))
+			return verr_set(e, prefix, key, "cannot be changed");
+		if (f->type == FT_TEXT && f->rule && !json_is_null(v)) {
+			if (jcheck_rule(obj, f->rule, prefix, e))
+				return -1;
+		}
+		if (merge_value(v, f, rec, prefix, key, e))
+			return -1;
+	}
+	return 0;
+}
+
+int repr_merge(json_t *body, struct table *t, void *rec, bool create, const char *const *extra, struct verr *e)
+{
+	if (!json_is_object(body))
+		return verr_set(e, NULL, "body", "must be a JSON object");
+	if (merge_object(body, t, rec, create, extra, NULL, e))
+		return -1;
+	if (create)
+		for (const struct field *f = t->fields; f->name; f++) {
+			if (!(f->flags & FF_REQUIRED))
+				continue;
+			size_t g = group_len(f->name);
+			json_t *v = g ? NULL : json_object_get(body, f->name);
+			if (g) {
+				char group[64];
+				if (g < sizeof(group)) {
+					memcpy(group, f->name, g);
+					group[g] = '\0';
+					v = json_object_get(json_object_get(body, group), f->name + g + 1);
+				}
+			}
+			if (!v || json_is_null(v))
+				return verr_set(e, NULL, f->name, "is required");
+		}
+	return 0;
+}
