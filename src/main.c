@@ -454,7 +454,8 @@ static const struct command commands[] = {
 	 "Patients are matched by MRN (created when new). See docs/import.md."},
 	{"audit", cmd_audit, "audit verify --db URL",
 	 "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
-	{"help", cmd_help, "help [COMMAND | routes]", "Shows help for a command, or the HTTP routes."},
+	{"help", cmd_help, "help [COMMAND | routes | roles]",
+	 "Shows help for a command, the HTTP routes with their permissions, or each role's permissions."},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -484,6 +485,17 @@ static int cmd_help(int argc, char **argv)
 			       r->flags & RF_WRITE ? "write" : r->flags & RF_AUDIT_READ ? "audit" : "-", r->summary);
 			if (r->params && *r->params)
 				printf("        ?%s\n", r->params);
+		}
+		return 0;
+	}
+	if (strcmp(argv[1], "roles") == 0) {
+		/* One role a line: its name, then every permission it holds. */
+		for (int r = ROLE_NONE + 1; r < ROLE__COUNT; r++) {
+			printf("%-12s", role_name((enum role)r));
+			for (int p = PERM_PUBLIC; p < PERM__COUNT; p++)
+				if (role_has((enum role)r, (enum perm)p))
+					printf(" %s", perm_name((enum perm)p));
+			printf("\n");
 		}
 		return 0;
 	}

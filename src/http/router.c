@@ -241,7 +241,12 @@ static int check_value(const struct route_param *p, const char *v, struct param_
 		}
 		return 0;
 	case PT_TEXT: {
-		size_t chars = text_valid_utf8(v, strlen(v)) ? text_length(v) : 0;
+		size_t bytes = strlen(v);
+		if (!text_valid_utf8(v, bytes)) {
+			snprintf(msg, msglen, "%s must be valid UTF-8 text", p->name);
+			return -1;
+		}
+		size_t chars = text_length(v);
 		if (chars < (size_t)p->min || chars > (size_t)p->max) {
 			snprintf(msg, msglen, "%s must be text of at most %lld characters", p->name, (long long)p->max);
 			return -1;
