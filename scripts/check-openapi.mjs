@@ -134,6 +134,16 @@ for (const r of routes) {
   if (r.bodyLimit > 0 && !d.op.requestBody) problem(`${name}: takes a body (limit ${r.bodyLimit}) but documents no requestBody`);
   if (r.bodyLimit > 0) for (const s of ['400', '413', '415']) if (!statuses.includes(s)) problem(`${name}: takes a body but documents no ${s}`);
   if (/\{[^}]+\}/.test(r.pattern) && !statuses.includes('404')) problem(`${name}: has an id but documents no 404`);
+  // The query parameters the router accepts are exactly the documented ones.
+  const resolve = (p) => (p && p.$ref ? p.$ref.split('/').slice(1).reduce((o, k) => o && o[k], spec) : p);
+  const pathItem = spec.paths[d.path] || {};
+  const documentedQuery = [...(pathItem.parameters || []), ...(d.op.parameters || [])].map(resolve)
+    .filter((p) => p && p.in === 'query').map((p) => p.name).sort();
+  const declared = [...r.params].sort();
+  if (JSON.stringify(documentedQuery) !== JSON.stringify(declared)) {
+    problem(`${name}: query parameters in routes.def (${declared.join(', ') || 'none'}) differ from the documented ones (${documentedQuery.join(', ') || 'none'})`);
+  }
+  if (declared.length && !statuses.includes('422')) problem(`${name}: takes query parameters but documents no 422`);
 }
 for (const [key, d] of documented) {
   if (!seen.has(key)) problem(`${key.split(' ')[0].toUpperCase()} ${d.path} is documented but has no route in ${show(routesFile)}`);
