@@ -16,11 +16,11 @@
 #include "api/users.h"
 #include "db/db.h"
 #include "domain/completeness.h"
-#include "http/http.h"
 #include "io/demo_data.h"
 #include "io/demo_referrals.h"
 #include "io/demo_relationships.h"
 #include "util/timefmt.h"
+#include "util/arena.h"
 #include "util/xalloc.h"
 
 #define DEMO_REFERRALS 900
