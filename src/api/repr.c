@@ -89,22 +89,7 @@ static int merge_value(json_t *v, const struct field *f, void *rec, const char *
 	if (json_is_null(v)) {
 		if (!(f->flags & FF_NULLABLE))
 			return verr_set(e, prefix, key, "cannot be null");
-		switch (f->type) {
-		case FT_ID:
-		case FT_TIME:
-			*field_int(f, rec) = 0;
-			break;
-		case FT_INT:
-			*field_int(f, rec) = FIELD_NULL;
-			break;
-		case FT_BOOL:
-			*field_bool(f, rec) = false;
-			break;
-		case FT_TEXT:
-		case FT_JSON:
-			*field_text(f, rec) = NULL;
-			break;
-		}
+		field_set_null(f, rec);
 		return 0;
 	}
 	switch (f->type) {
@@ -171,7 +156,7 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 			if (json_is_null(v)) {
 				for (const struct field *f = t->fields; f->name; f++)
 					if (same_group(key, f->name, strlen(key)) && settable(f, create))
-						*field_text(f, rec) = NULL;
+						field_set_null(f, rec);
 				continue;
 			}
 			if (!json_is_object(v))

@@ -72,47 +72,52 @@ const struct field *fields_find(struct table *t, const char *name)
 	return NULL;
 }
 
+void field_set_null(const struct field *f, void *rec)
+{
+	switch (f->type) {
+	case FT_ID:
+	case FT_TIME:
+		*field_int(f, rec) = 0;
+		return;
+	case FT_INT:
+		*field_int(f, rec) = FIELD_NULL;
+		return;
+	case FT_BOOL:
+		*field_bool(f, rec) = false;
+		return;
+	case FT_TEXT:
+	case FT_JSON:
+		*field_text(f, rec) = NULL;
+		return;
+	}
+}
+
 void fields_clear(struct table *t, void *rec)
 {
-	for (const struct field *f = t->fields; f->name; f++) {
-		switch (f->type) {
-		case FT_ID:
-		case FT_TIME:
-			*field_int(f, rec) = 0;
-			break;
-		case FT_INT:
-			*field_int(f, rec) = FIELD_NULL;
-			break;
-		case FT_BOOL:
-			*field_bool(f, rec) = false;
-			break;
-		case FT_TEXT:
-		case FT_JSON:
-			*field_text(f, rec) = NULL;
-			break;
-		}
-	}
+	for (const struct field *f = t->fields; f->name; f++)
+		field_set_null(f, rec);
 }
 
 int fields_read(struct table *t, struct db_stmt *st, int first, void *rec, struct arena *a)
 {
 	int i = first;
 	for (const struct field *f = t->fields; f->name; f++, i++) {
-		bool null = db_col_null(st, i);
+		if (db_col_null(st, i)) {
+			field_set_null(f, rec);
+			continue;
+		}
 		switch (f->type) {
 		case FT_ID:
 		case FT_TIME:
-			*field_int(f, rec) = null ? 0 : db_col_int(st, i);
-			break;
 		case FT_INT:
-			*field_int(f, rec) = null ? FIELD_NULL : db_col_int(st, i);
+			*field_int(f, rec) = db_col_int(st, i);
 			break;
 		case FT_BOOL:
-			*field_bool(f, rec) = !null && db_col_int(st, i) != 0;
+			*field_bool(f, rec) = db_col_int(st, i) != 0;
 			break;
 		case FT_TEXT:
 		case FT_JSON:
-			*field_text(f, rec) = null ? NULL : a ? arena_strdup(a, db_col_text(st, i)) : db_col_text(st, i);
+			*field_text(f, rec) = a ? arena_strdup(a, db_col_text(st, i)) : db_col_text(st, i);
 			break;
 		}
 	}

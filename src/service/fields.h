@@ -102,7 +102,9 @@ static inline bool *field_bool(const struct field *f, void *rec)
 {
 	return (bool *)(void *)((char *)rec + f->offset);
 }
-/* Sets every member to its NULL (0, FIELD_NULL for FT_INT, NULL, false). */
+/* Sets f's member to its NULL (0, FIELD_NULL for FT_INT, NULL, false). */
+void field_set_null(const struct field *f, void *rec);
+/* The same for every member. */
 void fields_clear(struct table *t, void *rec);
 
 #endif
