@@ -29,18 +29,21 @@
 	"services_theirs, services_ours, wait_days, capacity_note"
 #define PARTNER_NCOLUMNS 32
 
-static void text_col(struct jw *w, const char *key, struct db_stmt *st, int i)
+/* Member writers: the key (a literal, see jw_key) and the column's value. */
+#define text_col(w, key, st, i) (jw_key((w), key), text_val((w), (st), (i)))
+#define int_col(w, key, st, i) (jw_key((w), key), int_val((w), (st), (i)))
+#define array_col(w, key, st, i) (jw_key((w), key), array_val((w), (st), (i)))
+
+static void text_val(struct jw *w, struct db_stmt *st, int i)
 {
-	jw_key(w, key);
 	if (db_col_null(st, i))
 		jw_null(w);
 	else
 		jw_string(w, db_col_text(st, i));
 }
 
-static void int_col(struct jw *w, const char *key, struct db_stmt *st, int i)
+static void int_val(struct jw *w, struct db_stmt *st, int i)
 {
-	jw_key(w, key);
 	if (db_col_null(st, i))
 		jw_null(w);
 	else
@@ -48,11 +51,10 @@ static void int_col(struct jw *w, const char *key, struct db_stmt *st, int i)
 }
 
 /* Stored JSON arrays (identifiers, languages, payers) were written by this
- * program in canonical form (identifiers_text, array_text), so they are
- * copied as they are. */
-static void array_col(struct jw *w, const char *key, struct db_stmt *st, int i)
+ * program in canonical form (identifiers_text, array_text); jw_raw checks
+ * them on the way out (a bad one makes the writer bad: a 500). */
+static void array_val(struct jw *w, struct db_stmt *st, int i)
 {
-	jw_key(w, key);
 	jw_raw(w, db_col_null(st, i) ? NULL : db_col_text(st, i), "[]");
 }
 
@@ -112,7 +114,8 @@ static void partner_write(struct jw *w, struct db_stmt *st, const struct cadence
 	jw_object_end(w);
 }
 
-/* The same record as a jansson tree, for handlers that work on it. */
+/* The same record as a jansson tree, for handlers that work on it; NULL
+ * (logged) when a stored JSON column does not parse. */
 static json_t *partner_json(struct db_stmt *st, const struct cadence_defaults *defaults)
 {
 	struct buf b;
@@ -120,10 +123,15 @@ static json_t *partner_json(struct db_stmt *st, const struct cadence_defaults *d
 	buf_init(&b, 0);
 	jw_init(&w, &b);
 	partner_write(&w, st, defaults);
-	json_t *rec = json_loadb(b.data, b.len, 0, NULL);
+	json_t *rec = w.bad ? NULL : json_loadb(b.data, b.len, 0, NULL);
+	if (!rec) {
+		if (!w.bad) /* jw_valid passed what jansson refused (a number's range) */
+			w.bad_key = "(a stored column)";
+		char where[40];
+		snprintf(where, sizeof(where), "partner %" PRId64, db_col_int(st, 0));
+		jw_log_bad(&w, where);
+	}
 	buf_release(&b);
-	if (!rec)
-		BUG("partner_write wrote JSON that does not parse");
 	return rec;
 }
 
@@ -141,8 +149,8 @@ static int partner_load(struct db *db, int64_t id, json_t **out)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
-	if (rc == DB_ROW)
-		*out = partner_json(st, &defaults);
+	if (rc == DB_ROW && !(*out = partner_json(st, &defaults)))
+		rc = DB_ECORRUPT;
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
@@ -426,7 +434,7 @@ int api_partners_get(struct req *req, struct resp *resp)
 	jw_init(&w, &b);
 	partner_write(&w, st, &defaults);
 	db_finalize(st);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &w);
 }
 
 int api_partners_update(struct req *req, struct resp *resp)
@@ -650,5 +658,5 @@ int api_partners_list(struct req *req, struct resp *resp)
 		return rc;
 	}
 	jw_page_end(&w, more, last);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &w);
 }
