@@ -54,6 +54,8 @@ static void put_capped(struct jw *w, const char *s, size_t len, size_t max)
 }
 
 static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		      const json_t *extra, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
 		      const json_t *extra, const char *fmt, va_list ap)
 {
 	struct buf msg;

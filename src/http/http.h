@@ -86,7 +86,8 @@ void resp_clear_body(struct resp *resp);
 /* An error body {"error":{"code","message","field"}}; field may be NULL.
  * Written with jw whatever the text holds: escaped, invalid UTF-8 as
  * U+FFFD, the message capped at RESP_MESSAGE_MAX bytes and the field at
- * RESP_FIELD_MAX, cut between characters and ending in "…" when cut.
+ * RESP_FIELD_MAX (bytes of the text given, before U+FFFD replaces any
+ * invalid byte), cut between characters and ending in "…" when cut.
  * Returns 0 so handlers can `return resp_error(...)`. */
 #define RESP_MESSAGE_MAX 1024
 #define RESP_FIELD_MAX 512
