@@ -230,8 +230,8 @@ test('a long Arabic specialty finds its own checklist (the settings key is not c
   const partner = (await coord.post('/api/v1/partners', { name: 'Long Specialty Clinic' })).json;
   const spec = (tail) => 'طب الأطفال '.repeat(8) + tail; // 88 letters, 168 bytes before the tail
   for (const [tail, required] of [['أ', ['reason', 'history']], ['ب', ['reason', 'results']]]) {
-    const put = await admin.put('/api/v1/settings/checklists', { specialty: spec(tail), checklist: { required } });
-    assert.equal(put.status, 200, put.text);
+    const cl = await admin.put('/api/v1/settings/checklists', { specialty: spec(tail), checklist: { required } });
+    assert.equal(cl.status, 200, cl.text);
   }
   for (const [tail, missing] of [['أ', ['history']], ['ب', ['results']]]) {
     const r = await coord.post('/api/v1/referrals', { direction: 'inbound', partner_id: partner.id, urgency: 'routine', reason: 'long',
@@ -243,16 +243,18 @@ test('a long Arabic specialty finds its own checklist (the settings key is not c
 
 // Last: it damages settings that every referral write reads.
 test('stored settings that do not parse answer 500 (not silently the defaults), and a new PUT repairs them', async () => {
-  const saved = sql(`SELECT value FROM settings WHERE key = 'service_levels'`);
+  const cur = (await admin.get('/api/v1/settings/service-levels')).json;
+  assert.equal((await admin.put('/api/v1/settings/service-levels', cur)).status, 200); // the row exists
   sql(`UPDATE settings SET value = '{"weekdays": 62, "urg' WHERE key = 'service_levels'`);
   const g = await admin.get('/api/v1/settings/service-levels');
   assert.equal(g.status, 500, g.text);
   errorBody(g.text, 'internal');
-  sql(`UPDATE settings SET value = '${saved.replace(/'/g, "''")}' WHERE key = 'service_levels'`);
-  assert.equal((await admin.get('/api/v1/settings/service-levels')).status, 200);
+  const put = await admin.put('/api/v1/settings/service-levels', cur);
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual((await admin.get('/api/v1/settings/service-levels')).json, cur);
 
-  const put = await admin.put('/api/v1/settings/checklists', { specialty: 'Cardiology', checklist: { required: ['reason', 'history'] } });
-  assert.ok(put.status === 200, put.text);
+  const cl = await admin.put('/api/v1/settings/checklists', { specialty: 'Cardiology', checklist: { required: ['reason', 'history'] } });
+  assert.equal(cl.status, 200, cl.text);
   sql(`UPDATE settings SET value = '{"reason": 5' WHERE key LIKE 'checklist:%'`);
   const c = await admin.get('/api/v1/settings/checklists');
   assert.equal(c.status, 500, c.text);
