@@ -139,5 +139,5 @@ int api_analytics_volume(struct req *req, struct resp *resp)
 	jw_int(&w, tin + tout);
 	jw_object_end(&w);
 	jw_object_end(&w);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &w);
 }

@@ -16,6 +16,7 @@
 #include "domain/relationship.h"
 #include "db/qb.h"
 #include "http/http.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 static const char *const directions[] = {"inbound", "outbound", NULL};
@@ -254,10 +255,15 @@ int api_interactions_get(struct req *req, struct resp *resp)
 	if (rc == 0) {
 		db_bind_int(st, 1, req->id);
 		while ((rc = db_step(st)) == DB_ROW) {
-			json_t *prev = json_loads(db_col_text(st, 2), 0, NULL);
+			json_t *prev = db_col_null(st, 2) ? json_null() : json_loads(db_col_text(st, 2), 0, NULL);
+			if (!prev) {
+				log_error("stored JSON does not parse, answered 500: interaction %" PRId64
+					  ", member \"previous\"", req->id);
+				rc = DB_ECORRUPT;
+				break;
+			}
 			json_array_append_new(history, json_pack("{so so so}", "changed_at", t_or_null(st, 0), "changed_by",
-								 i_or_null(st, 1), "previous",
-								 prev ? prev : json_null()));
+								 i_or_null(st, 1), "previous", prev));
 		}
 		db_finalize(st);
 	}

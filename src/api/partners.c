@@ -59,7 +59,7 @@ static int answer(struct req *req, struct resp *resp, int64_t id, int status)
 	buf_init(&b, 0);
 	jw_init(&w, &b);
 	partner_write(&w, &p, &defaults);
-	return resp_jw(resp, status, &b);
+	return resp_jw(resp, status, &w);
 }
 
 /* Normalised identifiers: every entry has all four keys. */
@@ -175,7 +175,7 @@ int api_partners_get(struct req *req, struct resp *resp)
 	jw_init(&w, &b);
 	partner_write(&w, &p, &defaults);
 	db_finalize(st);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &w);
 }
 
 int api_partners_update(struct req *req, struct resp *resp)
@@ -244,5 +244,5 @@ int api_partners_list(struct req *req, struct resp *resp)
 		return rc < 0 ? rc : resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
 	}
 	jw_page_end(&pg.w, more, pg.last);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &pg.w);
 }

@@ -22,6 +22,7 @@
 #include "http/http.h"
 #include "util/buf.h"
 #include "util/jw.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -131,11 +132,12 @@ static int referral_completeness(struct db *db, int64_t id, struct completeness 
 		st = NULL;
 		struct checklist custom;
 		const struct checklist *c = completeness_default(spec, NULL);
-		if (checklist_load(db, spec, &custom) == 1)
+		int found = checklist_load(db, spec, &custom);
+		if (found == 1)
 			c = &custom;
 		completeness_score(c, present, out);
 		free(spec);
-		rc = 0;
+		rc = found < 0 ? found : 0;
 	} else if (rc == DB_DONE) {
 		rc = DB_ERROR;
 	}
@@ -532,8 +534,15 @@ static int referral_json(struct req *req, int64_t id, json_t **out)
 	json_object_set_new(r, "specialty", jtext(st, 5));
 	json_object_set_new(r, "care_responsibility", jtext(st, 6));
 	json_object_set_new(r, "reason", jtext(st, 7));
-	json_t *dx = json_loads(db_col_text(st, 8), 0, NULL);
-	json_object_set_new(r, "diagnoses", dx ? dx : json_array());
+	json_t *dx = db_col_null(st, 8) ? json_array() : json_loads(db_col_text(st, 8), 0, NULL);
+	if (!dx) {
+		/* A stored column that does not parse: a 500 for this request. */
+		log_error("stored JSON does not parse, answered 500: referral %" PRId64 ", member \"diagnoses\"", id);
+		db_finalize(st);
+		json_decref(r);
+		return DB_ECORRUPT;
+	}
+	json_object_set_new(r, "diagnoses", dx);
 	json_t *packet = json_object();
 	for (int i = 0; referral_packet_fields[i]; i++)
 		json_object_set_new(packet, referral_packet_fields[i], jtext(st, 9 + i));
@@ -753,9 +762,9 @@ static int move_refused(struct req *req, struct resp *resp, enum rdirection dir,
 		json_decref(allowed);
 		return resp_error(resp, 403, "forbidden", NULL, "%s", err->message);
 	}
-	resp_error(resp, 409, "invalid_transition", NULL, "A referral cannot move from %s to %s", referral_state_name(from),
-		   referral_state_name(to));
-	json_object_set_new(json_object_get(resp->json, "error"), "allowed", allowed);
+	resp_error_with(resp, 409, "invalid_transition", NULL, "allowed", allowed, "A referral cannot move from %s to %s",
+			referral_state_name(from), referral_state_name(to));
+	json_decref(allowed);
 	return 0;
 }
 
@@ -909,6 +918,19 @@ int api_referrals_move(struct req *req, struct resp *resp)
 	return answer_referral(req, resp, req->id, 200);
 }
 
+/* A query's urgency: the shape of a class name (domain/sla.h), so that a
+ * class no longer configured can still be asked for. */
+static bool urgency_name_ok(const char *s)
+{
+	struct urgency u;
+	size_t n = strlen(s);
+	if (n == 0 || n >= URGENCY_NAME_MAX)
+		return false;
+	memset(&u, 0, sizeof(u));
+	memcpy(u.name, s, n);
+	return sla_urgency_valid(&u);
+}
+
 int api_referrals_list(struct req *req, struct resp *resp)
 {
 	int64_t limit, cursor = INT64_MAX, partner = 0, patient = 0;
@@ -931,6 +953,8 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		return resp_error(resp, 422, "validation_failed", "patient_id", "patient_id must be a patient id");
 	if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
 		return resp_error(resp, 422, "validation_failed", "overdue", "overdue must be true or false");
+	if (urg && !urgency_name_ok(urg))
+		return resp_error(resp, 422, "validation_failed", "urgency", "urgency must be the name of an urgency class");
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	int64_t now = time_now();
 	/* The page built by this thread for the same question is served again
@@ -938,17 +962,25 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	 * is not kept: which referrals it holds changes with the clock. */
 	bool cacheable = !(overdue && strcmp(overdue, "true") == 0);
 	int64_t gen = 0;
-	char key[256];
+	/* The key holds every validated parameter whole (api/list_cache.h). */
+	struct buf key;
+	buf_init(&key, LIST_CACHE_MAX_KEY);
+	cacheable = cacheable && list_cache_key_int(&key, 'l', limit) == 0 && list_cache_key_int(&key, 'c', cursor) == 0 &&
+		    list_cache_key_int(&key, 'p', partner) == 0 && list_cache_key_int(&key, 't', patient) == 0 &&
+		    list_cache_key_int(&key, 'w', with_patient) == 0 && list_cache_key_text(&key, 's', status) == 0 &&
+		    list_cache_key_text(&key, 'd', dir) == 0 && list_cache_key_text(&key, 'u', urg) == 0;
 	if (cacheable) {
 		int rc = db_query_int(req->db, &gen, "SELECT n FROM change_counters WHERE name = 'referral_lists'", "");
-		if (rc < 0)
+		if (rc < 0) {
+			buf_release(&key);
 			return rc;
-		snprintf(key, sizeof(key), "l%" PRId64 "c%" PRId64 "p%" PRId64 "t%" PRId64 "w%d s%.20s d%.10s u%.10s", limit,
-			 cursor, partner, patient, with_patient, status ? status : "", dir ? dir : "", urg ? urg : "");
+		}
 		size_t len = 0;
-		char *body = list_cache_get(key, gen, now, &len);
-		if (body)
+		char *body = list_cache_get(key.data, gen, now, &len);
+		if (body) {
+			buf_release(&key);
 			return resp_owned(resp, 200, body, len);
+		}
 	}
 	/* One query for the page: the list never costs a query per item. */
 	struct qb q;
@@ -970,8 +1002,10 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	struct db_stmt *st = NULL;
 	int rc = qb_prepare(&q, req->db, &st);
 	qb_release(&q);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_release(&key);
 		return rc;
+	}
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);
@@ -997,12 +1031,14 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	db_finalize(st);
 	if (rc < 0) {
 		buf_release(&b);
+		buf_release(&key);
 		return rc;
 	}
 	jw_page_end(&w, more, last);
-	if (cacheable)
-		list_cache_put(key, gen, valid_until, b.data, b.len);
-	return resp_jw(resp, 200, &b);
+	if (cacheable && !w.bad)
+		list_cache_put(key.data, gen, valid_until, b.data, b.len);
+	buf_release(&key);
+	return resp_jw(resp, 200, &w);
 }
 
 int referrals_expire(struct db *db, int64_t now)

@@ -68,7 +68,11 @@ void repr_write(struct jw *w, struct table *t, const void *rec)
 			open = g;
 			open_name = f->name;
 		}
-		jw_key_text(w, g ? f->name + g + 1 : f->name, strlen(g ? f->name + g + 1 : f->name));
+		/* The member's name is the program's own (the field table), so
+		 * it is also what a bad stored value's log line names. */
+		const char *member = g ? f->name + g + 1 : f->name;
+		jw_key_text(w, member, strlen(member));
+		w->key = member;
 		write_value(w, f, r);
 	}
 	if (open)

@@ -18,6 +18,7 @@
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -188,8 +189,12 @@ int api_settings_checklists_get(struct req *req, struct resp *resp)
 	}
 	while ((rc = db_step(st)) == DB_ROW) {
 		json_t *v = json_loads(db_col_text(st, 1), 0, NULL);
-		if (v)
-			json_object_set_new(items, db_col_text(st, 0) + 10, v);
+		if (!v) {
+			log_error("stored JSON does not parse, answered 500: a checklist setting");
+			rc = DB_ECORRUPT;
+			break;
+		}
+		json_object_set_new(items, db_col_text(st, 0) + 10, v);
 	}
 	db_finalize(st);
 	if (rc < 0) {

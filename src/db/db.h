@@ -25,6 +25,7 @@ enum {
 	DB_ERROR = -1,     /* any other failure */
 	DB_ECONSTRAINT = -2, /* unique / foreign key / check violated */
 	DB_EBUSY = -3,     /* locked or unreachable for now: try later (503) */
+	DB_ECORRUPT = -4,  /* a stored value does not parse (500; logged where found) */
 };
 
 /* Opens url (a file path for SQLite). On failure returns NULL and, when err

@@ -76,21 +76,34 @@ const char *req_header(struct req *req, const char *name);
 /* Sets status and body, taking ownership of json. Returns 0. */
 int resp_json(struct resp *resp, int status, json_t *json);
 /* Sets status and a JSON body written with jw (util/jw.h), taking the
- * buffer's bytes (b is left empty). Returns 0. */
-struct buf;
-int resp_jw(struct resp *resp, int status, struct buf *b);
+ * bytes of w's buffer (left empty). When w is bad (a stored JSON value did
+ * not parse) it logs that once and answers 500 instead. Returns 0. */
+struct jw;
+int resp_jw(struct resp *resp, int status, struct jw *w);
 /* Sets status and a JSON body already serialised (malloc'd; taken over). */
 int resp_owned(struct resp *resp, int status, char *body, size_t len);
 /* Drops whatever body was set (to answer an error instead). */
 void resp_clear_body(struct resp *resp);
 /* An error body {"error":{"code","message","field"}}; field may be NULL.
+ * Written with jw whatever the text holds: escaped, invalid UTF-8 as
+ * U+FFFD, the message capped at RESP_MESSAGE_MAX bytes and the field at
+ * RESP_FIELD_MAX (bytes of the text given, before U+FFFD replaces any
+ * invalid byte), cut between characters and ending in "…" when cut.
  * Returns 0 so handlers can `return resp_error(...)`. */
+#define RESP_MESSAGE_MAX 1024
+#define RESP_FIELD_MAX 512
+#define RESP_FORMAT_MAX (1024 * 1024) /* the formatted message before the cap */
 int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with one more member in the error object, extra_key: extra (a
+ * jansson value, borrowed), e.g. "allowed": [...]. */
+int resp_error_with(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		    const json_t *extra, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* 422 validation_failed from a struct verr. */
 int resp_invalid(struct resp *resp, const struct verr *e);
-/* 503 for DB_EBUSY, 409 for DB_ECONSTRAINT, 500 otherwise (logging the
- * engine's message). The same answer on every engine. */
+/* 503 for DB_EBUSY, 409 for DB_ECONSTRAINT, 500 for DB_ECORRUPT (logged
+ * where it was found), 500 otherwise (logging the engine's message). The
+ * same answer on every engine. */
 int resp_db_error(struct resp *resp, struct db *db, int rc);
 void resp_header(struct resp *resp, const char *name, const char *value);
 int resp_no_content(struct resp *resp);
