@@ -5,11 +5,9 @@
 
 #include "util/jw.h"
 
-/* "address.city" → the prefix length of "address" (0 for a plain name). */
 static size_t group_len(const char *name)
 {
-	const char *dot = strchr(name, '.');
-	return dot ? (size_t)(dot - name) : 0;
+	return fields_group_len(name);
 }
 
 static bool same_group(const char *a, const char *b, size_t n)
@@ -17,62 +15,9 @@ static bool same_group(const char *a, const char *b, size_t n)
 	return n && group_len(b) == n && strncmp(a, b, n) == 0;
 }
 
-static void write_value(struct jw *w, const struct field *f, void *rec)
-{
-	switch (f->type) {
-	case FT_ID:
-	case FT_INT: {
-		int64_t v = *field_int(f, rec);
-		if ((f->type == FT_ID && v == 0) || (f->type == FT_INT && v == FIELD_NULL))
-			jw_null(w);
-		else
-			jw_int(w, v);
-		return;
-	}
-	case FT_TIME: {
-		int64_t v = *field_int(f, rec);
-		if (v)
-			jw_time(w, v);
-		else
-			jw_null(w);
-		return;
-	}
-	case FT_BOOL:
-		jw_bool(w, *field_bool(f, rec));
-		return;
-	case FT_TEXT:
-		jw_string(w, *field_text(f, rec));
-		return;
-	case FT_JSON:
-		jw_raw(w, *field_text(f, rec), "null");
-		return;
-	}
-}
-
 void repr_write(struct jw *w, struct table *t, const void *rec)
 {
-	void *r = (void *)(uintptr_t)rec;
-	size_t open = 0; /* length of the group whose object is open */
-	const char *open_name = NULL;
-	for (const struct field *f = t->fields; f->name; f++) {
-		if (f->flags & FF_HIDDEN)
-			continue;
-		size_t g = group_len(f->name);
-		if (open && !same_group(open_name, f->name, open)) {
-			jw_object_end(w);
-			open = 0;
-		}
-		if (g && !open) {
-			jw_key_text(w, f->name, g);
-			jw_object(w);
-			open = g;
-			open_name = f->name;
-		}
-		jw_key_text(w, g ? f->name + g + 1 : f->name, strlen(g ? f->name + g + 1 : f->name));
-		write_value(w, f, r);
-	}
-	if (open)
-		jw_object_end(w);
+	fields_write(w, t, rec);
 }
 
 /* Whether a client may set f now. */

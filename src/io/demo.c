@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "service/audit.h"
+#include "api/contacts.h"
 #include "api/partners.h"
+#include "service/contact.h"
 #include "service/partner.h"
 #include "service/settings.h"
 #include "api/users.h"
@@ -102,9 +104,12 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		size_t j;
 		json_t *c;
 		json_array_foreach(contacts, j, c) {
-			int64_t cid;
+			struct contact crec;
+			contact_defaults(&crec, pid);
+			if (rc >= 0 && contact_apply_json(c, &crec, true, &e))
+				BUG("a demo contact does not validate");
 			if (rc >= 0)
-				rc = contact_insert(db, pid, c, &system, &cid);
+				rc = contact_create(db, &system, &crec);
 		}
 		json_decref(contacts);
 		if (tty && ((i + 1) % 10 == 0 || i + 1 == total))
