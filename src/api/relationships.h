@@ -21,12 +21,6 @@ json_t *cadence_json(const struct cadence_defaults *d);
 int partner_checkin(struct db *db, int64_t id, int64_t now, int *cadence, bool *has_last, int64_t *last,
 		    int64_t *next);
 
-/* An interaction as the API shows it (*out NULL when there is no such
- * interaction). Returns 0 or DB_E*. */
-int interaction_load(struct db *db, int64_t id, json_t **out);
-/* Keeps an interaction's record as it was (previous, from
- * interaction_load) before `by` changes it at `at`: its edit history. */
-int interaction_version_save(struct db *db, int64_t id, int64_t by, int64_t at, const json_t *previous);
 
 /* {"percent","kept_on_time","due"} of our commitments, for where_column
  * "partner_id" or "owner_id" equal to id. */

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/relationships.h"
 #include "db/db.h"
+#include "service/actor.h"
+#include "service/interaction.h"
+#include "service/user.h"
+#include "util/arena.h"
+#include "util/xalloc.h"
 #include "util/timefmt.h"
 
 struct rng {
@@ -48,24 +52,32 @@ static void date_of(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
-/* Edits an interaction the way PATCH /interactions/{id} does: the record as
- * it was goes to interaction_versions, then the change is applied. kind may
- * be NULL (unchanged); summary_suffix is appended to the summary. */
+/* Edits an interaction as PATCH /interactions/{id} does, through the same
+ * service function (the version before goes to its history): editor
+ * appends summary_suffix to the summary at time at and, unless kind is
+ * NULL, changes its kind. */
 static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind, const char *summary_suffix)
 {
-	json_t *prev = NULL;
-	int rc = interaction_load(db, id, &prev);
-	if (rc < 0 || !prev)
+	struct interaction old, i;
+	struct arena a;
+	arena_init(&a);
+	int rc = interaction_get(db, id, &old, &a);
+	if (rc <= 0) {
+		arena_release(&a);
 		return rc < 0 ? rc : 0;
-	char summary[1200];
-	snprintf(summary, sizeof(summary), "%s%s", json_string_value(json_object_get(prev, "summary")),
-		 summary_suffix ? summary_suffix : "");
-	rc = interaction_version_save(db, id, editor, at, prev);
-	json_decref(prev);
-	if (rc >= 0)
-		rc = db_run(db, "UPDATE interactions SET summary = ?, updated_at = ? WHERE id = ?", "tii", summary, at, id);
-	if (rc >= 0 && kind)
-		rc = db_run(db, "UPDATE interactions SET kind = ? WHERE id = ?", "ti", kind, id);
+	}
+	i = old;
+	i.summary = arena_printf(&a, "%s%s", old.summary, summary_suffix ? summary_suffix : "");
+	if (kind)
+		i.kind = kind;
+	struct user u;
+	rc = user_get(db, editor, &u, &a);
+	struct actor by = {.id = editor, .role = rc > 0 ? role_from_name(u.role) : ROLE_NONE, .client = "demo"};
+	struct verr e = {0};
+	rc = rc < 0 ? rc : interaction_update(db, &by, &old, &i, at, &e);
+	if (rc > 0)
+		BUG("a demo edit was refused");
+	arena_release(&a);
 	return rc < 0 ? rc : 0;
 }
 
