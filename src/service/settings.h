@@ -38,6 +38,11 @@ void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal
  * 0 when there is none (the built-in one applies), or DB_E*. */
 int checklist_load(struct db *db, const char *key, struct checklist *out);
 
+/* Calls each(arg, key, value) for every checklist an admin set, in key
+ * order: key the folded specialty, value the stored JSON text (both
+ * borrowed for the call). Returns 0 or DB_E*. */
+int checklists_each(struct db *db, void (*each)(void *arg, const char *key, const char *value), void *arg);
+
 /* The default check-in cadence per stage (row "cadence"), or the built-in
  * defaults when none was set. Returns 0 or DB_E*. */
 int cadence_config_load(struct db *db, struct cadence_defaults *out);
