@@ -54,7 +54,8 @@ static int apply_json(json_t *b, struct interaction *i, bool create, struct verr
 		return -1;
 	unsigned req = create ? J_REQUIRED : J_OPTIONAL;
 	if (jcheck_int(b, "contact_id", NULL, J_NULLABLE, 1, INT64_MAX, e) ||
-	    jcheck_enum(b, "kind", NULL, req, interaction_kinds, e) || jcheck_enum(b, "direction", NULL, req, directions, e) ||
+	    jcheck_enum(b, "kind", NULL, req, interaction_kinds, e) ||
+	    jcheck_enum(b, "direction", NULL, req, directions, e) ||
 	    jcheck_string(b, "summary", NULL, req, 1, 5000, e) ||
 	    jcheck_enum(b, "awaiting", NULL, J_NULLABLE, awaiting_sides, e) ||
 	    time_member(b, "occurred_at", false, &i->occurred_at, e) ||
@@ -142,7 +143,8 @@ int api_interactions_update(struct req *req, struct resp *resp)
 	struct verr e = {0};
 	int rc = interaction_get(req->db, req->id, &old, req->arena);
 	if (rc <= 0)
-		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No interaction has id %" PRId64, req->id);
+		return rc < 0 ? rc
+			      : resp_error(resp, 404, "not_found", NULL, "No interaction has id %" PRId64, req->id);
 	i = old;
 	if (apply_json(req->body, &i, false, &e))
 		return resp_invalid(resp, &e);

@@ -5,14 +5,9 @@
 
 #include "util/jw.h"
 
-static size_t group_len(const char *name)
-{
-	return fields_group_len(name);
-}
-
 static bool same_group(const char *a, const char *b, size_t n)
 {
-	return n && group_len(b) == n && strncmp(a, b, n) == 0;
+	return n && fields_group_len(b) == n && strncmp(a, b, n) == 0;
 }
 
 void repr_write(struct jw *w, struct table *t, const void *rec)
@@ -110,8 +105,8 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 		bool is_group = false;
 		if (!group)
 			for (const struct field *f = t->fields; f->name && !is_group; f++)
-				is_group = group_len(f->name) == strlen(key) && strncmp(f->name, key, strlen(key)) == 0 &&
-					   settable(f, create);
+				is_group = fields_group_len(f->name) == strlen(key) &&
+					   strncmp(f->name, key, strlen(key)) == 0 && settable(f, create);
 		if (is_group) {
 			if (json_is_null(v)) {
 				for (const struct field *f = t->fields; f->name; f++)
@@ -132,7 +127,7 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 				if (strncmp(name, group, glen) != 0 || name[glen] != '.')
 					continue;
 				name += glen + 1;
-			} else if (group_len(name)) {
+			} else if (fields_group_len(name)) {
 				continue;
 			}
 			if (strcmp(name, key) == 0)
@@ -162,7 +157,7 @@ int repr_merge(json_t *body, struct table *t, void *rec, bool create, const char
 		for (const struct field *f = t->fields; f->name; f++) {
 			if (!(f->flags & FF_REQUIRED))
 				continue;
-			size_t g = group_len(f->name);
+			size_t g = fields_group_len(f->name);
 			json_t *v = g ? NULL : json_object_get(body, f->name);
 			if (g) {
 				char group[64];

@@ -112,9 +112,10 @@ int commitment_create(struct db *db, const struct actor *actor, struct commitmen
 		return rc;
 	if (!c->owner_id)
 		c->owner_id = actor ? actor->id : 0;
-	c->status = "open";
-	c->done_at = 0;
-	c->created_at = c->updated_at = time_now();
+	if (!c->created_at)
+		c->created_at = time_now();
+	if (!c->updated_at)
+		c->updated_at = c->created_at;
 	rc = fields_insert(db, &commitment_table, c, &c->id);
 	if (rc == 0)
 		rc = audit_append(db, actor, "commitment.create", "commitment", c->id, "success", NULL);

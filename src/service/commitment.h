@@ -41,8 +41,10 @@ void commitment_defaults(struct commitment *c);
 /* Whether c is open and its due date is before the UTC date of now. Pure. */
 bool commitment_overdue(const struct commitment *c, int64_t now);
 
-/* Creates c (id and times set; owner_id 0 is the actor) with its audit
- * entry. Returns 0, 1 when a rule is broken (e set: partner_id names no
+/* Creates c (id set; owner_id 0 is the actor; created_at and updated_at 0
+ * are now) with its audit entry. Clients create open commitments (the
+ * defaults); the demo also gives the status, done_at and times of its
+ * history. Returns 0, 1 when a rule is broken (e set: partner_id names no
  * partner; referral_id or goal_id names no record of that partner; owner_id
  * names no user), or DB_E*. */
 int commitment_create(struct db *db, const struct actor *actor, struct commitment *c, struct verr *e);

@@ -37,7 +37,10 @@ void goal_defaults(struct goal *g, int64_t partner_id)
 
 int goal_create(struct db *db, const struct actor *actor, struct goal *g)
 {
-	g->created_at = g->updated_at = time_now();
+	if (!g->created_at)
+		g->created_at = time_now();
+	if (!g->updated_at)
+		g->updated_at = g->created_at;
 	int rc = fields_insert(db, &goal_table, g, &g->id);
 	if (rc == 0)
 		rc = audit_append(db, actor, "goal.create", "goal", g->id, "success", NULL);

@@ -29,8 +29,9 @@ extern struct table goal_table;
 /* A new goal of partner_id with the defaults of a create (status open). */
 void goal_defaults(struct goal *g, int64_t partner_id);
 
-/* Creates g (id and times set) with its audit entry. The partner must
- * exist. Returns 0 or DB_E*. */
+/* Creates g (id set; created_at and updated_at 0 are now — the demo gives
+ * the times of its history, clients cannot) with its audit entry. The
+ * partner must exist. Returns 0 or DB_E*. */
 int goal_create(struct db *db, const struct actor *actor, struct goal *g);
 /* Stores g over the stored record old (same id) with its audit entry
  * (detail: the new status when it changed). Returns 0 or DB_E*. */

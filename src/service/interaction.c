@@ -77,7 +77,10 @@ int interaction_create(struct db *db, const struct actor *actor, struct interact
 	rc = check_refs(db, i, e);
 	if (rc)
 		return rc;
-	i->created_at = i->updated_at = now;
+	if (!i->created_at)
+		i->created_at = now;
+	if (!i->updated_at)
+		i->updated_at = i->created_at;
 	rc = fields_insert(db, &interaction_table, i, &i->id);
 	if (rc == 0)
 		rc = audit_append(db, actor, "interaction.create", "interaction", i->id, "success", NULL);

@@ -46,8 +46,9 @@ struct interaction_version {
 	const char *previous;
 };
 
-/* Creates i (i->id and times set; occurred_at 0 is now; user_id 0 is the
- * actor) with its audit entry. Returns 0, 1 when a rule is broken (e says
+/* Creates i (i->id set; occurred_at 0 is now; user_id 0 is the actor;
+ * created_at and updated_at 0 are now — the demo gives the times of its
+ * history, clients cannot) with its audit entry. Returns 0, 1 when a rule is broken (e says
  * which: partner_id or user_id names nothing, occurred_at in the future, a
  * contact of another partner, a follow-up or response before it), or DB_E*. */
 int interaction_create(struct db *db, const struct actor *actor, struct interaction *i, struct verr *e);
