@@ -132,6 +132,22 @@ int checklist_load(struct db *db, const char *key, struct checklist *out)
 	return found;
 }
 
+int checklists_each(struct db *db, int (*each)(void *arg, const char *key, const char *value), void *arg)
+{
+	static const char prefix[] = "checklist:";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT key, value FROM settings WHERE key LIKE 'checklist:%' ORDER BY key", &st);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		rc = each(arg, db_col_text(st, 0) + sizeof(prefix) - 1, db_col_text(st, 1));
+		if (rc < 0)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 void cadence_config_parse(const char *stored, struct cadence_defaults *out)
 {
 	cadence_defaults_builtin(out);

@@ -41,6 +41,12 @@ void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal
  * when the stored value does not parse). */
 int checklist_load(struct db *db, const char *key, struct checklist *out);
 
+/* Calls each(arg, key, value) for every checklist an admin set, in key
+ * order: key the folded specialty, value the stored JSON text (both
+ * borrowed for the call); a negative return from each stops the walk and is
+ * returned. Returns 0 or DB_E*. */
+int checklists_each(struct db *db, int (*each)(void *arg, const char *key, const char *value), void *arg);
+
 /* The default check-in cadence per stage (row "cadence"), or the built-in
  * defaults when none was set. Returns 0 or DB_E*. */
 int cadence_config_load(struct db *db, struct cadence_defaults *out);
