@@ -115,7 +115,7 @@ int api_session_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = auth_session_create(req->db, u.id, cookie, csrf);
 	if (rc == 0)
-		rc = throttle_clear(req->db, account);
+		rc = throttle_clear(req->db, account, req->client);
 	if (rc == 0)
 		rc = audit_append(req->db, &u, req->client, "session.create", "user", u.id, "success", NULL);
 	if (rc == 0)
