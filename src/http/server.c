@@ -15,13 +15,15 @@
  * or malformed Content-Length; a Transfer-Encoding other than one `chunked`;
  * both headers at once) is answered 400, and a body the route does not take
  * 413 (404/405 for no route), each with `Connection: close` so nothing that
- * follows on the connection is read as another request. A client must send
- * its request head within HEAD_TIMEOUT_SECONDS of connecting or of its
- * previous answer, or the connection is cut (head_sweeper). Passwords are
+ * follows on the connection is read as another request. A client that has
+ * begun a request head must finish it within HEAD_TIMEOUT_SECONDS of
+ * connecting or of its previous answer, or the connection is cut
+ * (head_sweeper). Passwords are
  * hashed on hash_pool, not on the workers. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <linux/tcp.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -54,9 +56,10 @@
 /* Connections: room for a thousand slow or idle clients and the real ones. */
 #define CONNECTION_LIMIT 2048
 #define PER_CLIENT_LIMIT 256
-/* A request head must be complete this long after the connection opened or
- * its previous answer was sent; an idle keep-alive connection is closed then
- * too. Bodies and answers fall under the inactivity timeout. */
+/* A request head, once its first byte arrived, must be complete this long
+ * after the connection opened or its previous answer was sent. A connection
+ * that sends nothing, an idle keep-alive one, a body or an answer that makes
+ * no progress end at the inactivity timeout. */
 #define HEAD_TIMEOUT_SECONDS 10
 #define IDLE_TIMEOUT_SECONDS 30
 
@@ -86,16 +89,29 @@ struct server {
 };
 
 /* One open connection. `busy` while a request is being handled (its head was
- * complete); otherwise the connection must send a head by `since` +
+ * complete); otherwise, once bytes arrived past `idle_bytes` (the count at
+ * the previous answer), the head must be complete by `since` +
  * HEAD_TIMEOUT_SECONDS. Linked while the socket is open: NOTIFY_CLOSED
  * unlinks it, under conns_lock, before libmicrohttpd closes the socket. */
 struct conn {
 	struct conn *prev, *next;
 	int fd;
 	atomic_bool busy;
-	atomic_llong since_ms; /* CLOCK_MONOTONIC */
+	atomic_llong since_ms;	  /* CLOCK_MONOTONIC */
+	atomic_ullong idle_bytes; /* bytes received when the last answer ended */
 	bool cut;
 };
+
+/* Bytes the kernel has received on a TCP socket (0 when it cannot say). */
+static unsigned long long bytes_received(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return 0;
+	return (unsigned long long)ti.tcpi_bytes_received;
+}
 
 struct ctx {
 	struct arena arena;
@@ -433,6 +449,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		c->fd = ci->connect_fd;
 		atomic_init(&c->busy, false);
 		atomic_init(&c->since_ms, now_ms());
+		atomic_init(&c->idle_bytes, 0);
 		pthread_mutex_lock(&srv->conns_lock);
 		c->next = srv->conns;
 		if (c->next)
@@ -470,6 +487,9 @@ static void *head_sweeper(void *arg)
 		int cut = 0;
 		for (struct conn *c = srv->conns; c; c = c->next) {
 			if (c->cut || atomic_load(&c->busy) || atomic_load(&c->since_ms) > deadline)
+				continue;
+			/* Nothing since the last answer: idle, not slow. */
+			if (bytes_received(c->fd) <= atomic_load(&c->idle_bytes))
 				continue;
 			shutdown(c->fd, SHUT_RDWR);
 			c->cut = true;
@@ -617,6 +637,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 cx->resp.error_code ? cx->resp.error_code : "",
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
 	if (cx->conn) {
+		atomic_store(&cx->conn->idle_bytes, bytes_received(cx->conn->fd));
 		atomic_store(&cx->conn->since_ms, now_ms());
 		atomic_store(&cx->conn->busy, false);
 	}

@@ -19,8 +19,9 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 // Sends bytes on a fresh connection and collects everything until the server
-// closes it, or until `wait` ms pass with the connection still open.
-function exchange(bytes, { wait = 3000, from } = {}) {
+// closes it, or until `wait` ms pass with the connection still open, or
+// (with `expect`) 300 ms after that many whole answers arrived.
+function exchange(bytes, { wait = 3000, from, expect } = {}) {
   return new Promise((resolve) => {
     const s = net.connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
     let got = '';
@@ -32,12 +33,28 @@ function exchange(bytes, { wait = 3000, from } = {}) {
       s.destroy();
       resolve({ got, closed, answers: (got.match(/^HTTP\/1\.[01] \d{3}/gm) || []).map((l) => Number(l.slice(9))) });
     };
-    s.on('data', (d) => { got += d; });
+    s.on('data', (d) => {
+      got += d;
+      if (expect && whole(got) >= expect) setTimeout(() => finish(false), 300);
+    });
     s.on('error', () => {});
     s.on('close', () => finish(true));
     s.on('connect', () => s.write(bytes));
     const timer = setTimeout(() => finish(false), wait);
   });
+}
+
+// How many complete answers (head and Content-Length bytes of body) `got` holds.
+function whole(got) {
+  let n = 0, rest = got;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return n;
+    const len = Number((rest.slice(0, end).match(/\r\ncontent-length: *(\d+)/i) || [])[1] || 0);
+    if (rest.length < end + 4 + len) return n;
+    rest = rest.slice(end + 4 + len);
+    n++;
+  }
 }
 
 const signInHead = (extra) => `POST /api/v1/session HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n${extra}\r\n`;
@@ -51,10 +68,10 @@ function assertRefused(r, what, status = 400, code = 'malformed_request') {
 }
 
 test('a well-framed request is answered and the connection kept (the control)', async () => {
-  const r = await exchange(signInHead(`Content-Length: ${body.length}\r\n`) + body, { wait: 1000 });
+  const r = await exchange(signInHead(`Content-Length: ${body.length}\r\n`) + body, { wait: 30000, expect: 1 });
   assert.deepEqual(r.answers, [401], r.got);
   assert.equal(r.closed, false, 'keep-alive holds');
-  const c = await exchange(signInHead('Transfer-Encoding: chunked\r\n') + `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+  const c = await exchange(signInHead('Transfer-Encoding: chunked\r\n') + `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`, { wait: 30000, expect: 1 });
   assert.deepEqual(c.answers, [401], `one chunked body is fine: ${c.got}`);
 });
 
@@ -100,7 +117,7 @@ test('a body for a route that takes none is refused before it is read', async ()
   assert.ok(endless.closed, `an endless chunked body to the sign-in is cut: ${endless.got}`);
   // A body somewhat over the limit is read and answered 413, so a client
   // still sending sees the answer.
-  const over = await exchange(signInHead('Content-Length: 5000\r\n') + 'x'.repeat(5000), { wait: 1000 });
+  const over = await exchange(signInHead('Content-Length: 5000\r\n') + 'x'.repeat(5000), { wait: 30000, expect: 1 });
   assert.deepEqual(over.answers, [413], over.got);
 });
 
@@ -140,6 +157,26 @@ test('clients that trickle their request head are cut off; a normal client is st
     clearInterval(tick);
     for (const s of socks) s.destroy();
   }
+});
+
+test('an idle keep-alive connection is not taken for a slow client', { timeout: 60000 }, async () => {
+  // One answer, then nothing for longer than the head deadline (10 s), then
+  // a second request on the same connection: answered.
+  const s = net.connect({ port, host: '127.0.0.1' });
+  let got = '', closed = false;
+  s.on('data', (d) => { got += d; });
+  s.on('error', () => {});
+  s.on('close', () => { closed = true; });
+  await new Promise((r) => s.on('connect', r));
+  const get = 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n';
+  s.write(get);
+  while (whole(got) < 1 && !closed) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 12000));
+  assert.equal(closed, false, 'still open after 12 s idle');
+  s.write(get);
+  while (whole(got) < 2 && !closed) await new Promise((r) => setTimeout(r, 50));
+  s.destroy();
+  assert.equal(whole(got), 2, got);
 });
 
 test('a full password-hashing queue is answered 503 with Retry-After at once; the others are answered normally', { timeout: 120000 }, async () => {
