@@ -12,7 +12,6 @@
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/http.h"
-#include "http/server.h"
 #include "util/timefmt.h"
 
 int api_health(struct req *req, struct resp *resp)
@@ -67,6 +66,39 @@ static int signin_refused(struct req *req, struct resp *resp, const char *accoun
 	return resp_error(resp, 401, "unauthenticated", NULL, "The email or password is wrong");
 }
 
+/* What the sign-in carries over the password check. */
+struct signin {
+	const char *account;
+	struct actor u;
+};
+
+static int signin_verified(struct req *req, struct resp *resp, bool ok, void *state)
+{
+	struct signin *si = state;
+	if (!ok)
+		return signin_refused(req, resp, si->account);
+
+	char cookie[SECRET_TOKEN_MAX], csrf[SECRET_TOKEN_MAX];
+	int rc = db_begin(req->db);
+	if (rc == 0)
+		rc = auth_session_create(req->db, si->u.id, cookie, csrf);
+	if (rc == 0)
+		rc = throttle_clear(req->db, si->account, req->client);
+	if (rc == 0)
+		rc = audit_append(req->db, &si->u, "session.create", "user", si->u.id, "success", NULL);
+	if (rc == 0)
+		rc = db_commit(req->db);
+	if (rc < 0) {
+		db_rollback(req->db);
+		return rc;
+	}
+	resp_header(resp, "Set-Cookie",
+		    arena_printf(req->arena, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", SESSION_COOKIE,
+				 cookie, SESSION_ABSOLUTE_SECONDS, req->tls ? "; Secure" : ""));
+	sodium_memzero(cookie, sizeof(cookie));
+	return resp_json(resp, 200, json_pack("{so ss}", "user", user_json(&si->u), "csrf_token", csrf));
+}
+
 int api_session_create(struct req *req, struct resp *resp)
 {
 	struct verr e = {0};
@@ -74,10 +106,12 @@ int api_session_create(struct req *req, struct resp *resp)
 	    jcheck_string(req->body, "email", NULL, J_REQUIRED, 1, 254, &e) ||
 	    jcheck_string(req->body, "password", NULL, J_REQUIRED, 1, 1024, &e))
 		return resp_invalid(resp, &e);
+	struct signin *si = arena_alloc(req->arena, sizeof(*si));
 	char *account = arena_strdup(req->arena, jstr(req->body, "email"));
 	for (char *p = account; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	const char *password = jstr(req->body, "password");
+	si->account = account;
+	si->u.client = req->client;
 
 	int64_t retry = 0;
 	int rc = throttle_check(req->db, account, req->client, &retry);
@@ -92,45 +126,15 @@ int api_session_create(struct req *req, struct resp *resp)
 				  "Too many failed sign-ins; try again in %" PRId64 " minutes", (retry + 59) / 60);
 	}
 
-	struct actor u = {.client = req->client};
 	char hash[crypto_pwhash_STRBYTES] = "";
-	rc = find_user(req, account, &u, hash, sizeof(hash));
+	rc = find_user(req, account, &si->u, hash, sizeof(hash));
 	if (rc < 0)
 		return rc;
-	if (server_hash_enter(req->srv) < 0) {
-		resp_header(resp, "Retry-After", "1");
-		return resp_error(resp, 503, "unavailable", NULL, "Too many sign-ins at once; try again in a moment");
-	}
-	bool ok;
-	if (u.id) {
-		ok = password_verify(hash, password);
-	} else {
-		password_verify_dummy(password); /* same time for unknown users */
-		ok = false;
-	}
-	server_hash_leave(req->srv);
-	if (!ok)
-		return signin_refused(req, resp, account);
-
-	char cookie[SECRET_TOKEN_MAX], csrf[SECRET_TOKEN_MAX];
-	rc = db_begin(req->db);
-	if (rc == 0)
-		rc = auth_session_create(req->db, u.id, cookie, csrf);
-	if (rc == 0)
-		rc = throttle_clear(req->db, account);
-	if (rc == 0)
-		rc = audit_append(req->db, &u, "session.create", "user", u.id, "success", NULL);
-	if (rc == 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	resp_header(resp, "Set-Cookie",
-		    arena_printf(req->arena, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", SESSION_COOKIE,
-				 cookie, SESSION_ABSOLUTE_SECONDS, req->tls ? "; Secure" : ""));
-	sodium_memzero(cookie, sizeof(cookie));
-	return resp_json(resp, 200, json_pack("{so ss}", "user", user_json(&u), "csrf_token", csrf));
+	/* An unknown user costs a hash all the same (a dummy one): the same
+	 * answer in the same time as a wrong password. */
+	req_verify_password(req, si->u.id ? arena_strdup(req->arena, hash) : NULL, jstr(req->body, "password"),
+			    signin_verified, si);
+	return 0;
 }
 
 int api_session_delete(struct req *req, struct resp *resp)

@@ -1,6 +1,8 @@
 /* auth: session and token resolution, session rows, sign-in throttling. */
 #include "http/auth.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -156,22 +158,33 @@ static int count_failures(struct db *db, const char *kind, const char *key, int6
 	return rc;
 }
 
+/* The key of one account at one client address, "ADDRESS EMAIL": an address
+ * holds no space, so the first space splits the two whatever the email is. */
+static const char *pair_key(char *out, size_t len, const char *account, const char *client)
+{
+	snprintf(out, len, "%s %s", client, account);
+	return out;
+}
+
 int throttle_check(struct db *db, const char *account, const char *client, int64_t *retry_after)
 {
 	int64_t now = time_now(), since = now - THROTTLE_WINDOW_SECONDS;
-	int64_t n_acct = 0, old_acct = 0, n_client = 0, old_client = 0;
-	int rc = count_failures(db, "account", account, since, &n_acct, &old_acct);
+	int64_t n_pair = 0, old_pair = 0, n_client = 0, old_client = 0;
+	char key[THROTTLE_KEY_MAX];
+	int rc = count_failures(db, "account_client", pair_key(key, sizeof(key), account, client), since, &n_pair,
+				&old_pair);
 	if (rc == 0)
 		rc = count_failures(db, "client", client, since, &n_client, &old_client);
 	if (rc < 0)
 		return rc;
-	int64_t wait = 0;
-	if (n_acct >= THROTTLE_MAX_PER_ACCOUNT)
-		wait = old_acct + THROTTLE_WINDOW_SECONDS - now;
-	if (n_client >= THROTTLE_MAX_PER_CLIENT && old_client + THROTTLE_WINDOW_SECONDS - now > wait)
-		wait = old_client + THROTTLE_WINDOW_SECONDS - now;
-	if (n_acct < THROTTLE_MAX_PER_ACCOUNT && n_client < THROTTLE_MAX_PER_CLIENT)
+	bool pair_full = n_pair >= THROTTLE_MAX_PER_ACCOUNT, client_full = n_client >= THROTTLE_MAX_PER_CLIENT;
+	if (!pair_full && !client_full)
 		return 0;
+	int64_t wait = 0;
+	if (pair_full)
+		wait = old_pair + THROTTLE_WINDOW_SECONDS - now;
+	if (client_full && old_client + THROTTLE_WINDOW_SECONDS - now > wait)
+		wait = old_client + THROTTLE_WINDOW_SECONDS - now;
 	*retry_after = wait > 0 ? wait : 1;
 	return 1;
 }
@@ -179,17 +192,20 @@ int throttle_check(struct db *db, const char *account, const char *client, int64
 int throttle_fail(struct db *db, const char *account, const char *client)
 {
 	int64_t now = time_now();
+	char key[THROTTLE_KEY_MAX];
 	int rc = db_run(db, "DELETE FROM signin_failures WHERE at <= ?", "i", now - THROTTLE_WINDOW_SECONDS);
 	if (rc == 0)
-		rc = db_run(db, "INSERT INTO signin_failures (kind, key, at) VALUES ('account', ?, ?)", "ti", account,
-			    now);
+		rc = db_run(db, "INSERT INTO signin_failures (kind, key, at) VALUES ('account_client', ?, ?)", "ti",
+			    pair_key(key, sizeof(key), account, client), now);
 	if (rc == 0)
 		rc = db_run(db, "INSERT INTO signin_failures (kind, key, at) VALUES ('client', ?, ?)", "ti", client,
 			    now);
 	return rc;
 }
 
-int throttle_clear(struct db *db, const char *account)
+int throttle_clear(struct db *db, const char *account, const char *client)
 {
-	return db_run(db, "DELETE FROM signin_failures WHERE kind = 'account' AND key = ?", "t", account);
+	char key[THROTTLE_KEY_MAX];
+	return db_run(db, "DELETE FROM signin_failures WHERE kind = 'account_client' AND key = ?", "t",
+		      pair_key(key, sizeof(key), account, client));
 }

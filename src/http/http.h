@@ -24,6 +24,10 @@ struct db;
 struct route;
 struct server;
 
+struct req;
+struct resp;
+typedef int (*req_verified_fn)(struct req *req, struct resp *resp, bool ok, void *state);
+
 struct req {
 	struct arena *arena;
 	struct server *srv;
@@ -45,6 +49,11 @@ struct req {
 	const char *client;         /* client address, for audit and throttling */
 	bool tls;
 	void *conn;                 /* the MHD connection: use req_query/req_header */
+	struct {    /* set by req_verify_password, for the server */
+		const char *stored, *password;
+		req_verified_fn then;
+		void *state;
+	} verify;
 };
 
 #define RESP_MAX_HEADERS 12
@@ -107,6 +116,16 @@ int resp_invalid(struct resp *resp, const struct verr *e);
 int resp_db_error(struct resp *resp, struct db *db, int rc);
 void resp_header(struct resp *resp, const char *name, const char *value);
 int resp_no_content(struct resp *resp);
+
+/* A handler that must check a password does not hash on the worker thread:
+ * it calls req_verify_password and returns 0 with nothing answered. The
+ * server suspends the connection, checks `password` against `stored` (an
+ * argon2id string; NULL: a dummy hash of the same cost, ok false) on its
+ * hashing pool, and then calls then(req, resp, ok, state) on a worker with
+ * req->db set, which answers as a handler does. When the hashing queue is
+ * full the server answers 503 with Retry-After instead and `then` is not
+ * called. The strings and state must live in req (its arena or body). */
+void req_verify_password(struct req *req, const char *stored, const char *password, req_verified_fn then, void *state);
 
 /* The page size ?limit= (declared as "limit": 1..500), default 50. Returns
  * 0 (the router already refused a bad value). */
