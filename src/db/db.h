@@ -35,6 +35,9 @@ void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
 const char *db_engine(struct db *db);   /* "sqlite" or "postgresql" */
 
+/* A trivial query, to tell that the database answers: 0 or DB_E*. */
+int db_ping(struct db *db);
+
 /* Runs one or more statements without parameters (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql);
 

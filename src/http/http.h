@@ -122,7 +122,9 @@ int resp_no_content(struct resp *resp);
  * server suspends the connection, checks `password` against `stored` (an
  * argon2id string; NULL: a dummy hash of the same cost, ok false) on its
  * hashing pool, and then calls then(req, resp, ok, state) on a worker with
- * req->db set, which answers as a handler does. When the hashing queue is
+ * req->db set, inside a write transaction that is committed unless then
+ * returns DB_E* (whatever it answered: a refusal's records are kept), and
+ * then answers as a handler does. When the hashing queue is
  * full the server answers 503 with Retry-After instead and `then` is not
  * called. The strings and state must live in req (its arena or body). */
 void req_verify_password(struct req *req, const char *stored, const char *password, req_verified_fn then, void *state);

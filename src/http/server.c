@@ -47,6 +47,7 @@
 #include "http/router.h"
 #include "http/static.h"
 #include "service/scope.h"
+#include "util/secret.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -542,9 +543,20 @@ static void verify_answer(struct server *srv, struct ctx *cx)
 		resp_error(resp, 503, "unavailable", NULL, "The database is not reachable; try again shortly");
 		return;
 	}
-	int rc = cx->req.verify.then(&cx->req, resp, cx->verify_ok, cx->req.verify.state);
-	if (rc < 0)
+	/* The continuation runs in a write transaction of its own, committed
+	 * unless it fails: a refused sign-in's failure count and audit entry
+	 * are kept with its 401. */
+	int rc = db_begin(cx->req.db);
+	if (rc == 0)
+		rc = cx->req.verify.then(&cx->req, resp, cx->verify_ok, cx->req.verify.state);
+	if (rc == 0)
+		rc = db_commit(cx->req.db);
+	if (rc < 0) {
+		db_rollback(cx->req.db);
+		resp_clear_body(resp);
+		resp->nheaders = 0;
 		resp_db_error(resp, cx->req.db, rc);
+	}
 }
 
 /* The entry of a connection (head deadline), or NULL. */
