@@ -77,6 +77,27 @@ static void put_capped(struct jw *w, const char *s, size_t len, size_t max)
 	buf_release(&t);
 }
 
+/* The FHIR issue type (http://hl7.org/fhir/issue-type) of one of our error
+ * codes. */
+static const char *fhir_issue_code(const char *code)
+{
+	static const struct {
+		const char *ours, *fhir;
+	} map[] = {
+		{"validation_failed", "invalid"}, {"malformed_json", "structure"},
+		{"malformed_request", "structure"}, {"unauthenticated", "login"},
+		{"forbidden", "forbidden"},        {"csrf_failed", "security"},
+		{"not_found", "not-found"},        {"method_not_allowed", "not-supported"},
+		{"unsupported_media_type", "not-supported"}, {"conflict", "conflict"},
+		{"invalid_transition", "business-rule"},     {"too_large", "too-costly"},
+		{"rate_limited", "throttled"},     {"unavailable", "transient"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].ours, code) == 0)
+			return map[i].fhir;
+	return "exception";
+}
+
 static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
 		      const json_t *extra, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
 static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
@@ -91,21 +112,49 @@ static int error_body(struct resp *resp, int status, const char *code, const cha
 	buf_init(&b, 0);
 	jw_init(&w, &b);
 	jw_object(&w);
-	jw_key(&w, "error");
-	jw_object(&w);
-	jw_key(&w, "code");
-	jw_string(&w, code);
-	jw_key(&w, "message");
-	put_capped(&w, msg.data, msg.len, RESP_MESSAGE_MAX);
-	if (field) {
-		jw_key(&w, "field");
-		put_capped(&w, field, strlen(field), RESP_FIELD_MAX);
+	if (resp->dialect == DIALECT_FHIR) {
+		/* An OperationOutcome (FHIR R4): one issue, its code from ours. */
+		jw_key(&w, "resourceType");
+		jw_string(&w, "OperationOutcome");
+		jw_key(&w, "issue");
+		jw_array(&w);
+		jw_object(&w);
+		jw_key(&w, "severity");
+		jw_string(&w, "error");
+		jw_key(&w, "code");
+		jw_string(&w, fhir_issue_code(code));
+		jw_key(&w, "details");
+		jw_object(&w);
+		jw_key(&w, "text");
+		jw_string(&w, code);
+		jw_object_end(&w);
+		jw_key(&w, "diagnostics");
+		put_capped(&w, msg.data, msg.len, RESP_MESSAGE_MAX);
+		if (field) {
+			jw_key(&w, "expression");
+			jw_array(&w);
+			put_capped(&w, field, strlen(field), RESP_FIELD_MAX);
+			jw_array_end(&w);
+		}
+		jw_object_end(&w);
+		jw_array_end(&w);
+	} else {
+		jw_key(&w, "error");
+		jw_object(&w);
+		jw_key(&w, "code");
+		jw_string(&w, code);
+		jw_key(&w, "message");
+		put_capped(&w, msg.data, msg.len, RESP_MESSAGE_MAX);
+		if (field) {
+			jw_key(&w, "field");
+			put_capped(&w, field, strlen(field), RESP_FIELD_MAX);
+		}
+		if (extra_key) {
+			jw_key_escaped(&w, extra_key);
+			jw_json(&w, extra);
+		}
+		jw_object_end(&w);
 	}
-	if (extra_key) {
-		jw_key_escaped(&w, extra_key);
-		jw_json(&w, extra);
-	}
-	jw_object_end(&w);
 	jw_object_end(&w);
 	buf_release(&msg);
 	size_t len = 0;

@@ -66,6 +66,7 @@ struct resp {
 	size_t len;
 	const char *content_type;
 	const char *error_code;     /* set by resp_error, for the access log */
+	int dialect;                /* enum route_dialect of the path: how errors are written */
 	int nheaders;
 	struct {
 		const char *name, *value; /* arena or static strings */

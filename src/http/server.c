@@ -477,7 +477,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct ctx *cx)
 	} else if (resp->owned) {
 		r = MHD_create_response_from_buffer(resp->len, resp->owned, MHD_RESPMEM_MUST_FREE);
 		resp->owned = NULL; /* MHD frees it */
-		resp->content_type = "application/json; charset=utf-8";
+		resp->content_type = resp->dialect == DIALECT_FHIR ? "application/fhir+json; charset=utf-8"
+								   : "application/json; charset=utf-8";
 	} else if (resp->data) {
 		r = MHD_create_response_from_buffer(resp->len, (void *)resp->data, MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -656,7 +657,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		atomic_fetch_add(&srv->inflight, 1);
 		*con_cls = cx;
 
-		cx->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+		/* /api and /fhir are routed (their errors in their own dialect);
+		 * every other path is a static file. */
+		cx->api = strncmp(url, "/api/", 5) == 0 || strncmp(url, "/fhir/", 6) == 0 || strcmp(url, "/healthz") == 0;
+		cx->resp.dialect = (int)router_dialect(url);
 		size_t limit = 0;
 		if (cx->api) {
 			cx->route = router_match(method, url, &cx->req.id, cx->allow, sizeof(cx->allow));
