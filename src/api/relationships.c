@@ -271,9 +271,11 @@ int api_partner_timeline(struct req *req, struct resp *resp)
 		return rc;
 	}
 	size_t count = json_array_size(items);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): sizeof(json_t *) is meant */
 	json_t **arr = xcalloc(count ? count : 1, sizeof(*arr));
 	for (size_t i = 0; i < count; i++)
 		arr[i] = json_incref(json_array_get(items, i));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): sizeof(json_t *) is meant */
 	qsort(arr, count, sizeof(*arr), by_time_desc);
 	json_t *sorted = json_array();
 	for (size_t i = 0; i < count && i < 300; i++) {

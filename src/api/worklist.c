@@ -192,9 +192,11 @@ int api_worklist(struct req *req, struct resp *resp)
 		return rc;
 	}
 	size_t n = json_array_size(items);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): sizeof(json_t *) is meant */
 	json_t **arr = xcalloc(n ? n : 1, sizeof(*arr));
 	for (size_t i = 0; i < n; i++)
 		arr[i] = json_incref(json_array_get(items, i));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): sizeof(json_t *) is meant */
 	qsort(arr, n, sizeof(*arr), most_urgent_first);
 	json_t *sorted = json_array();
 	for (size_t i = 0; i < n; i++) {
