@@ -1,7 +1,7 @@
 /* postgres: the PostgreSQL driver behind db.h (libpq).
  *
  * One connection per struct db. Statements are sent with PQexecParams, `?`
- * placeholders rewritten to $1..$n (outside quotes), values as text so the
+ * placeholders rewritten to $1..$n (db/pg_sql.c), values as text so the
  * server infers their types from the SQL. A result is fetched whole on the
  * first db_step and walked row by row.
  *
