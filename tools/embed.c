@@ -37,8 +37,12 @@ static unsigned char *slurp(const char *path, size_t *len)
 	size_t r;
 	while (data && (r = fread(data + n, 1, cap - n, f)) > 0) {
 		n += r;
-		if (n == cap)
-			data = realloc(data, cap *= 2);
+		if (n == cap) {
+			unsigned char *grown = realloc(data, cap *= 2);
+			if (!grown)
+				free(data);
+			data = grown;
+		}
 	}
 	fclose(f);
 	if (!data) {

@@ -47,7 +47,7 @@ static void partner_write(struct jw *w, const struct partner *p, const struct ca
 /* Answers status with partner id as stored now. */
 static int answer(struct req *req, struct resp *resp, int64_t id, int status)
 {
-	struct partner p;
+	struct partner p = {0};
 	struct cadence_defaults defaults;
 	int rc = cadence_config_load(req->db, &defaults);
 	if (rc == 0)
@@ -191,7 +191,7 @@ int api_partners_update(struct req *req, struct resp *resp)
 	if (partner_apply_json(req->body, &p, false, req->arena, &e))
 		return resp_invalid(resp, &e);
 	json_t *owner = json_object_get(req->body, "owner_id");
-	rc = owner && json_is_integer(owner) ? check_owner(req, resp, &p) : 0;
+	rc = json_is_integer(owner) ? check_owner(req, resp, &p) : 0;
 	if (rc == 0)
 		rc = partner_update(req->db, &req->user, &old, &p);
 	if (rc)

@@ -67,6 +67,7 @@ static int merge_value(json_t *v, const struct field *f, void *rec, const char *
 
 /* Applies the members of obj (the object of group, or the body when group
  * is NULL) to rec. */
+/* NOLINTNEXTLINE(misc-no-recursion): one level: the call for a group has group set and recurses no further */
 static int merge_object(json_t *obj, struct table *t, void *rec, bool create, const char *const *extra,
 			const char *group, struct verr *e)
 {

@@ -1,7 +1,7 @@
 /* postgres: the PostgreSQL driver behind db.h (libpq).
  *
  * One connection per struct db. Statements are sent with PQexecParams, `?`
- * placeholders rewritten to $1..$n (outside quotes), values as text so the
+ * placeholders rewritten to $1..$n (db/pg_sql.c), values as text so the
  * server infers their types from the SQL. A result is fetched whole on the
  * first db_step and walked row by row.
  *
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "db/driver.h"
-#include "util/buf.h"
+#include "db/pg_sql.h"
 #include "util/xalloc.h"
 
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(4242001)"
@@ -147,36 +147,12 @@ static int pg_begin(struct db *db)
 	return rc;
 }
 
-/* Rewrites ? to $n outside string literals, quoted identifiers and comments. */
-static char *rewrite_placeholders(const char *sql, int *n)
-{
-	struct buf b;
-	buf_init(&b, 0);
-	*n = 0;
-	char quote = 0;
-	for (const char *s = sql; *s; s++) {
-		if (quote) {
-			buf_putc(&b, *s);
-			if (*s == quote)
-				quote = 0;
-		} else if (*s == '\'' || *s == '"') {
-			quote = *s;
-			buf_putc(&b, *s);
-		} else if (*s == '?') {
-			buf_printf(&b, "$%d", ++*n);
-		} else {
-			buf_putc(&b, *s);
-		}
-	}
-	return buf_detach(&b, NULL);
-}
-
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct pg_stmt *st = xcalloc(1, sizeof(*st));
 	st->base.drv = &db_postgres_driver;
 	st->db = (struct pg_db *)db;
-	st->sql = rewrite_placeholders(sql, &st->nparams);
+	st->sql = pg_sql_placeholders(sql, &st->nparams);
 	st->row = -1;
 	if (st->nparams > PG_MAX_PARAMS)
 		BUG("postgres: too many parameters");

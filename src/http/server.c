@@ -688,10 +688,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			 * dropped, so that the client, still sending, reads the 413. */
 			if (limit && fr.length <= 2ULL * limit)
 				return MHD_YES;
-		} else if (!has_body) {
-			return MHD_YES;
-		} else if (cx->route >= 0) {
-			return MHD_YES; /* a body the route takes: read it */
+		} else if (!has_body || cx->route >= 0) {
+			return MHD_YES; /* no body, or one the route takes: read it */
 		}
 		/* Refused before the body is read (a body for no route: 404 or 405
 		 * at once): answered now, and the connection closed after it. */

@@ -970,6 +970,7 @@ static json_t *npi_from_stem(const char *nine)
 
 	memcpy(npi, nine, 9);
 	npi[10] = '\0';
+	/* NOLINTNEXTLINE(bugprone-too-small-loop-variable): d runs over '0'..'9' */
 	for (char d = '0'; d <= '9'; d++) {
 		npi[9] = d;
 		if (npi_valid(npi))

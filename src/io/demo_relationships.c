@@ -232,7 +232,7 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 		}
 		/* What each side offers, how long their patients wait, and where
 		 * prospects came from. */
-		struct partner old, pr;
+		struct partner old = {0}, pr;
 		struct arena a;
 		arena_init(&a);
 		if (rc >= 0)

@@ -149,7 +149,7 @@ int fields_load(struct db *db, struct table *t, int64_t id, void *rec, struct ar
 static int bind_record(struct table *t, struct db_stmt *st, const void *rec, bool update)
 {
 	int i = 1, rc = 0;
-	void *r = (void *)(uintptr_t)rec; /* the accessors are shared with writers */
+	void *r = (void *)rec; /* only read: the accessors are shared with writers */
 	for (const struct field *f = t->fields; rc == 0 && f->name; f++) {
 		if ((f->flags & FF_KEY) || (update && (f->flags & FF_NOUPDATE)))
 			continue;
@@ -253,7 +253,7 @@ static void write_value(struct jw *w, const struct field *f, void *rec)
 
 void fields_write(struct jw *w, struct table *t, const void *rec)
 {
-	void *r = (void *)(uintptr_t)rec;
+	void *r = (void *)rec; /* only read: the accessors are shared with writers */
 	size_t open = 0; /* length of the group whose object is open */
 	const char *open_name = NULL;
 	for (const struct field *f = t->fields; f->name; f++) {

@@ -6,6 +6,8 @@
 
 #include "util/xalloc.h"
 
+/* The data of every buffer with nothing allocated: read by all threads,
+ * written by none. */
 static char empty_data[1];
 
 void buf_init(struct buf *b, size_t max)
@@ -26,7 +28,10 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	/* Without an allocation data is the shared empty_data, already "" and
+	 * never written: threads reset their empty buffers at once (TSan). */
+	if (b->cap)
+		b->data[0] = '\0';
 }
 
 static int buf_grow(struct buf *b, size_t extra)

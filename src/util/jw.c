@@ -394,6 +394,7 @@ static int scan_word(struct scan *p, const char *word)
 	return 0;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by depth, which scan_value checks */
 static int scan_value(struct scan *p, int depth)
 {
 	skip_ws(p);

@@ -4,15 +4,17 @@
 #include <string.h>
 #include <time.h>
 
+#define TIME_MIN_0000 (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define TIME_MIN_1900 (-2208988800LL)  /* 1900-01-01T00:00:00Z */
+#define TIME_MAX_9999 253402300799LL   /* 9999-12-31T23:59:59Z */
+
 static void put2(char *p, int v)
 {
 	p[0] = (char)('0' + v / 10);
 	p[1] = (char)('0' + v % 10);
 }
 
-/* Years 0000-9999 by arithmetic (H. Hinnant's civil_from_days: every list
- * item carries two or three times, and gmtime_r + strftime showed in the
- * profile); anything else through the C library. */
+/* The date part (YYYY-MM-DD) of a time. */
 void time_date(int64_t t, char out[TIME_DATE_LEN])
 {
 	char s[TIME_RFC3339_LEN];
@@ -21,15 +23,17 @@ void time_date(int64_t t, char out[TIME_DATE_LEN])
 	out[TIME_DATE_LEN - 1] = '\0';
 }
 
+/* By arithmetic (H. Hinnant's civil_from_days: every list item carries two
+ * or three times, and gmtime_r + strftime showed in the profile). RFC 3339
+ * has four-digit years: a time before 0000 or after 9999 is written as the
+ * nearest of the two (it was gmtime_r + strftime, whose output did not fit
+ * the buffer and was left unterminated). */
 void time_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
 {
-	if (t < -62167219200LL || t > 253402300799LL) {
-		time_t tt = (time_t)t;
-		struct tm tm;
-		gmtime_r(&tt, &tm);
-		strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		return;
-	}
+	if (t < TIME_MIN_0000)
+		t = TIME_MIN_0000;
+	else if (t > TIME_MAX_9999)
+		t = TIME_MAX_9999;
 	int64_t days = t / 86400, secs = t % 86400;
 	if (secs < 0) {
 		secs += 86400;
@@ -128,6 +132,11 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 	}
 	if (*p)
 		return -1;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se) - offset;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se) - offset;
+	/* The instant, not only the local date, within 1900-9999 UTC: what is
+	 * accepted formats back to a time that parses. */
+	if (t < TIME_MIN_1900 || t > TIME_MAX_9999)
+		return -1;
+	*out = t;
 	return 0;
 }

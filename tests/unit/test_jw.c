@@ -224,7 +224,7 @@ static void test_valid_matches_jansson(void **state)
 		static const char swaps[] = "\"\\{}[],:0 -eu\x80\xff";
 		for (size_t k = 0; k < n; k++)
 			for (const char *x = swaps; *x; x++) {
-				memcpy(m, c, n);
+				memcpy(m, c, n + 1);
 				m[k] = *x;
 				check_valid(m, n);
 			}
@@ -317,6 +317,20 @@ static void test_rfc3339_matches_gmtime(void **state)
 	char s[TIME_RFC3339_LEN];
 	time_rfc3339(-62167219200LL, s);
 	assert_string_equal(s, "0000-01-01T00:00:00Z");
+	/* Outside years 0000-9999 the nearest bound, always terminated
+	 * (gmtime_r + strftime left the buffer unterminated; fuzz_jw). */
+	time_rfc3339(253402300800LL, s);
+	assert_string_equal(s, "9999-12-31T23:59:59Z");
+	time_rfc3339(INT64_MAX, s);
+	assert_string_equal(s, "9999-12-31T23:59:59Z");
+	time_rfc3339(INT64_MIN, s);
+	assert_string_equal(s, "0000-01-01T00:00:00Z");
+	/* The parser takes instants in 1900-9999 UTC only (fuzz_timefmt). */
+	int64_t t;
+	assert_int_equal(time_parse_rfc3339("9999-12-31T23:59:59-01:00", &t), -1);
+	assert_int_equal(time_parse_rfc3339("9999-12-31T23:59:59+01:00", &t), 0);
+	assert_int_equal(time_parse_rfc3339("1900-01-01T00:00:00+01:00", &t), -1);
+	assert_int_equal(time_parse_rfc3339("1900-01-01T00:00:00-01:00", &t), 0);
 }
 
 int main(void)

@@ -43,6 +43,7 @@ static void test_wrong_check_digit(void **state)
 	for (size_t i = 0; i < sizeof real_npis / sizeof real_npis[0]; i++) {
 		memcpy(s, real_npis[i], 11);
 		char good = s[9];
+		/* NOLINTNEXTLINE(bugprone-too-small-loop-variable): d runs over '0'..'9' */
 		for (char d = '0'; d <= '9'; d++) {
 			s[9] = d;
 			assert_int_equal(npi_valid(s), d == good);
