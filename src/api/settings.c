@@ -10,7 +10,6 @@
 
 #include "service/audit.h"
 #include "api/handlers.h"
-#include "api/referrals.h"
 #include "api/relationships.h"
 #include "service/settings.h"
 #include "db/db.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "api/referrals.h"
+#include "service/referral.h"
 #include "api/relationships.h"
 #include "db/db.h"
 #include "domain/relationship.h"
