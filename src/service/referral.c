@@ -22,6 +22,7 @@
 #include "service/settings.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -282,8 +283,7 @@ int referral_partner_active(struct db *db, int64_t id)
 	return rc < 0 ? (int)rc : n > 0;
 }
 
-/* The folded search key of a patient, as every writer makes it (malloc'd). */
-static char *patient_search_key(const char *given, const char *family, const char *mrn)
+char *patient_search_key(const char *given, const char *family, const char *mrn)
 {
 	struct buf k;
 	buf_init(&k, 0);
@@ -1094,4 +1094,509 @@ int patient_list(struct db *db, const char *q, int64_t cursor, int64_t limit,
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+/* ==== the importer's bulk variant of referral_create ==== */
+
+/* Rows are written in multi-row INSERT ... VALUES batches: one statement per
+ * BULK_BATCH_ROWS rows instead of one per row (on SQLite the per-statement
+ * work, on PostgreSQL the round trip, is paid once per batch). A row's values
+ * are copied in as they come (the CSV row they point into is gone by the
+ * flush) and bound at the flush, with the driver's bulk INSERT
+ * (db_bulk_insert: on SQLite no statement journal for the batch). */
+#define BULK_BATCH_ROWS 64
+
+enum batch_kind { BV_NULL, BV_INT, BV_TEXT, BV_REF };
+
+struct batch_val {
+	enum batch_kind kind;
+	int64_t i;     /* BV_INT: the value; BV_TEXT: the offset in text */
+	const char *p; /* BV_REF: the text, where it was */
+	size_t len;    /* BV_TEXT, BV_REF: its bytes */
+};
+
+struct batch {
+	char *head;             /* "INSERT INTO t (a, b) VALUES " */
+	int ncols;
+	size_t rows;            /* complete rows held */
+	size_t nvals;
+	struct batch_val *vals; /* ncols * BULK_BATCH_ROWS */
+	struct buf text;        /* the text values, each NUL-terminated */
+	char *full;             /* the statement for a full batch */
+};
+
+static char *batch_sql(const struct batch *b, size_t rows)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_puts(&sql, b->head);
+	for (size_t r = 0; r < rows; r++) {
+		buf_puts(&sql, r ? ", (" : "(");
+		for (int c = 0; c < b->ncols; c++)
+			buf_puts(&sql, c ? ", ?" : "?");
+		buf_putc(&sql, ')');
+	}
+	return buf_detach(&sql, NULL);
+}
+
+/* into: "table (columns)", from the code, never from input. */
+static void batch_init(struct batch *b, struct db_bulk *bulk, const char *into, int ncols)
+{
+	memset(b, 0, sizeof(*b));
+	struct buf head;
+	buf_init(&head, 0);
+	buf_printf(&head, "%s%s VALUES ", db_bulk_insert(bulk), into);
+	b->head = buf_detach(&head, NULL);
+	b->ncols = ncols;
+	b->vals = xcalloc((size_t)ncols * BULK_BATCH_ROWS, sizeof(*b->vals));
+	buf_init(&b->text, 0);
+	b->full = batch_sql(b, BULK_BATCH_ROWS);
+}
+
+static void batch_release(struct batch *b)
+{
+	free(b->head);
+	free(b->vals);
+	free(b->full);
+	buf_release(&b->text);
+}
+
+static void batch_int(struct batch *b, int64_t v)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_INT, v, NULL, 0};
+}
+
+static void batch_null(struct batch *b)
+{
+	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0, NULL, 0};
+}
+
+/* Text that stays where it is until the next flush (a block's row, whose
+ * block goes back to the reader only after the flush; a constant; the
+ * run's configuration or arena): referred to, not copied. */
+static void batch_ref(struct batch *b, const char *v)
+{
+	if (!v)
+		batch_null(b);
+	else
+		b->vals[b->nvals++] = (struct batch_val){BV_REF, 0, v, strlen(v)};
+}
+
+static void batch_text(struct batch *b, const char *v)
+{
+	if (!v) {
+		batch_null(b);
+		return;
+	}
+	size_t len = strlen(v);
+	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len, NULL, len};
+	buf_append(&b->text, v, len + 1);
+}
+
+/* Ends a row; true when the batch is full and must be flushed. */
+static bool batch_row(struct batch *b)
+{
+	if (b->nvals != (b->rows + 1) * (size_t)b->ncols)
+		BUG("batch row width");
+	return ++b->rows == BULK_BATCH_ROWS;
+}
+
+/* Writes the rows held; 0 or a db error. The text is bound without a copy:
+ * it stays in b->text until the step is done. */
+static int batch_flush(struct db *db, struct batch *b)
+{
+	if (!b->rows)
+		return 0;
+	char *partial = b->rows < BULK_BATCH_ROWS ? batch_sql(b, b->rows) : NULL;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, partial ? partial : b->full, &st);
+	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
+		const struct batch_val *v = &b->vals[i];
+		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
+		     : v->kind == BV_TEXT ? db_bind_text_ref(st, (int)i + 1, b->text.data + v->i, v->len)
+		     : v->kind == BV_REF  ? db_bind_text_ref(st, (int)i + 1, v->p, v->len)
+					  : db_bind_null(st, (int)i + 1);
+	}
+	if (rc == 0)
+		rc = db_step(st);
+	db_finalize(st);
+	free(partial);
+	b->rows = b->nvals = 0;
+	buf_reset(&b->text);
+	return rc < 0 ? rc : 0;
+}
+
+/* Counts of referrals by a packed key (see volume_count); key 0: empty. */
+struct volume_table {
+	struct volume_slot {
+		uint64_t key;
+		int64_t n;
+	} *slots;
+	size_t cap, n; /* cap: a power of two */
+};
+
+/* The count of a volume key (see volume_count) in t, made when first seen.
+ * A slot holds the key and its count: one cache line per lookup. */
+static int64_t *volume_slot(struct volume_table *t, uint64_t key)
+{
+	if ((t->n + 1) * 2 > t->cap) { /* at most half full */
+		struct volume_table old = *t;
+		t->cap = old.cap ? 2 * old.cap : 1024;
+		t->slots = xcalloc(t->cap, sizeof(*t->slots));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].key) {
+				size_t j = (old.slots[i].key * 11400714819323198485ULL) >> 24 & (t->cap - 1);
+				while (t->slots[j].key)
+					j = (j + 1) & (t->cap - 1);
+				t->slots[j] = old.slots[i];
+			}
+		free(old.slots);
+	}
+	size_t mask = t->cap - 1, i = (key * 11400714819323198485ULL) >> 24 & mask;
+	for (; t->slots[i].key; i = (i + 1) & mask)
+		if (t->slots[i].key == key)
+			return &t->slots[i].n;
+	t->slots[i].key = key;
+	t->n++;
+	return &t->slots[i].n;
+}
+
+/* A receiving specialty's checklist, looked up once per run. */
+struct checklist_entry {
+	const char *specialty; /* as written in the file or on the partner; NULL for none */
+	struct checklist list;
+};
+
+struct referral_bulk {
+	struct db *db;
+	struct db_bulk *bulk;
+	int64_t now;
+	struct sla_config cfg;
+	struct work_calendar cal;
+	struct arena arena;
+	bool patients_empty; /* no patient with an MRN existed before the run: no lookups needed */
+	/* Ids are given here, under the write lock, not returned row by row. */
+	int64_t next_patient, next_referral, next_event;
+	struct batch patients_batch, referrals_batch, events_batch;
+	struct checklist_entry checklists[32];
+	size_t nchecklists;
+	/* The volume trigger (migration 005) costs two upserts per inserted
+	 * row. While the driver has it away (SQLite), the run counts its rows
+	 * in memory by the trigger's rule (not entered-in-error; no specialty
+	 * counts as '') and adds the counts to those already there at the end:
+	 * one upsert per partner, month and direction, and per specialty,
+	 * month and direction, in the run's transaction. (Counting the run's
+	 * rows back with INSERT ... SELECT ... GROUP BY took 4.6 s for a
+	 * million rows: two more scans of the table.) */
+	bool counting;
+	bool lists_dropped; /* the referral-list generation (migration 007) is raised once for the run */
+	struct volume_table partner_volume, specialty_volume;
+	struct strmap specialties;    /* specialty ("" for none) -> its number in the run, from 1 */
+	const char **specialty_names; /* by that number */
+	size_t specialty_names_cap;
+};
+
+/* What the trigger would have added for one stored referral: one to its
+ * partner, month and direction, one to its specialty, month and direction.
+ * The keys are numbers: the partner id (or the specialty's number in the
+ * run, its name in r->specialty_names), the month (YYYYMM, under 2^20) and
+ * the direction (1 inbound) packed in 64 bits. */
+static void volume_count(struct referral_bulk *r, int64_t partner_id, const char *specialty, int64_t month,
+			 enum rdirection direction, enum rstate status)
+{
+	if (!r->counting || status == RSTATE_ENTERED_IN_ERROR)
+		return;
+	if (partner_id <= 0 || partner_id >= (int64_t)1 << 42 || month < 0 || month >= 1 << 20)
+		BUG("volume key out of range");
+	uint64_t low = (uint64_t)month << 1 | (direction == RDIR_INBOUND);
+	(*volume_slot(&r->partner_volume, (uint64_t)partner_id << 21 | low))++;
+	const char *sp = specialty ? specialty : "";
+	int64_t spec;
+	if (!strmap_get(&r->specialties, sp, &spec)) {
+		spec = (int64_t)r->specialties.n + 1;
+		strmap_put(&r->specialties, sp, spec);
+		if ((size_t)spec >= r->specialty_names_cap) {
+			r->specialty_names_cap = 2 * (size_t)spec;
+			r->specialty_names = xrealloc(r->specialty_names, r->specialty_names_cap * sizeof(char *));
+		}
+		r->specialty_names[spec] = arena_strdup(&r->arena, sp);
+	}
+	(*volume_slot(&r->specialty_volume, (uint64_t)spec << 21 | low))++;
+}
+
+int referral_bulk_begin(struct db *db, struct db_bulk *bulk, bool indexes, int64_t now, struct referral_bulk **out)
+{
+	struct referral_bulk *r = xcalloc(1, sizeof(*r));
+	r->db = db;
+	r->bulk = bulk;
+	r->now = now;
+	arena_init(&r->arena);
+	strmap_init(&r->specialties);
+	batch_init(&r->patients_batch, bulk,
+		   "patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, created_at, "
+		   "updated_at)",
+		   12);
+	batch_init(&r->referrals_batch, bulk,
+		   "referrals (id, direction, partner_id, patient_id, urgency, specialty, care_responsibility, reason, "
+		   "diagnoses, history, medications, allergies, results, treatment, question, status, status_at, "
+		   "completeness_score, sent_at, seen_at, closed_at, due_step, due_at, month, created_at, updated_at)",
+		   26);
+	batch_init(&r->events_batch, bulk, "referral_events (id, referral_id, at, on_behalf, to_status)", 5);
+	int64_t npatients = 0;
+	int rc = sla_config_load(db, &r->cfg);
+	if (rc == 0)
+		rc = db_query_int(db, &npatients, "SELECT COUNT(*) FROM patients WHERE mrn IS NOT NULL", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_patient, "SELECT MAX(id) FROM patients", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_referral, "SELECT MAX(id) FROM referrals", NULL);
+	if (rc >= 0)
+		rc = db_query_int(db, &r->next_event, "SELECT MAX(id) FROM referral_events", NULL);
+	r->patients_empty = npatients == 0;
+	if (rc >= 0)
+		rc = db_bulk_drop_trigger(bulk, "referrals", "referral_volume_insert");
+	if (rc > 0) {
+		r->counting = true;
+		rc = db_bulk_drop_trigger(bulk, "referrals", "referral_lists_insert");
+		r->lists_dropped = rc > 0;
+	}
+	if (rc >= 0 && indexes)
+		rc = db_bulk_drop_indexes(bulk, "referrals");
+	if (rc < 0) {
+		referral_bulk_free(r);
+		return rc;
+	}
+	sla_config_calendar(&r->cfg, &r->cal);
+	*out = r;
+	return 0;
+}
+
+const struct urgency *referral_bulk_urgency(struct referral_bulk *b, const char *name, char *names, size_t namelen)
+{
+	if (!name)
+		return &b->cfg.urgencies[0];
+	for (size_t i = 0; i < b->cfg.n_urgencies; i++)
+		if (strcmp(b->cfg.urgencies[i].name, name) == 0)
+			return &b->cfg.urgencies[i];
+	size_t used = 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < b->cfg.n_urgencies && used < namelen; i++)
+		used += (size_t)snprintf(names + used, namelen - used, "%s%s", i ? ", " : "", b->cfg.urgencies[i].name);
+	return NULL;
+}
+
+int referral_bulk_find_patient(struct referral_bulk *b, const char *mrn, int64_t *id)
+{
+	if (b->patients_empty || !mrn)
+		return 0;
+	int rc = db_query_int(b->db, id, "SELECT id FROM patients WHERE mrn = ?", "t", mrn);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
+int64_t referral_bulk_patient(struct referral_bulk *r, const struct patient *p)
+{
+	char *folded = p->search_key ? NULL : patient_search_key(p->given, p->family, p->mrn);
+	int64_t id = ++r->next_patient;
+	struct batch *b = &r->patients_batch;
+	batch_int(b, id);
+	batch_ref(b, p->mrn);
+	batch_ref(b, p->given);
+	batch_ref(b, p->family);
+	batch_ref(b, p->birth_date);
+	batch_ref(b, p->sex);
+	batch_ref(b, p->phone);
+	batch_ref(b, p->language);
+	batch_ref(b, p->payer);
+	if (p->search_key)
+		batch_ref(b, p->search_key);
+	else
+		batch_text(b, folded); /* copied: freed below */
+	batch_int(b, p->created_at);
+	batch_int(b, p->created_at);
+	free(folded);
+	batch_row(b); /* never fuller than the referrals' batch, whose flush writes it */
+	return id;
+}
+
+/* The checklist of a receiving specialty, as referral_completeness finds it. */
+static int checklist_for(struct referral_bulk *r, const char *specialty, struct checklist *out)
+{
+	for (size_t i = 0; i < r->nchecklists; i++) {
+		const char *s = r->checklists[i].specialty;
+		if ((!s && !specialty) || (s && specialty && strcmp(s, specialty) == 0)) {
+			*out = r->checklists[i].list;
+			return 0;
+		}
+	}
+	char *key = specialty ? text_fold(specialty) : NULL;
+	struct checklist list = *completeness_default(key, NULL), custom;
+	int rc = key ? checklist_load(r->db, key, &custom) : 0;
+	free(key);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		list = custom;
+	if (r->nchecklists < sizeof(r->checklists) / sizeof(r->checklists[0])) {
+		struct checklist_entry *slot = &r->checklists[r->nchecklists++];
+		slot->specialty = specialty ? arena_strdup(&r->arena, specialty) : NULL;
+		slot->list = list;
+	}
+	*out = list;
+	return 0;
+}
+
+int referral_bulk_add(struct referral_bulk *r, const struct referral_bulk_row *x, bool copy_diagnoses)
+{
+	const struct urgency *u = x->urgency ? x->urgency : &r->cfg.urgencies[0];
+	int64_t at = x->created_at ? x->created_at : r->now;
+	bool inbound = x->direction == RDIR_INBOUND;
+	const char *specialty = x->specialty ? x->specialty : inbound ? NULL : x->partner_specialty;
+	struct checklist list;
+	int rc = checklist_for(r, specialty, &list);
+	if (rc < 0)
+		return rc;
+	struct packet_text pt = {.reason = x->reason, .n_diagnoses = x->n_diagnoses};
+	for (int i = 0; i < 6; i++)
+		pt.items[i] = x->packet[i];
+	struct completeness score;
+	completeness_score(&list, completeness_present(&pt), &score);
+	/* The times a referral in that state would have: everything at once.
+	 * Sent unless it never left us (a draft, or an outbound one withdrawn or
+	 * voided, whose sending the file cannot tell). */
+	bool sent = inbound || (x->status != RSTATE_DRAFT && x->status != RSTATE_CANCELLED &&
+				x->status != RSTATE_ENTERED_IN_ERROR);
+	bool seen = x->status == RSTATE_SEEN || x->status == RSTATE_COMPLETED;
+	bool closed = referral_state_closed(x->status);
+	struct sla_times times = {.has_sent = sent, .sent_at = at, .has_seen = seen, .seen_at = at};
+	struct sla_status due;
+	sla_current(u, x->status, &times, r->now, &r->cal, &due);
+	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
+
+	struct batch *b = &r->referrals_batch;
+	int64_t id = ++r->next_referral;
+	batch_int(b, id);
+	batch_ref(b, referral_direction_name(x->direction));
+	batch_int(b, x->partner_id);
+	batch_int(b, x->patient_id);
+	batch_ref(b, u->name);
+	batch_ref(b, specialty);
+	batch_ref(b, x->care ? x->care : "consult");
+	batch_ref(b, x->reason);
+	if (copy_diagnoses)
+		batch_text(b, x->diagnoses);
+	else
+		batch_ref(b, x->diagnoses);
+	for (int k = 0; k < 6; k++)
+		batch_ref(b, x->packet[k]);
+	batch_ref(b, referral_state_name(x->status));
+	batch_int(b, at);
+	batch_int(b, score.score);
+	if (sent)
+		batch_int(b, at);
+	else
+		batch_null(b);
+	if (seen)
+		batch_int(b, at);
+	else
+		batch_null(b);
+	if (closed)
+		batch_int(b, at);
+	else
+		batch_null(b);
+	if (has_due) {
+		batch_ref(b, sla_step_name(due.step));
+		batch_int(b, due.due_at);
+	} else {
+		batch_null(b);
+		batch_null(b);
+	}
+	int64_t month = month_of(at);
+	batch_int(b, month);
+	batch_int(b, at);
+	batch_int(b, at);
+	bool full = batch_row(b);
+	/* The creation event, as referral_create writes it. */
+	struct batch *ev = &r->events_batch;
+	batch_int(ev, ++r->next_event);
+	batch_int(ev, id);
+	batch_int(ev, at);
+	batch_int(ev, (int64_t)inbound);
+	batch_ref(ev, referral_state_name(x->status));
+	batch_row(ev);
+	volume_count(r, x->partner_id, specialty, month, x->direction, x->status);
+	return full ? referral_bulk_flush(r) : 0;
+}
+
+/* Parents first (PostgreSQL checks the foreign keys at each statement). */
+int referral_bulk_flush(struct referral_bulk *r)
+{
+	int rc = batch_flush(r->db, &r->patients_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->referrals_batch);
+	if (rc == 0)
+		rc = batch_flush(r->db, &r->events_batch);
+	return rc;
+}
+
+/* Adds the run's counts to those already there. */
+static int store_volume(struct referral_bulk *r)
+{
+	int rc = 0;
+	for (int t = 0; t < 2; t++) {
+		const struct volume_table *vt = t ? &r->specialty_volume : &r->partner_volume;
+		for (size_t i = 0; rc == 0 && i < vt->cap; i++) {
+			uint64_t key = vt->slots[i].key;
+			if (!key)
+				continue;
+			int64_t id = (int64_t)(key >> 21), month = (int64_t)(key >> 1 & 0xFFFFF), n = vt->slots[i].n;
+			const char *dir = referral_direction_name(key & 1 ? RDIR_INBOUND : RDIR_OUTBOUND);
+			if (!t)
+				rc = db_run(r->db,
+					    "INSERT INTO referral_volume (partner_id, month, direction, referrals) VALUES (?, "
+					    "?, ?, ?) ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = "
+					    "referrals + excluded.referrals",
+					    "iiti", id, month, dir, n);
+			else
+				rc = db_run(r->db,
+					    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
+					    "VALUES (?, ?, ?, ?) ON CONFLICT (specialty, month, direction) DO UPDATE SET "
+					    "referrals = referrals + excluded.referrals",
+					    "titi", r->specialty_names[id], month, dir, n);
+		}
+	}
+	if (rc == 0 && r->lists_dropped)
+		rc = db_run(r->db, "UPDATE change_counters SET n = n + 1 WHERE name = 'referral_lists'", "");
+	return rc;
+}
+
+int referral_bulk_end(struct referral_bulk *r, void (*phase)(void *arg, size_t i, size_t n, const char *name),
+		      void *arg)
+{
+	int rc = referral_bulk_flush(r);
+	if (rc == 0 && r->counting)
+		rc = store_volume(r);
+	if (rc == 0)
+		rc = db_bulk_restore(r->bulk, phase, arg);
+	if (rc == 0)
+		rc = db_bulk_sequence(r->bulk, "patients", r->next_patient);
+	if (rc == 0)
+		rc = db_bulk_sequence(r->bulk, "referrals", r->next_referral);
+	if (rc == 0)
+		rc = db_bulk_sequence(r->bulk, "referral_events", r->next_event);
+	return rc;
+}
+
+void referral_bulk_free(struct referral_bulk *r)
+{
+	if (!r)
+		return;
+	batch_release(&r->patients_batch);
+	batch_release(&r->referrals_batch);
+	batch_release(&r->events_batch);
+	strmap_release(&r->specialties);
+	free(r->partner_volume.slots);
+	free(r->specialty_volume.slots);
+	free(r->specialty_names);
+	arena_release(&r->arena);
+	free(r);
 }

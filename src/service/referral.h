@@ -296,6 +296,9 @@ int referral_list_patient(struct db *db, int64_t patient_id, void (*each)(void *
 
 /* ---- patients ---- */
 
+/* The folded search key of a patient (text_fold of "given family mrn"), as
+ * every writer stores it; malloc'd, never NULL. Pure: any thread. */
+char *patient_search_key(const char *given, const char *family, const char *mrn);
 /* 1 with *p, 0 when there is none, or DB_E*. */
 int patient_get(struct db *db, int64_t id, struct patient *p, struct arena *a);
 /* Patients after cursor (id order) whose folded search key holds q's
@@ -303,5 +306,62 @@ int patient_get(struct db *db, int64_t id, struct patient *p, struct arena *a);
  * or DB_E*. */
 int patient_list(struct db *db, const char *q, int64_t cursor, int64_t limit,
 		 void (*each)(void *arg, const struct patient *p), void *arg, bool *more);
+
+/* ---- the importer's bulk variant of referral_create ----
+ * One run of many creates inside the caller's transaction, at the
+ * importer's speed: ids given here under the write lock, rows written in
+ * multi-row batches, the volume counts kept in memory while the db/
+ * driver has the volume trigger away (db_bulk_drop_trigger). The rules are
+ * referral_create's — the first state's creation event, the closed set,
+ * the packet's present bits and score, the running due step, the month —
+ * plus what a row may say that the API may not: a state past the first,
+ * whose times are the creation time. The run's rows and patients are
+ * written by referral_bulk_flush (and when a batch is full); text given to
+ * the run must stay valid until then. Not thread-safe: one run, one
+ * thread. */
+struct referral_bulk;
+struct db_bulk;
+struct urgency;
+
+struct referral_bulk_row {
+	enum rdirection direction;
+	int64_t partner_id;            /* an active partner (the caller checked) */
+	const char *partner_specialty; /* the partner's, for an outbound row without one */
+	const struct urgency *urgency; /* referral_bulk_urgency's; NULL: the first class */
+	const char *specialty, *care, *reason;
+	const char *diagnoses;         /* normalised, as JSON text */
+	size_t n_diagnoses;
+	const char *packet[6];
+	enum rstate status;
+	int64_t created_at; /* 0: the run's now */
+	int64_t patient_id; /* referral_bulk_find_patient's or referral_bulk_patient's */
+};
+
+/* Starts a run; bulk is the caller's db_bulk_open (before its db_begin);
+ * indexes: a large load, the referrals' indexes are built again at the end.
+ * Returns 0 with *out, or DB_E* (nothing to free). */
+int referral_bulk_begin(struct db *db, struct db_bulk *bulk, bool indexes, int64_t now, struct referral_bulk **out);
+/* The configured urgency class called name; NULL with the classes' names
+ * (comma separated) in names when there is none. */
+const struct urgency *referral_bulk_urgency(struct referral_bulk *b, const char *name, char *names, size_t namelen);
+/* The stored patient with this MRN: 1 with *id, 0 (none: also without
+ * asking when no patient with an MRN existed before the run), or DB_E*. */
+int referral_bulk_find_patient(struct referral_bulk *b, const char *mrn, int64_t *id);
+/* A new patient of the run (p->search_key NULL: made here), written with
+ * the next flush. Returns its id. */
+int64_t referral_bulk_patient(struct referral_bulk *b, const struct patient *p);
+/* Adds a referral and its creation event. copy_diagnoses: row->diagnoses
+ * goes away before the flush. Returns 0 or DB_E*. */
+int referral_bulk_add(struct referral_bulk *b, const struct referral_bulk_row *row, bool copy_diagnoses);
+/* Writes the rows held (parents first). Returns 0 or DB_E*. */
+int referral_bulk_flush(struct referral_bulk *b);
+/* Ends a run that is to be kept: the rows held, the volume counts, the
+ * triggers and indexes back (phase told each index built), the id
+ * sequences. Returns 0 or DB_E*. */
+int referral_bulk_end(struct referral_bulk *b, void (*phase)(void *arg, size_t i, size_t n, const char *name),
+		      void *arg);
+/* Frees a run (after referral_bulk_end, or instead of it when the run
+ * failed and is rolled back). NULL is fine. */
+void referral_bulk_free(struct referral_bulk *b);
 
 #endif
