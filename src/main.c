@@ -8,8 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "service/actor.h"
 #include "service/audit.h"
-#include "api/users.h"
+#include "service/user.h"
 #include "db/db.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -181,7 +182,17 @@ static int cmd_user(int argc, char **argv)
 		return 1;
 	char msg[512];
 	int64_t id = 0;
-	rc = user_add(db, o.email, o.name, o.role, partner, password, &id, msg, sizeof(msg));
+	struct actor cli = actor_system("cli");
+	rc = db_begin(db);
+	if (rc == 0) {
+		rc = user_create(db, &cli, o.email, o.name, o.role, partner, password, &id, msg, sizeof(msg));
+		if (rc == 0)
+			rc = db_commit(db);
+		if (rc != 0)
+			db_rollback(db);
+	}
+	if (rc < 0)
+		snprintf(msg, sizeof(msg), "database error: %s", db_errmsg(db));
 	memset(password, 0, sizeof(password));
 	db_close(db);
 	if (rc != 0) {

@@ -11,6 +11,7 @@
 // Adding one: write its path/load (and baseline), remove `pending`.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { withSignInFlood, withSlowClients } from './abuse.mjs';
 import { run } from './proc.mjs';
 import { summarise, wrk } from './wrk.mjs';
 
@@ -78,6 +79,42 @@ export const scenarios = [
     load: (ctx, d) => wrk(ctx.url + ctx.path, { method: 'POST', bodyFile: ctx.bodyFiles.interaction, headers: bearer(ctx, 'coordinator'), duration: d }),
     sqliteOnlyBaseline: true,
     baseline: (ctx, d) => cLoop(ctx, 'interactions', d),
+  },
+  {
+    // Issue 11: slow clients are cut off. The normal client's p99 with 1,000
+    // connections trickling a request head (one byte every 2 s, from 8 other
+    // loopback addresses, reopened when the server cuts them), against the
+    // same client with none, in the same run.
+    id: 'slow',
+    title: 'read one partner with 1,000 slow clients trickling their heads, p99 (1 connection)',
+    engines: ['sqlite'],
+    target: { p99: 100 },
+    baselineName: 'no slow clients',
+    path: (ctx) => `/api/v1/partners/${ctx.partnerId}`,
+    load: async (ctx, d) => {
+      const { result, cut, open } = await withSlowClients(ctx.url, 1000,
+        () => wrk(ctx.url + ctx.path, { profile: 'latency', headers: bearer(ctx, 'coordinator'), duration: d }));
+      return { ...result, settings: `${result.settings}; 1,000 slow clients (${open} open at the end, ${cut} cut off by the server meanwhile)` };
+    },
+    baseline: (ctx, d) => wrk(ctx.url + ctx.path, { profile: 'latency', headers: bearer(ctx, 'coordinator'), duration: d }),
+  },
+  {
+    // Issue 11: password hashing does not take the workers. Other requests'
+    // p99 while 32 clients sign in back to back (half right, half wrong
+    // passwords), against the same requests with no sign-ins, same run.
+    id: 'signin',
+    title: 'read one partner during a flood of sign-ins (32 clients), p99 (1 connection)',
+    engines: ['sqlite'],
+    target: { p99: 50 },
+    baselineName: 'no sign-ins',
+    path: (ctx) => `/api/v1/partners/${ctx.partnerId}`,
+    load: async (ctx, d) => {
+      const { result, statuses } = await withSignInFlood(ctx.url, 32, 'manager@bench.liaison.test', ctx.password,
+        () => wrk(ctx.url + ctx.path, { profile: 'latency', headers: bearer(ctx, 'coordinator'), duration: d }));
+      const seen = Object.entries(statuses).map(([k, v]) => `${v} × ${k}`).join(', ');
+      return { ...result, settings: `${result.settings}; sign-ins meanwhile: ${seen}` };
+    },
+    baseline: (ctx, d) => wrk(ctx.url + ctx.path, { profile: 'latency', headers: bearer(ctx, 'coordinator'), duration: d }),
   },
   {
     id: 'import',

@@ -1,51 +1,23 @@
-/* goals: mutual goals with a partner (tip 1) — theirs, ours and shared, each
- * with a status and a target date. */
+/* goals: mutual goals with a partner — /api/v1/partners/{id}/goals and
+ * /api/v1/goals/{id}: the goal record (service/goal.h) as JSON and back.
+ * The router runs each change in one transaction and resolves its scope
+ * (routes.def). */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "service/audit.h"
 #include "api/handlers.h"
-#include "api/partners.h"
-#include "db/db.h"
-#include "domain/relationship.h"
+#include "api/page.h"
+#include "api/repr.h"
 #include "domain/partner.h"
+#include "domain/relationship.h"
 #include "http/http.h"
-#include "util/timefmt.h"
+#include "service/goal.h"
 
 static const char *const sides[] = {"theirs", "ours", "shared", NULL};
 static const char *const fields[] = {"side", "title", "status", "target_on", "notes", NULL};
 
-static json_t *s_or_null(struct db_stmt *st, int i)
-{
-	return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
-}
-
-static json_t *goal_row(struct db_stmt *st)
-{
-	char c[TIME_RFC3339_LEN], u[TIME_RFC3339_LEN];
-	time_rfc3339(db_col_int(st, 7), c);
-	time_rfc3339(db_col_int(st, 8), u);
-	return json_pack("{sI sI ss ss ss so so ss ss}", "id", (json_int_t)db_col_int(st, 0), "partner_id",
-			 (json_int_t)db_col_int(st, 1), "side", db_col_text(st, 2), "title", db_col_text(st, 3),
-			 "status", db_col_text(st, 4), "target_on", s_or_null(st, 5), "notes", s_or_null(st, 6),
-			 "created_at", c, "updated_at", u);
-}
-
-#define GOAL_COLUMNS "id, partner_id, side, title, status, target_on, notes, created_at, updated_at"
-
-static json_t *goal_load(struct db *db, int64_t id)
-{
-	struct db_stmt *st = NULL;
-	if (db_prepare(db, "SELECT " GOAL_COLUMNS " FROM goals WHERE id = ?", &st) < 0)
-		return NULL;
-	db_bind_int(st, 1, id);
-	json_t *g = db_step(st) == DB_ROW ? goal_row(st) : NULL;
-	db_finalize(st);
-	return g;
-}
-
-static int validate(json_t *b, bool create, struct verr *e)
+/* Validates body and applies it to g. Returns 0 or -1 with e set. */
+static int apply_json(json_t *b, struct goal *g, bool create, struct verr *e)
 {
 	if (jcheck_object(b, "body", e) || jcheck_known(b, NULL, fields, e) ||
 	    jcheck_enum(b, "side", NULL, create ? J_REQUIRED : J_OPTIONAL, sides, e) ||
@@ -57,93 +29,76 @@ static int validate(json_t *b, bool create, struct verr *e)
 	const char *t = jstr(b, "target_on");
 	if (t && !valid_date(t))
 		return verr_set(e, NULL, "target_on", "must be a date (YYYY-MM-DD)");
-	return 0;
+	return repr_merge(b, &goal_table, g, create, NULL, e);
 }
 
+static void goal_write(struct jw *w, const struct goal *g)
+{
+	jw_object(w);
+	repr_write(w, &goal_table, g);
+	jw_object_end(w);
+}
+
+/* Answers status with goal id as stored now. */
+static int answer(struct req *req, struct resp *resp, int64_t id, int status)
+{
+	struct goal g;
+	int rc = goal_get(req->db, id, &g, req->arena);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return resp_error(resp, 404, "not_found", NULL, "No goal has id %" PRId64, id);
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	goal_write(&w, &g);
+	return resp_jw(resp, status, &w);
+}
+
+static void list_item(void *arg, const struct goal *g)
+{
+	goal_write(&((struct page *)arg)->w, g);
+}
+
+/* Every goal of the partner, as one page. */
 int api_goals_list(struct req *req, struct resp *resp)
 {
-	int64_t n = 0;
-	int rc = db_query_int(req->db, &n, "SELECT COUNT(*) FROM partners WHERE id = ?", "i", req->id);
-	if (rc < 0)
-		return rc;
-	if (!n)
-		return resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
-	struct db_stmt *st = NULL;
-	rc = db_prepare(req->db, "SELECT " GOAL_COLUMNS " FROM goals WHERE partner_id = ? ORDER BY id", &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, req->id);
-	json_t *items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, goal_row(st));
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
+	struct page pg;
+	page_open(&pg);
+	int rc = goal_list(req->db, req->id, list_item, &pg);
+	if (rc) {
+		page_release(&pg);
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
 	}
-	return resp_json(resp, 200, json_pack("{so so}", "items", items, "next_cursor", json_null()));
+	return page_answer(resp, &pg, false);
 }
 
 int api_goals_create(struct req *req, struct resp *resp)
 {
+	struct goal g;
 	struct verr e = {0};
-	int64_t n = 0, id = 0;
-	int rc = db_query_int(req->db, &n, "SELECT COUNT(*) FROM partners WHERE id = ?", "i", req->id);
+	goal_defaults(&g, req->id);
+	if (apply_json(req->body, &g, true, &e))
+		return resp_invalid(resp, &e);
+	int rc = goal_create(req->db, &req->user, &g);
 	if (rc < 0)
 		return rc;
-	if (!n)
-		return resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
-	if (validate(req->body, true, &e))
-		return resp_invalid(resp, &e);
-	const char *status = jstr(req->body, "status");
-	int64_t now = time_now();
-	rc = db_begin(req->db);
-	if (rc == 0)
-		rc = db_query_int(req->db, &id,
-				  "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
-				  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				  "itttttii", req->id, jstr(req->body, "side"), jstr(req->body, "title"),
-				  status ? status : "open", jstr(req->body, "target_on"), jstr(req->body, "notes"), now, now);
-	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, "goal.create", "goal", id, "success", NULL);
-	if (rc >= 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	return resp_json(resp, 201, goal_load(req->db, id));
+	return answer(req, resp, g.id, 201);
 }
 
 int api_goals_update(struct req *req, struct resp *resp)
 {
+	struct goal old, g;
 	struct verr e = {0};
-	if (validate(req->body, false, &e))
+	int rc = goal_get(req->db, req->id, &old, req->arena);
+	if (rc <= 0)
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No goal has id %" PRId64, req->id);
+	g = old;
+	if (apply_json(req->body, &g, false, &e))
 		return resp_invalid(resp, &e);
-	int64_t partner = 0;
-	int rc = db_query_int(req->db, &partner, "SELECT partner_id FROM goals WHERE id = ?", "i", req->id);
+	rc = goal_update(req->db, &req->user, &old, &g);
 	if (rc < 0)
 		return rc;
-	if (rc != DB_ROW)
-		return resp_error(resp, 404, "not_found", NULL, "No goal has id %" PRId64, req->id);
-	static const char *const sql[] = {
-		"UPDATE goals SET side = ? WHERE id = ?", "UPDATE goals SET title = ? WHERE id = ?",
-		"UPDATE goals SET status = ? WHERE id = ?", "UPDATE goals SET target_on = ? WHERE id = ?",
-		"UPDATE goals SET notes = ? WHERE id = ?"};
-	rc = db_begin(req->db);
-	for (int i = 0; rc >= 0 && fields[i]; i++)
-		if (json_object_get(req->body, fields[i]))
-			rc = db_run(req->db, sql[i], "ti", jstr(req->body, fields[i]), req->id);
-	if (rc >= 0)
-		rc = db_run(req->db, "UPDATE goals SET updated_at = ? WHERE id = ?", "ii", time_now(), req->id);
-	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, "goal.update", "goal", req->id, "success",
-				  jstr(req->body, "status"));
-	if (rc >= 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	return resp_json(resp, 200, goal_load(req->db, req->id));
+	return answer(req, resp, req->id, 200);
 }

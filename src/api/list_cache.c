@@ -1,11 +1,28 @@
 /* list_cache: per-thread cache of referral-list bodies (see the header). */
 #include "api/list_cache.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
+
+int list_cache_key_text(struct buf *key, char name, const char *value)
+{
+	if (!value)
+		return buf_printf(key, "%c-", name);
+	size_t n = strlen(value);
+	if (buf_printf(key, "%c%zu:", name, n) < 0)
+		return -1;
+	return buf_append(key, value, n);
+}
+
+int list_cache_key_int(struct buf *key, char name, int64_t value)
+{
+	return buf_printf(key, "%c%" PRId64 ";", name, value);
+}
 
 struct entry {
 	char *key;

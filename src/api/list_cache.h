@@ -15,8 +15,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
+
 #define LIST_CACHE_ENTRIES 16
 #define LIST_CACHE_MAX_BODY (256 * 1024)
+#define LIST_CACHE_MAX_KEY 4096
+
+/* A key is built in full from the validated query, one part per parameter
+ * in a fixed order, each written unambiguously: its one-letter name, the
+ * value's length in bytes, ':', the whole value ("u13:emergency_12h"); an
+ * absent value is the name and '-'. No value is cut, so two queries share
+ * a key only when every parameter is the same. key is a buf made with
+ * buf_init(key, LIST_CACHE_MAX_KEY); an append returns -1 when the key
+ * would pass that maximum, and such a page is then not cached. */
+int list_cache_key_text(struct buf *key, char name, const char *value);
+int list_cache_key_int(struct buf *key, char name, int64_t value);
 
 /* A malloc'd copy of the body cached under key for generation gen and still
  * valid at now (*len set), or NULL. */

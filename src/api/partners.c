@@ -11,12 +11,14 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "api/page.h"
 #include "api/repr.h"
 #include "db/db.h"
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
 #include "service/partner.h"
+#include "service/user.h"
 #include "service/settings.h"
 #include "util/buf.h"
 #include "util/jw.h"
@@ -59,7 +61,7 @@ static int answer(struct req *req, struct resp *resp, int64_t id, int status)
 	buf_init(&b, 0);
 	jw_init(&w, &b);
 	partner_write(&w, &p, &defaults);
-	return resp_jw(resp, status, &b);
+	return resp_jw(resp, status, &w);
 }
 
 /* Normalised identifiers: every entry has all four keys. */
@@ -116,7 +118,7 @@ static int check_owner(struct req *req, struct resp *resp, const struct partner 
 {
 	if (!p->owner_id)
 		return 0;
-	int rc = partner_owner_exists(req->db, p->owner_id);
+	int rc = user_exists(req->db, p->owner_id);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
@@ -175,7 +177,7 @@ int api_partners_get(struct req *req, struct resp *resp)
 	jw_init(&w, &b);
 	partner_write(&w, &p, &defaults);
 	db_finalize(st);
-	return resp_jw(resp, 200, &b);
+	return resp_jw(resp, 200, &w);
 }
 
 int api_partners_update(struct req *req, struct resp *resp)
@@ -205,11 +207,6 @@ int api_partners_archive(struct req *req, struct resp *resp)
 	return resp_no_content(resp);
 }
 
-struct page {
-	struct jw w;
-	int64_t last; /* the id of the last item written: the next page's cursor */
-};
-
 static void list_item(void *arg, const struct partner *p, const struct cadence_defaults *defaults)
 {
 	struct page *pg = arg;
@@ -230,19 +227,13 @@ int api_partners_list(struct req *req, struct resp *resp)
 		.limit = req_query_int(req, "limit", 50),
 		.archived = archived && strcmp(archived, "true") == 0,
 	};
-	struct buf b;
-	struct page pg = {.last = 0};
-	buf_init(&b, 0);
-	jw_init(&pg.w, &b);
-	jw_object(&pg.w);
-	jw_key(&pg.w, "items");
-	jw_array(&pg.w);
+	struct page pg;
+	page_open(&pg);
 	bool more = false;
 	int rc = partner_list(req->db, &f, list_item, &pg, &more, req->arena);
 	if (rc) {
-		buf_release(&b);
+		page_release(&pg);
 		return rc < 0 ? rc : resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
 	}
-	jw_page_end(&pg.w, more, pg.last);
-	return resp_jw(resp, 200, &b);
+	return page_answer(resp, &pg, more);
 }

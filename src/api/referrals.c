@@ -13,10 +13,12 @@
 #include "api/list_cache.h"
 #include "db/db.h"
 #include "domain/referral_input.h"
+#include "domain/sla.h"
 #include "http/http.h"
 #include "service/actor.h"
 #include "util/buf.h"
 #include "util/jw.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 /* ---- JSON out ---- */
@@ -102,6 +104,8 @@ json_t *document_json(const struct document *d)
 			 jtime(d->created_at));
 }
 
+/* The referral as JSON, or NULL when a stored column does not parse
+ * (logged: a 500 for the request). */
 static json_t *referral_json(const struct actor *u, const struct referral_view *v)
 {
 	const struct referral *x = &v->r;
@@ -120,8 +124,13 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 	json_object_set_new(r, "specialty", jtext(x->specialty));
 	json_object_set_new(r, "care_responsibility", jtext(x->care_responsibility));
 	json_object_set_new(r, "reason", jtext(x->reason));
-	json_t *dx = x->diagnoses ? json_loads(x->diagnoses, 0, NULL) : NULL;
-	json_object_set_new(r, "diagnoses", dx ? dx : json_array());
+	json_t *dx = x->diagnoses ? json_loads(x->diagnoses, 0, NULL) : json_array();
+	if (!dx) {
+		log_error("stored JSON does not parse, answered 500: referral %" PRId64 ", member \"diagnoses\"", x->id);
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "diagnoses", dx);
 	json_t *packet = json_object();
 	for (int i = 0; referral_packet_fields[i]; i++)
 		json_object_set_new(packet, referral_packet_fields[i], jtext(x->packet[i]));
@@ -179,7 +188,10 @@ static int answer_referral(struct req *req, struct resp *resp, int64_t id, int s
 		return resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, id);
 	if (status == 201)
 		resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/referrals/%" PRId64, id));
-	return resp_json(resp, status, referral_json(&req->user, &v));
+	json_t *r = referral_json(&req->user, &v);
+	if (!r)
+		return DB_ECORRUPT;
+	return resp_json(resp, status, r);
 }
 
 int referral_refused(struct resp *resp, const struct refusal *why)
@@ -201,8 +213,8 @@ int referral_refused(struct resp *resp, const struct refusal *why)
 	json_t *allowed = json_array();
 	for (size_t i = 0; i < why->n_allowed; i++)
 		json_array_append_new(allowed, json_string(referral_state_name(why->allowed[i])));
-	resp_error(resp, 409, "invalid_transition", NULL, "%s", why->message);
-	json_object_set_new(json_object_get(resp->json, "error"), "allowed", allowed);
+	resp_error_with(resp, 409, "invalid_transition", NULL, "allowed", allowed, "%s", why->message);
+	json_decref(allowed);
 	return 0;
 }
 
@@ -377,6 +389,19 @@ static void page_item(void *arg, const struct referral_item *it)
 	pg->n++;
 }
 
+/* A query's urgency: the shape of a class name (domain/sla.h), so that a
+ * class no longer configured can still be asked for. */
+static bool urgency_name_ok(const char *s)
+{
+	struct urgency u;
+	size_t n = strlen(s);
+	if (n == 0 || n >= URGENCY_NAME_MAX)
+		return false;
+	memset(&u, 0, sizeof(u));
+	memcpy(u.name, s, n);
+	return sla_urgency_valid(&u);
+}
+
 int api_referrals_list(struct req *req, struct resp *resp)
 {
 	int64_t limit;
@@ -386,6 +411,8 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		patient = req_query_int(req, "patient_id", 0);
 	const char *status = req_query(req, "status"), *dir = req_query(req, "direction"),
 		   *urg = req_query(req, "urgency"), *overdue = req_query(req, "overdue");
+	if (urg && !urgency_name_ok(urg))
+		return resp_error(resp, 422, "validation_failed", "urgency", "urgency must be the name of an urgency class");
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	int64_t now = time_now();
 	/* The page built by this thread for the same question is served again
@@ -393,17 +420,25 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	 * is not kept: which referrals it holds changes with the clock. */
 	bool cacheable = !(overdue && strcmp(overdue, "true") == 0);
 	int64_t gen = 0;
-	char key[256];
+	/* The key holds every validated parameter whole (api/list_cache.h). */
+	struct buf key;
+	buf_init(&key, LIST_CACHE_MAX_KEY);
+	cacheable = cacheable && list_cache_key_int(&key, 'l', limit) == 0 && list_cache_key_int(&key, 'c', cursor) == 0 &&
+		    list_cache_key_int(&key, 'p', partner) == 0 && list_cache_key_int(&key, 't', patient) == 0 &&
+		    list_cache_key_int(&key, 'w', with_patient) == 0 && list_cache_key_text(&key, 's', status) == 0 &&
+		    list_cache_key_text(&key, 'd', dir) == 0 && list_cache_key_text(&key, 'u', urg) == 0;
 	if (cacheable) {
 		int rc = db_query_int(req->db, &gen, "SELECT n FROM change_counters WHERE name = 'referral_lists'", "");
-		if (rc < 0)
+		if (rc < 0) {
+			buf_release(&key);
 			return rc;
-		snprintf(key, sizeof(key), "l%" PRId64 "c%" PRId64 "p%" PRId64 "t%" PRId64 "w%d s%.20s d%.10s u%.10s", limit,
-			 cursor, partner, patient, with_patient, status ? status : "", dir ? dir : "", urg ? urg : "");
+		}
 		size_t len = 0;
-		char *body = list_cache_get(key, gen, now, &len);
-		if (body)
+		char *body = list_cache_get(key.data, gen, now, &len);
+		if (body) {
+			buf_release(&key);
 			return resp_owned(resp, 200, body, len);
+		}
 	}
 	struct referral_filter f = {.status = status, .direction = dir, .urgency = urg, .partner_id = partner,
 				    .patient_id = patient, .cursor = cursor, .limit = limit,
@@ -420,10 +455,12 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	int rc = referral_list(req->db, &f, page_item, &pg, &more);
 	if (rc < 0) {
 		buf_release(&b);
+		buf_release(&key);
 		return rc;
 	}
 	jw_page_end(&w, more, pg.last);
-	if (cacheable)
-		list_cache_put(key, gen, pg.valid_until, b.data, b.len);
-	return resp_jw(resp, 200, &b);
+	if (cacheable && !w.bad)
+		list_cache_put(key.data, gen, pg.valid_until, b.data, b.len);
+	buf_release(&key);
+	return resp_jw(resp, 200, &w);
 }

@@ -5,74 +5,14 @@
 
 #include "util/jw.h"
 
-/* "address.city" → the prefix length of "address" (0 for a plain name). */
-static size_t group_len(const char *name)
-{
-	const char *dot = strchr(name, '.');
-	return dot ? (size_t)(dot - name) : 0;
-}
-
 static bool same_group(const char *a, const char *b, size_t n)
 {
-	return n && group_len(b) == n && strncmp(a, b, n) == 0;
-}
-
-static void write_value(struct jw *w, const struct field *f, void *rec)
-{
-	switch (f->type) {
-	case FT_ID:
-	case FT_INT: {
-		int64_t v = *field_int(f, rec);
-		if ((f->type == FT_ID && v == 0) || (f->type == FT_INT && v == FIELD_NULL))
-			jw_null(w);
-		else
-			jw_int(w, v);
-		return;
-	}
-	case FT_TIME: {
-		int64_t v = *field_int(f, rec);
-		if (v)
-			jw_time(w, v);
-		else
-			jw_null(w);
-		return;
-	}
-	case FT_BOOL:
-		jw_bool(w, *field_bool(f, rec));
-		return;
-	case FT_TEXT:
-		jw_string(w, *field_text(f, rec));
-		return;
-	case FT_JSON:
-		jw_raw(w, *field_text(f, rec), "null");
-		return;
-	}
+	return n && fields_group_len(b) == n && strncmp(a, b, n) == 0;
 }
 
 void repr_write(struct jw *w, struct table *t, const void *rec)
 {
-	void *r = (void *)(uintptr_t)rec;
-	size_t open = 0; /* length of the group whose object is open */
-	const char *open_name = NULL;
-	for (const struct field *f = t->fields; f->name; f++) {
-		if (f->flags & FF_HIDDEN)
-			continue;
-		size_t g = group_len(f->name);
-		if (open && !same_group(open_name, f->name, open)) {
-			jw_object_end(w);
-			open = 0;
-		}
-		if (g && !open) {
-			jw_key_text(w, f->name, g);
-			jw_object(w);
-			open = g;
-			open_name = f->name;
-		}
-		jw_key_text(w, g ? f->name + g + 1 : f->name, strlen(g ? f->name + g + 1 : f->name));
-		write_value(w, f, r);
-	}
-	if (open)
-		jw_object_end(w);
+	fields_write(w, t, rec);
 }
 
 /* Whether a client may set f now. */
@@ -89,22 +29,7 @@ static int merge_value(json_t *v, const struct field *f, void *rec, const char *
 	if (json_is_null(v)) {
 		if (!(f->flags & FF_NULLABLE))
 			return verr_set(e, prefix, key, "cannot be null");
-		switch (f->type) {
-		case FT_ID:
-		case FT_TIME:
-			*field_int(f, rec) = 0;
-			break;
-		case FT_INT:
-			*field_int(f, rec) = FIELD_NULL;
-			break;
-		case FT_BOOL:
-			*field_bool(f, rec) = false;
-			break;
-		case FT_TEXT:
-		case FT_JSON:
-			*field_text(f, rec) = NULL;
-			break;
-		}
+		field_set_null(f, rec);
 		return 0;
 	}
 	switch (f->type) {
@@ -165,13 +90,13 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 		bool is_group = false;
 		if (!group)
 			for (const struct field *f = t->fields; f->name && !is_group; f++)
-				is_group = group_len(f->name) == strlen(key) && strncmp(f->name, key, strlen(key)) == 0 &&
-					   settable(f, create);
+				is_group = fields_group_len(f->name) == strlen(key) &&
+					   strncmp(f->name, key, strlen(key)) == 0 && settable(f, create);
 		if (is_group) {
 			if (json_is_null(v)) {
 				for (const struct field *f = t->fields; f->name; f++)
 					if (same_group(key, f->name, strlen(key)) && settable(f, create))
-						*field_text(f, rec) = NULL;
+						field_set_null(f, rec);
 				continue;
 			}
 			if (!json_is_object(v))
@@ -187,7 +112,7 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 				if (strncmp(name, group, glen) != 0 || name[glen] != '.')
 					continue;
 				name += glen + 1;
-			} else if (group_len(name)) {
+			} else if (fields_group_len(name)) {
 				continue;
 			}
 			if (strcmp(name, key) == 0)
@@ -217,7 +142,7 @@ int repr_merge(json_t *body, struct table *t, void *rec, bool create, const char
 		for (const struct field *f = t->fields; f->name; f++) {
 			if (!(f->flags & FF_REQUIRED))
 				continue;
-			size_t g = group_len(f->name);
+			size_t g = fields_group_len(f->name);
 			json_t *v = g ? NULL : json_object_get(body, f->name);
 			if (g) {
 				char group[64];

@@ -8,15 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "service/audit.h"
 #include "api/handlers.h"
-#include "api/relationships.h"
-#include "service/settings.h"
 #include "db/db.h"
+#include "service/settings.h"
 #include "domain/completeness.h"
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -27,6 +26,15 @@ static const char *const sla_fields[] = {"weekdays", "holidays", "utc_offset_min
 static const char *const urgency_fields[] = {"name", "acknowledge", "schedule", "see", "report", NULL};
 static const char *const target_fields[] = {"minutes", "clock", NULL};
 static const char *const clocks[] = {"calendar", "business", "end_of_day", NULL};
+
+/* {"prospect":14,…,"inactive":90} */
+static json_t *cadence_json(const struct cadence_defaults *d)
+{
+	json_t *o = json_object();
+	for (int i = 0; cadence_stages[i]; i++)
+		json_object_set_new(o, cadence_stages[i], json_integer(d->days[i]));
+	return o;
+}
 
 /* A settings handler's change: the row and its audit entry, in the
  * caller's transaction. */
@@ -174,23 +182,24 @@ int api_settings_sla_put(struct req *req, struct resp *resp)
 
 static const char *const checklist_fields[] = {"specialty", "checklist", NULL};
 
+/* An admin's checklist replaces the built-in one of its specialty. */
+static int checklist_item(void *arg, const char *key, const char *value)
+{
+	json_t *v = json_loads(value, 0, NULL);
+	if (!v) {
+		log_error("stored JSON does not parse, answered 500: a checklist setting");
+		return DB_ECORRUPT;
+	}
+	json_object_set_new(arg, key, v);
+	return 0;
+}
+
 int api_settings_checklists_get(struct req *req, struct resp *resp)
 {
 	json_t *items = json_object();
 	for (const char *const *s = completeness_specialties; *s; s++)
 		json_object_set_new(items, *s, completeness_to_json(completeness_default(*s, NULL)));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db, "SELECT key, value FROM settings WHERE key LIKE 'checklist:%' ORDER BY key", &st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	while ((rc = db_step(st)) == DB_ROW) {
-		json_t *v = json_loads(db_col_text(st, 1), 0, NULL);
-		if (v)
-			json_object_set_new(items, db_col_text(st, 0) + 10, v);
-	}
-	db_finalize(st);
+	int rc = checklists_each(req->db, checklist_item, items);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;

@@ -214,6 +214,13 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+int db_ping(struct db *db)
+{
+	int64_t one = 0;
+	int rc = db_query_int(db, &one, "SELECT 1", NULL);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- bulk loads ---- */
 
 #define BULK_MAX_SAVED 32

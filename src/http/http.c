@@ -14,6 +14,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "util/buf.h"
+#include "util/jw.h"
+#include "util/text.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -57,18 +59,128 @@ int resp_json(struct resp *resp, int status, json_t *json)
 	return 0;
 }
 
+/* The error body, written with jw: keys and values escaped, invalid UTF-8
+ * as U+FFFD, the message and field cut to their caps between characters
+ * (an ellipsis marks the cut). */
+static void put_capped(struct jw *w, const char *s, size_t len, size_t max)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
+	if (len <= max) {
+		jw_stringn(w, s, len);
+		return;
+	}
+	struct buf t;
+	buf_init(&t, max);
+	(void)buf_append(&t, s, text_cut(s, len, max - (sizeof(ellipsis) - 1)));
+	(void)buf_append(&t, ellipsis, sizeof(ellipsis) - 1);
+	jw_stringn(w, t.data, t.len);
+	buf_release(&t);
+}
+
+/* The FHIR issue type (http://hl7.org/fhir/issue-type) of one of our error
+ * codes. */
+static const char *fhir_issue_code(const char *code)
+{
+	static const struct {
+		const char *ours, *fhir;
+	} map[] = {
+		{"validation_failed", "invalid"}, {"malformed_json", "structure"},
+		{"malformed_request", "structure"}, {"unauthenticated", "login"},
+		{"forbidden", "forbidden"},        {"csrf_failed", "security"},
+		{"not_found", "not-found"},        {"method_not_allowed", "not-supported"},
+		{"unsupported_media_type", "not-supported"}, {"conflict", "conflict"},
+		{"invalid_transition", "business-rule"},     {"too_large", "too-costly"},
+		{"rate_limited", "throttled"},     {"unavailable", "transient"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].ours, code) == 0)
+			return map[i].fhir;
+	return "exception";
+}
+
+static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		      const json_t *extra, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+static int error_body(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		      const json_t *extra, const char *fmt, va_list ap)
+{
+	struct buf msg;
+	buf_init(&msg, RESP_FORMAT_MAX);
+	if (buf_vprintf(&msg, fmt, ap) < 0)
+		(void)buf_puts(&msg, "The message was too long to show");
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	if (resp->dialect == DIALECT_FHIR) {
+		/* An OperationOutcome (FHIR R4): one issue, its code from ours. */
+		jw_key(&w, "resourceType");
+		jw_string(&w, "OperationOutcome");
+		jw_key(&w, "issue");
+		jw_array(&w);
+		jw_object(&w);
+		jw_key(&w, "severity");
+		jw_string(&w, "error");
+		jw_key(&w, "code");
+		jw_string(&w, fhir_issue_code(code));
+		jw_key(&w, "details");
+		jw_object(&w);
+		jw_key(&w, "text");
+		jw_string(&w, code);
+		jw_object_end(&w);
+		jw_key(&w, "diagnostics");
+		put_capped(&w, msg.data, msg.len, RESP_MESSAGE_MAX);
+		if (field) {
+			jw_key(&w, "expression");
+			jw_array(&w);
+			put_capped(&w, field, strlen(field), RESP_FIELD_MAX);
+			jw_array_end(&w);
+		}
+		jw_object_end(&w);
+		jw_array_end(&w);
+	} else {
+		jw_key(&w, "error");
+		jw_object(&w);
+		jw_key(&w, "code");
+		jw_string(&w, code);
+		jw_key(&w, "message");
+		put_capped(&w, msg.data, msg.len, RESP_MESSAGE_MAX);
+		if (field) {
+			jw_key(&w, "field");
+			put_capped(&w, field, strlen(field), RESP_FIELD_MAX);
+		}
+		if (extra_key) {
+			jw_key_escaped(&w, extra_key);
+			jw_json(&w, extra);
+		}
+		jw_object_end(&w);
+	}
+	jw_object_end(&w);
+	buf_release(&msg);
+	size_t len = 0;
+	char *body = buf_detach(&b, &len);
+	resp_owned(resp, status, body, len);
+	resp->error_code = code;
+	return 0;
+}
+
 int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_body(resp, status, code, field, NULL, NULL, fmt, ap);
 	va_end(ap);
-	json_t *err = json_pack("{ss ss}", "code", code, "message", msg);
-	if (field)
-		json_object_set_new(err, "field", json_string(field));
-	resp->error_code = code;
-	return resp_json(resp, status, json_pack("{so}", "error", err));
+	return 0;
+}
+
+int resp_error_with(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		    const json_t *extra, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_body(resp, status, code, field, extra_key, extra, fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 int resp_invalid(struct resp *resp, const struct verr *e)
@@ -76,10 +188,15 @@ int resp_invalid(struct resp *resp, const struct verr *e)
 	return resp_error(resp, 422, "validation_failed", e->field, "%s %s", e->field, e->message);
 }
 
-int resp_jw(struct resp *resp, int status, struct buf *b)
+int resp_jw(struct resp *resp, int status, struct jw *w)
 {
+	if (w->bad) {
+		jw_log_bad(w, "a response");
+		buf_release(w->b);
+		return resp_error(resp, 500, "internal", NULL, "Something went wrong on our side; it has been logged");
+	}
 	size_t len = 0;
-	char *body = buf_detach(b, &len);
+	char *body = buf_detach(w->b, &len);
 	return resp_owned(resp, status, body, len);
 }
 
@@ -110,6 +227,8 @@ int resp_db_error(struct resp *resp, struct db *db, int rc)
 	}
 	if (rc == DB_ECONSTRAINT)
 		return resp_error(resp, 409, "conflict", NULL, "This conflicts with a record that already exists");
+	if (rc == DB_ECORRUPT) /* logged where it was found */
+		return resp_error(resp, 500, "internal", NULL, "Something went wrong on our side; it has been logged");
 	log_error("database error: %s", db ? db_errmsg(db) : "no connection");
 	return resp_error(resp, 500, "internal", NULL, "Something went wrong on our side; it has been logged");
 }

@@ -24,6 +24,10 @@ struct db;
 struct route;
 struct server;
 
+struct req;
+struct resp;
+typedef int (*req_verified_fn)(struct req *req, struct resp *resp, bool ok, void *state);
+
 struct req {
 	struct arena *arena;
 	struct server *srv;
@@ -45,6 +49,11 @@ struct req {
 	const char *client;         /* client address, for audit and throttling */
 	bool tls;
 	void *conn;                 /* the MHD connection: use req_query/req_header */
+	struct {    /* set by req_verify_password, for the server */
+		const char *stored, *password;
+		req_verified_fn then;
+		void *state;
+	} verify;
 };
 
 #define RESP_MAX_HEADERS 12
@@ -57,6 +66,7 @@ struct resp {
 	size_t len;
 	const char *content_type;
 	const char *error_code;     /* set by resp_error, for the access log */
+	int dialect;                /* enum route_dialect of the path: how errors are written */
 	int nheaders;
 	struct {
 		const char *name, *value; /* arena or static strings */
@@ -76,24 +86,49 @@ const char *req_header(struct req *req, const char *name);
 /* Sets status and body, taking ownership of json. Returns 0. */
 int resp_json(struct resp *resp, int status, json_t *json);
 /* Sets status and a JSON body written with jw (util/jw.h), taking the
- * buffer's bytes (b is left empty). Returns 0. */
-struct buf;
-int resp_jw(struct resp *resp, int status, struct buf *b);
+ * bytes of w's buffer (left empty). When w is bad (a stored JSON value did
+ * not parse) it logs that once and answers 500 instead. Returns 0. */
+struct jw;
+int resp_jw(struct resp *resp, int status, struct jw *w);
 /* Sets status and a JSON body already serialised (malloc'd; taken over). */
 int resp_owned(struct resp *resp, int status, char *body, size_t len);
 /* Drops whatever body was set (to answer an error instead). */
 void resp_clear_body(struct resp *resp);
 /* An error body {"error":{"code","message","field"}}; field may be NULL.
+ * Written with jw whatever the text holds: escaped, invalid UTF-8 as
+ * U+FFFD, the message capped at RESP_MESSAGE_MAX bytes and the field at
+ * RESP_FIELD_MAX (bytes of the text given, before U+FFFD replaces any
+ * invalid byte), cut between characters and ending in "…" when cut.
  * Returns 0 so handlers can `return resp_error(...)`. */
+#define RESP_MESSAGE_MAX 1024
+#define RESP_FIELD_MAX 512
+#define RESP_FORMAT_MAX (1024 * 1024) /* the formatted message before the cap */
 int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with one more member in the error object, extra_key: extra (a
+ * jansson value, borrowed), e.g. "allowed": [...]. */
+int resp_error_with(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
+		    const json_t *extra, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* 422 validation_failed from a struct verr. */
 int resp_invalid(struct resp *resp, const struct verr *e);
-/* 503 for DB_EBUSY, 409 for DB_ECONSTRAINT, 500 otherwise (logging the
- * engine's message). The same answer on every engine. */
+/* 503 for DB_EBUSY, 409 for DB_ECONSTRAINT, 500 for DB_ECORRUPT (logged
+ * where it was found), 500 otherwise (logging the engine's message). The
+ * same answer on every engine. */
 int resp_db_error(struct resp *resp, struct db *db, int rc);
 void resp_header(struct resp *resp, const char *name, const char *value);
 int resp_no_content(struct resp *resp);
+
+/* A handler that must check a password does not hash on the worker thread:
+ * it calls req_verify_password and returns 0 with nothing answered. The
+ * server suspends the connection, checks `password` against `stored` (an
+ * argon2id string; NULL: a dummy hash of the same cost, ok false) on its
+ * hashing pool, and then calls then(req, resp, ok, state) on a worker with
+ * req->db set, inside a write transaction that is committed unless then
+ * returns DB_E* (whatever it answered: a refusal's records are kept), and
+ * then answers as a handler does. When the hashing queue is
+ * full the server answers 503 with Retry-After instead and `then` is not
+ * called. The strings and state must live in req (its arena or body). */
+void req_verify_password(struct req *req, const char *stored, const char *password, req_verified_fn then, void *state);
 
 /* The page size ?limit= (declared as "limit": 1..500), default 50. Returns
  * 0 (the router already refused a bad value). */

@@ -8,19 +8,32 @@
  * no data, when dispatch() runs the pipeline and queues the response. The
  * response is queued on that later call, never the first, because
  * libmicrohttpd 0.9.75 closes keep-alive connections otherwise.
- * on_completed() writes the access-log line and frees the context. */
+ * on_completed() writes the access-log line and frees the context.
+ *
+ * What the transport refuses, on the first call, before any body is read:
+ * framing that two parsers could read differently (a duplicate, conflicting
+ * or malformed Content-Length; a Transfer-Encoding other than one `chunked`;
+ * both headers at once) is answered 400, and a body the route does not take
+ * 413 (404/405 for no route), each with `Connection: close` so nothing that
+ * follows on the connection is read as another request. A client that has
+ * begun a request head must finish it within HEAD_TIMEOUT_SECONDS of
+ * connecting or of its previous answer, or the connection is cut
+ * (head_sweeper). Passwords are
+ * hashed on hash_pool, not on the workers. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <linux/tcp.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,17 +42,29 @@
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/audit_writer.h"
+#include "http/hash_pool.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static.h"
 #include "service/scope.h"
+#include "util/secret.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
 #define MAX_DB_CONNS 256
+/* Password checks waiting or running at once; beyond that sign-in is 503. */
 #define HASH_QUEUE_MAX 32
+/* Connections: room for a thousand slow or idle clients and the real ones. */
+#define CONNECTION_LIMIT 2048
+#define PER_CLIENT_LIMIT 256
+/* A request head, once its first byte arrived, must be complete this long
+ * after the connection opened or its previous answer was sent. A connection
+ * that sends nothing, an idle keep-alive one, a body or an answer that makes
+ * no progress end at the inactivity timeout. */
+#define HEAD_TIMEOUT_SECONDS 10
+#define IDLE_TIMEOUT_SECONDS 30
 
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 			  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -49,8 +74,7 @@ struct server {
 	struct server_config cfg;
 	struct MHD_Daemon *daemon;
 	atomic_int inflight;
-	sem_t hash_slots;
-	atomic_int hash_waiting;
+	struct hash_pool *hashes;
 	pthread_mutex_t dbs_lock;
 	struct db *dbs[MAX_DB_CONNS];
 	int ndbs;
@@ -59,7 +83,38 @@ struct server {
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_wake;
 	bool stopping;
+	/* Every open connection, for the head deadline (head_sweeper). */
+	pthread_mutex_t conns_lock;
+	struct conn *conns;
+	pthread_t sweeper;
+	pthread_cond_t sweeper_wake;
+	bool sweeper_stop; /* under conns_lock */
 };
+
+/* One open connection. `busy` while a request is being handled (its head was
+ * complete); otherwise, once bytes arrived past `idle_bytes` (the count at
+ * the previous answer), the head must be complete by `since` +
+ * HEAD_TIMEOUT_SECONDS. Linked while the socket is open: NOTIFY_CLOSED
+ * unlinks it, under conns_lock, before libmicrohttpd closes the socket. */
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	atomic_bool busy;
+	atomic_llong since_ms;	  /* CLOCK_MONOTONIC */
+	atomic_ullong idle_bytes; /* bytes received when the last answer ended */
+	bool cut;
+};
+
+/* Bytes the kernel has received on a TCP socket (0 when it cannot say). */
+static unsigned long long bytes_received(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return 0;
+	return (unsigned long long)ti.tcpi_bytes_received;
+}
 
 struct ctx {
 	struct arena arena;
@@ -75,6 +130,10 @@ struct ctx {
 	char allow[64];
 	enum { AUDIT_NONE, AUDIT_WAITING, AUDIT_DONE } audit; /* an audited read's entry */
 	int audit_rc;
+	enum { VERIFY_NONE, VERIFY_WAITING, VERIFY_DONE, VERIFY_FULL, VERIFY_ANSWERED } verify; /* a password check */
+	bool verify_ok;
+	struct conn *conn;	     /* its connection's entry */
+	unsigned long long received; /* body bytes so far */
 };
 
 static _Thread_local struct db *thread_db;
@@ -102,56 +161,71 @@ struct audit_writer *server_audit_writer(struct server *srv)
 	return srv->audit;
 }
 
-int server_hash_enter(struct server *srv)
+static long long now_ms(void)
 {
-	if (atomic_fetch_add(&srv->hash_waiting, 1) >= HASH_QUEUE_MAX) {
-		atomic_fetch_sub(&srv->hash_waiting, 1);
-		return -1;
-	}
-	while (sem_wait(&srv->hash_slots) != 0)
-		;
-	return 0;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-void server_hash_leave(struct server *srv)
-{
-	sem_post(&srv->hash_slots);
-	atomic_fetch_sub(&srv->hash_waiting, 1);
-}
-
-/* Content-Length must be one well-formed number (the library accepts
- * duplicates and junk); Transfer-Encoding with it is refused too. */
-struct length_check {
-	int count;
-	bool bad;
-	bool chunked;
-	unsigned long long value;
+/* The framing headers of a request: Content-Length must be one well-formed
+ * number and Transfer-Encoding, if any, one `chunked`, never both (the
+ * library accepts duplicates, lists and both, and reads them its own way). */
+struct framing {
+	int lengths, encodings;
+	bool bad_length, chunked;
+	unsigned long long length;
 };
 
-static enum MHD_Result check_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static bool is_chunked(const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	size_t n = strlen("chunked");
+	if (strncasecmp(v, "chunked", n) != 0)
+		return false;
+	for (v += n; *v == ' ' || *v == '\t'; v++)
+		;
+	return *v == '\0';
+}
+
+static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	struct length_check *lc = cls;
+	struct framing *f = cls;
 	if (strcasecmp(key, "Transfer-Encoding") == 0) {
-		lc->chunked = true;
+		f->encodings++;
+		f->chunked = value && is_chunked(value);
 		return MHD_YES;
 	}
 	if (strcasecmp(key, "Content-Length") != 0)
 		return MHD_YES;
+	f->lengths++;
 	unsigned long long v = 0;
 	if (!value || !*value || strlen(value) > 15)
-		lc->bad = true;
+		f->bad_length = true;
 	for (const char *p = value; p && *p; p++) {
 		if (*p < '0' || *p > '9') {
-			lc->bad = true;
+			f->bad_length = true;
 			break;
 		}
 		v = v * 10 + (unsigned long long)(*p - '0');
 	}
-	if (lc->count++ && v != lc->value)
-		lc->bad = true;
-	lc->value = v;
+	f->length = v;
 	return MHD_YES;
+}
+
+static const char *framing_error(const struct framing *f)
+{
+	if (f->bad_length)
+		return "The Content-Length header is malformed";
+	if (f->lengths > 1)
+		return "The request has more than one Content-Length header";
+	if (f->encodings && f->lengths)
+		return "The request has both Content-Length and Transfer-Encoding";
+	if (f->encodings > 1 || (f->encodings && !f->chunked))
+		return "The only Transfer-Encoding accepted is a single chunked";
+	return NULL;
 }
 
 static const char *client_address(struct MHD_Connection *conn, struct arena *a)
@@ -403,7 +477,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct ctx *cx)
 	} else if (resp->owned) {
 		r = MHD_create_response_from_buffer(resp->len, resp->owned, MHD_RESPMEM_MUST_FREE);
 		resp->owned = NULL; /* MHD frees it */
-		resp->content_type = "application/json; charset=utf-8";
+		resp->content_type = resp->dialect == DIALECT_FHIR ? "application/fhir+json; charset=utf-8"
+								   : "application/json; charset=utf-8";
 	} else if (resp->data) {
 		r = MHD_create_response_from_buffer(resp->len, (void *)resp->data, MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -436,6 +511,132 @@ static void audit_done(void *arg, int rc)
 	MHD_resume_connection(cx->req.conn);
 }
 
+void req_verify_password(struct req *req, const char *stored, const char *password, req_verified_fn then, void *state)
+{
+	req->verify.stored = stored;
+	req->verify.password = password;
+	req->verify.then = then;
+	req->verify.state = state;
+}
+
+/* The hashing pool's word on a suspended sign-in: resume it to be answered. */
+static void verify_done(void *arg, bool ok)
+{
+	struct ctx *cx = arg;
+	cx->verify_ok = ok;
+	cx->verify = VERIFY_DONE;
+	MHD_resume_connection(cx->req.conn);
+}
+
+/* Finishes a request whose password was checked (or could not be queued). */
+static void verify_answer(struct server *srv, struct ctx *cx)
+{
+	struct resp *resp = &cx->resp;
+	bool full = cx->verify == VERIFY_FULL;
+	cx->verify = VERIFY_ANSWERED;
+	if (full) {
+		resp_header(resp, "Retry-After", "1");
+		resp_error(resp, 503, "unavailable", NULL, "Too many sign-ins at once; try again in a moment");
+		return;
+	}
+	cx->req.db = server_db(srv);
+	if (!cx->req.db) {
+		resp_error(resp, 503, "unavailable", NULL, "The database is not reachable; try again shortly");
+		return;
+	}
+	/* The continuation runs in a write transaction of its own, committed
+	 * unless it fails: a refused sign-in's failure count and audit entry
+	 * are kept with its 401. */
+	int rc = db_begin(cx->req.db);
+	if (rc == 0)
+		rc = cx->req.verify.then(&cx->req, resp, cx->verify_ok, cx->req.verify.state);
+	if (rc == 0)
+		rc = db_commit(cx->req.db);
+	if (rc < 0) {
+		db_rollback(cx->req.db);
+		resp_clear_body(resp);
+		resp->nheaders = 0;
+		resp_db_error(resp, cx->req.db, rc);
+	}
+}
+
+/* The entry of a connection (head deadline), or NULL. */
+static struct conn *conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *srv = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci)
+			return;
+		struct conn *c = xcalloc(1, sizeof(*c));
+		c->fd = ci->connect_fd;
+		atomic_init(&c->busy, false);
+		atomic_init(&c->since_ms, now_ms());
+		atomic_init(&c->idle_bytes, 0);
+		pthread_mutex_lock(&srv->conns_lock);
+		c->next = srv->conns;
+		if (c->next)
+			c->next->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	struct conn *c = *socket_context;
+	if (!c)
+		return;
+	pthread_mutex_lock(&srv->conns_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&srv->conns_lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+/* Once a second: cut every connection that has not sent a complete request
+ * head in time. shutdown() under conns_lock: the socket cannot be closed
+ * (and its number reused) meanwhile, and libmicrohttpd then sees the end of
+ * the stream and closes the connection itself. */
+static void *head_sweeper(void *arg)
+{
+	struct server *srv = arg;
+	pthread_mutex_lock(&srv->conns_lock);
+	while (!srv->sweeper_stop) {
+		long long deadline = now_ms() - HEAD_TIMEOUT_SECONDS * 1000LL;
+		int cut = 0;
+		for (struct conn *c = srv->conns; c; c = c->next) {
+			if (c->cut || atomic_load(&c->busy) || atomic_load(&c->since_ms) > deadline)
+				continue;
+			/* Nothing since the last answer: idle, not slow. */
+			if (bytes_received(c->fd) <= atomic_load(&c->idle_bytes))
+				continue;
+			shutdown(c->fd, SHUT_RDWR);
+			c->cut = true;
+			cut++;
+		}
+		if (cut)
+			log_info("closed %d connection%s without a request head for %d s", cut, cut == 1 ? "" : "s",
+				 HEAD_TIMEOUT_SECONDS);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&srv->sweeper_wake, &srv->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -456,7 +657,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		atomic_fetch_add(&srv->inflight, 1);
 		*con_cls = cx;
 
-		cx->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+		/* /api and /fhir are routed (their errors in their own dialect);
+		 * every other path is a static file. */
+		cx->api = strncmp(url, "/api/", 5) == 0 || strncmp(url, "/fhir/", 6) == 0 || strcmp(url, "/healthz") == 0;
+		cx->resp.dialect = (int)router_dialect(url);
 		size_t limit = 0;
 		if (cx->api) {
 			cx->route = router_match(method, url, &cx->req.id, cx->allow, sizeof(cx->allow));
@@ -464,31 +668,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				limit = routes[cx->route].body_limit;
 		}
 		buf_init(&cx->body, limit);
-		struct length_check lc = {0};
-		MHD_get_connection_values(conn, MHD_HEADER_KIND, check_length, &lc);
-		if (lc.bad || (lc.count && lc.chunked)) {
+		cx->conn = conn_of(conn);
+		if (cx->conn)
+			atomic_store(&cx->conn->busy, true);
+		struct framing fr = {0};
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, check_framing, &fr);
+		const char *bad = framing_error(&fr);
+		bool has_body = fr.encodings || fr.length > 0;
+		if (bad) {
 			cx->early_status = 400;
 			cx->early_code = "malformed_request";
-			cx->early_msg = "The Content-Length header is malformed or conflicting";
-		} else if (lc.count && lc.value > limit && (cx->route >= 0 || !cx->api)) {
+			cx->early_msg = bad;
+		} else if (has_body && (fr.length > limit || limit == 0) && (cx->route >= 0 || !cx->api)) {
 			cx->early_status = 413;
 			cx->early_code = "too_large";
 			cx->early_msg = limit ? "The request body is larger than this endpoint accepts"
 					      : "This request takes no body";
+			/* Somewhat too large for a route that takes a body: read and
+			 * dropped, so that the client, still sending, reads the 413. */
+			if (limit && fr.length <= 2ULL * limit)
+				return MHD_YES;
+		} else if (!has_body) {
+			return MHD_YES;
+		} else if (cx->route >= 0) {
+			return MHD_YES; /* a body the route takes: read it */
 		}
-		return MHD_YES;
+		/* Refused before the body is read (a body for no route: 404 or 405
+		 * at once): answered now, and the connection closed after it. */
+		dispatch(srv, cx);
+		resp_header(&cx->resp, "Connection", "close");
+		return queue(conn, cx);
 	}
 	if (*upload_size) {
-		/* A body for a path without a route is read and dropped: the answer
-		 * is 404 or 405 whatever it holds. */
-		bool routed = cx->route >= 0 || !cx->api;
-		if (routed && !cx->early_status && buf_append(&cx->body, upload_data, *upload_size) < 0) {
+		if (!cx->early_status && buf_append(&cx->body, upload_data, *upload_size) < 0) {
 			cx->early_status = 413;
 			cx->early_code = "too_large";
 			cx->early_msg = "The request body is larger than this endpoint accepts";
 			buf_release(&cx->body);
 		}
+		/* A body that is dropped is read up to twice the route's limit;
+		 * beyond that (a chunked body has no declared length) the
+		 * connection is closed unanswered. */
+		cx->received += *upload_size;
 		*upload_size = 0;
+		if (cx->early_status && cx->route >= 0 &&
+		    cx->received > 2 * (unsigned long long)routes[cx->route].body_limit)
+			return MHD_NO;
 		return MHD_YES;
 	}
 	if (cx->audit == AUDIT_DONE) {
@@ -500,7 +725,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return queue(conn, cx);
 	}
+	if (cx->verify == VERIFY_DONE || cx->verify == VERIFY_FULL) {
+		/* Resumed by the hashing pool, or not queued at all. */
+		verify_answer(srv, cx);
+		return queue(conn, cx);
+	}
 	dispatch(srv, cx);
+	if (cx->req.verify.then && cx->verify == VERIFY_NONE) {
+		cx->verify = VERIFY_WAITING;
+		MHD_suspend_connection(conn);
+		if (hash_pool_submit(srv->hashes, cx->req.verify.stored, cx->req.verify.password, verify_done, cx) <
+		    0) {
+			cx->verify = VERIFY_FULL;
+			MHD_resume_connection(conn);
+		}
+		return MHD_YES;
+	}
 	if (cx->audit == AUDIT_WAITING) {
 		MHD_suspend_connection(conn);
 		if (audit_writer_submit_async(srv->audit, &cx->req.user, "read", routes[cx->route].pattern,
@@ -529,6 +769,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 cx->resp.status, cx->resp.len, ms, (long long)cx->req.user.id, cx->resp.error_code ? " error=" : "",
 		 cx->resp.error_code ? cx->resp.error_code : "",
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	if (cx->conn) {
+		atomic_store(&cx->conn->idle_bytes, bytes_received(cx->conn->fd));
+		atomic_store(&cx->conn->since_ms, now_ms());
+		atomic_store(&cx->conn->busy, false);
+	}
 	resp_clear_body(&cx->resp);
 	if (cx->req.body)
 		json_decref(cx->req.body);
@@ -585,6 +830,25 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_error("http: %s", msg);
 }
 
+/* The connection limit, within the open files this process may have: the
+ * soft limit is raised to what the limit needs when the hard one allows. */
+static unsigned connection_limit(void)
+{
+	const rlim_t reserve = MAX_DB_CONNS + 64; /* databases, logs, the listener */
+	rlim_t want = CONNECTION_LIMIT + reserve;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return CONNECTION_LIMIT;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return CONNECTION_LIMIT;
+	return rl.rlim_cur > reserve + 64 ? (unsigned)(rl.rlim_cur - reserve) : 64;
+}
+
 int server_run(const struct server_config *cfg)
 {
 	struct server *srv = xcalloc(1, sizeof(*srv));
@@ -592,11 +856,13 @@ int server_run(const struct server_config *cfg)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
 		cores = 1;
-	/* Workers block on the database and on password hashing, so the pool is
-	 * twice the cores (at least 4); hashing itself is limited to the cores. */
+	/* Workers block on the database, so the pool is twice the cores (at
+	 * least 4); passwords are hashed on a pool of their own, one per core. */
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores * 2 < 4 ? 4 : cores * 2);
-	sem_init(&srv->hash_slots, 0, (unsigned)cores);
 	pthread_mutex_init(&srv->dbs_lock, NULL);
+	pthread_mutex_init(&srv->conns_lock, NULL);
+	pthread_cond_init(&srv->sweeper_wake, NULL);
+	unsigned conn_limit = connection_limit();
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
@@ -629,17 +895,19 @@ int server_run(const struct server_config *cfg)
 		fprintf(stderr, "liaison: cannot open the database for the audit writer: %s\n", err);
 		return 1;
 	}
+	srv->hashes = hash_pool_start((unsigned)cores, HASH_QUEUE_MAX);
 	srv->daemon = MHD_start_daemon(
-		flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		srv, MHD_OPTION_END);
+	    flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_SECONDS, MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_CLIENT_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fprintf(stderr, "liaison: cannot listen on %s:%u (in use, or not an address of this machine)\n",
 			cfg->host, cfg->port);
 		audit_writer_stop(srv->audit);
+		hash_pool_stop(srv->hashes);
 		return 1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -648,9 +916,10 @@ int server_run(const struct server_config *cfg)
 	pthread_mutex_init(&srv->jobs_lock, NULL);
 	pthread_cond_init(&srv->jobs_wake, NULL);
 	pthread_create(&srv->jobs_thread, NULL, jobs_main, srv);
+	pthread_create(&srv->sweeper, NULL, head_sweeper, srv);
 	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
 	fflush(stdout);
-	log_info("serving with %u worker threads", threads);
+	log_info("serving with %u worker threads, up to %u connections", threads, conn_limit);
 
 	int sig = 0;
 	sigwait(&sigs, &sig);
@@ -664,12 +933,19 @@ int server_run(const struct server_config *cfg)
 	pthread_cond_signal(&srv->jobs_wake);
 	pthread_mutex_unlock(&srv->jobs_lock);
 	pthread_join(srv->jobs_thread, NULL);
+	pthread_mutex_lock(&srv->conns_lock);
+	srv->sweeper_stop = true;
+	pthread_cond_signal(&srv->sweeper_wake);
+	pthread_mutex_unlock(&srv->conns_lock);
+	pthread_join(srv->sweeper, NULL);
+	hash_pool_stop(srv->hashes);
 	audit_writer_stop(srv->audit);
 	pthread_cond_destroy(&srv->jobs_wake);
 	pthread_mutex_destroy(&srv->jobs_lock);
 	for (int i = 0; i < srv->ndbs; i++)
 		db_close(srv->dbs[i]);
-	sem_destroy(&srv->hash_slots);
+	pthread_cond_destroy(&srv->sweeper_wake);
+	pthread_mutex_destroy(&srv->conns_lock);
 	pthread_mutex_destroy(&srv->dbs_lock);
 	free(srv);
 	log_info("stopped");

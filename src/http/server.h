@@ -25,11 +25,4 @@ int server_run(const struct server_config *cfg);
 /* The group-commit writer for stand-alone audit entries (audit_writer.h). */
 struct audit_writer *server_audit_writer(struct server *srv);
 
-/* The bounded queue for password hashing (sign-in): at most one hash per
- * core at a time, a limited number waiting. server_hash_enter returns 0 when
- * the caller may hash (then must call server_hash_leave) or -1 when the queue
- * is full (answer 503). */
-int server_hash_enter(struct server *srv);
-void server_hash_leave(struct server *srv);
-
 #endif

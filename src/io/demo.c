@@ -10,17 +10,19 @@
 #include <unistd.h>
 
 #include "service/audit.h"
+#include "api/contacts.h"
 #include "api/partners.h"
+#include "service/contact.h"
 #include "service/partner.h"
 #include "service/settings.h"
-#include "api/users.h"
+#include "service/user.h"
 #include "db/db.h"
 #include "domain/completeness.h"
-#include "http/http.h"
 #include "io/demo_data.h"
 #include "io/demo_referrals.h"
 #include "io/demo_relationships.h"
 #include "util/timefmt.h"
+#include "util/arena.h"
 #include "util/xalloc.h"
 
 #define DEMO_REFERRALS 900
@@ -59,14 +61,21 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	bool tty = isatty(STDERR_FILENO);
 	size_t nusers = sizeof(demo_users) / sizeof(demo_users[0]);
 	int64_t ids[8] = {0};
-	for (size_t i = 0; i < nusers; i++) {
+	struct actor system = actor_system("demo");
+	/* Everything in one transaction: a failed load leaves the database empty. */
+	int rc = db_begin(db);
+	if (rc < 0) {
+		snprintf(msg, msglen, "cannot write the database: %s", db_errmsg(db));
+		return -1;
+	}
+	for (size_t i = 0; i < nusers && rc == 0; i++) {
 		if (tty)
 			fprintf(stderr, "\rdemo: adding users %zu/%zu", i + 1, nusers);
-		int rc = user_add(db, demo_users[i].email, demo_users[i].name, demo_users[i].role, 0, DEMO_PASSWORD,
-				  &ids[i], msg, msglen);
-		if (rc != 0)
-			return -1;
+		rc = user_create(db, &system, demo_users[i].email, demo_users[i].name, demo_users[i].role, 0,
+				 DEMO_PASSWORD, &ids[i], msg, msglen);
 	}
+	if (rc > 0)
+		BUG("a demo user was refused");
 	/* Owners: the two liaisons and the manager share the portfolio. */
 	const int64_t owners[] = {ids[2], ids[3], ids[1]};
 	json_t *partners = demo_partners();
@@ -75,8 +84,6 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	int64_t *owner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
 	json_t *p;
 	int64_t first_partner = 0;
-	struct actor system = actor_system("demo");
-	int rc = db_begin(db);
 	json_array_foreach(partners, i, p) {
 		if (rc < 0)
 			break;
@@ -102,9 +109,12 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		size_t j;
 		json_t *c;
 		json_array_foreach(contacts, j, c) {
-			int64_t cid;
+			struct contact crec;
+			contact_defaults(&crec, pid);
+			if (rc >= 0 && contact_apply_json(c, &crec, true, &e))
+				BUG("a demo contact does not validate");
 			if (rc >= 0)
-				rc = contact_insert(db, pid, c, &system, &cid);
+				rc = contact_create(db, &system, &crec);
 		}
 		json_decref(contacts);
 		if (tty && ((i + 1) % 10 == 0 || i + 1 == total))
@@ -141,6 +151,12 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		rc = demo_relationships_load(db, partner_ids, owner_ids, total, time_now());
 	free(partner_ids);
 	free(owner_ids);
+	int64_t portal = 0;
+	if (rc >= 0)
+		rc = user_create(db, &system, "portal@demo.liaison.test", "Portal user", "partner", first_partner,
+				 DEMO_PASSWORD, &portal, msg, msglen);
+	if (rc > 0)
+		BUG("the demo portal user was refused");
 	if (rc >= 0)
 		rc = db_commit(db);
 	if (tty)
@@ -150,10 +166,6 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 		db_rollback(db);
 		return -1;
 	}
-	int64_t portal = 0;
-	if (user_add(db, "portal@demo.liaison.test", "Portal user", "partner", first_partner, DEMO_PASSWORD, &portal,
-		     msg, msglen) != 0)
-		return -1;
 	fprintf(stderr, "demo: loaded %zu partners and %d referrals\n", total, DEMO_REFERRALS);
 	return 0;
 }

@@ -6,8 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/relationships.h"
 #include "db/db.h"
+#include "service/actor.h"
+#include "service/commitment.h"
+#include "service/contact.h"
+#include "service/goal.h"
+#include "service/interaction.h"
+#include "service/partner.h"
+#include "service/user.h"
+#include "util/arena.h"
+#include "util/xalloc.h"
 #include "util/timefmt.h"
 
 struct rng {
@@ -40,154 +48,216 @@ static const char *const summaries[] = {
 	"زيارة للعيادة وتسليم نماذج الإحالة المحدثة.",
 };
 
-static void date_of(int64_t t, char out[11])
-{
-	char s[TIME_RFC3339_LEN];
-	time_rfc3339(t, s);
-	memcpy(out, s, 10);
-	out[10] = '\0';
-}
-
-/* Edits an interaction the way PATCH /interactions/{id} does: the record as
- * it was goes to interaction_versions, then the change is applied. kind may
- * be NULL (unchanged); summary_suffix is appended to the summary. */
+/* Edits an interaction as PATCH /interactions/{id} does, through the same
+ * service function (the version before goes to its history): editor
+ * appends summary_suffix to the summary at time at and, unless kind is
+ * NULL, changes its kind. */
 static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind, const char *summary_suffix)
 {
-	json_t *prev = NULL;
-	int rc = interaction_load(db, id, &prev);
-	if (rc < 0 || !prev)
+	struct interaction old, i;
+	struct arena a;
+	arena_init(&a);
+	int rc = interaction_get(db, id, &old, &a);
+	if (rc <= 0) {
+		arena_release(&a);
 		return rc < 0 ? rc : 0;
-	char summary[1200];
-	snprintf(summary, sizeof(summary), "%s%s", json_string_value(json_object_get(prev, "summary")),
-		 summary_suffix ? summary_suffix : "");
-	rc = interaction_version_save(db, id, editor, at, prev);
-	json_decref(prev);
-	if (rc >= 0)
-		rc = db_run(db, "UPDATE interactions SET summary = ?, updated_at = ? WHERE id = ?", "tii", summary, at, id);
-	if (rc >= 0 && kind)
-		rc = db_run(db, "UPDATE interactions SET kind = ? WHERE id = ?", "ti", kind, id);
+	}
+	i = old;
+	i.summary = arena_printf(&a, "%s%s", old.summary, summary_suffix ? summary_suffix : "");
+	if (kind)
+		i.kind = kind;
+	struct user u;
+	rc = user_get(db, editor, &u, &a);
+	struct actor by = {.id = editor, .role = rc > 0 ? role_from_name(u.role) : ROLE_NONE, .client = "demo"};
+	struct verr e = {0};
+	rc = rc < 0 ? rc : interaction_update(db, &by, &old, &i, at, &e);
+	if (rc > 0)
+		BUG("a demo edit was refused");
+	arena_release(&a);
 	return rc < 0 ? rc : 0;
+}
+
+/* The partner's first contact (the demo's interactions are with them), or 0. */
+static void first_contact(void *arg, const struct contact *c)
+{
+	*(int64_t *)arg = c->id;
+}
+
+/* Logs interaction i through the service, as the demo's system actor,
+ * recorded at time created. Returns 0 or DB_E*; *id is the new one. */
+static int demo_log(struct db *db, struct interaction *i, int64_t created, int64_t *id)
+{
+	struct actor system = actor_system("demo");
+	struct verr e = {0};
+	i->created_at = i->updated_at = created;
+	int rc = interaction_create(db, &system, i, &e);
+	if (rc > 0)
+		BUG("a demo interaction was refused");
+	*id = i->id;
+	return rc;
 }
 
 int demo_relationships_load(struct db *db, const int64_t *partners, const int64_t *owners, size_t n, int64_t now)
 {
 	struct rng r = {0x7e1a7105ULL};
+	struct actor system = actor_system("demo");
 	int rc = 0;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		int64_t p = partners[i], owner = owners[i];
+		int64_t contact = 0, last = 0, last_at = 0, goal = 0;
+		bool more = false;
+		rc = contact_list(db, p, 0, 1, first_contact, &contact, &more);
+		if (rc > 0)
+			BUG("a demo partner has gone");
 		/* Every fifth partner is neglected: nothing in the last four months. */
 		bool neglected = i % 5 == 3;
 		int count = 4 + (int)(unit(&r) * 20);
 		int64_t horizon = neglected ? now - 120 * 86400 : now - 86400;
 		for (int k = 0; k < count && rc >= 0; k++) {
-			int64_t at = horizon - (int64_t)(unit(&r) * 700 * 86400);
-			const char *kind = kinds[next(&r) % 7];
-			const char *awaiting = unit(&r) < 0.3 ? (unit(&r) < 0.5 ? "us" : "them") : NULL;
-			int64_t responded = awaiting ? at + (int64_t)((1 + unit(&r) * (strcmp(awaiting, "us") ? 72 : 20)) * 3600) : 0;
-			int64_t follow = unit(&r) < 0.2 ? at + 14 * 86400 : 0;
-			rc = db_run(db,
-				    "INSERT INTO interactions (partner_id, contact_id, user_id, kind, direction, occurred_at, "
-				    "summary, follow_up_at, awaiting, responded_at, created_at, updated_at) VALUES (?, (SELECT "
-				    "MIN(id) FROM contacts WHERE partner_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				    "iiittitztzii", p, p, owner, kind, unit(&r) < 0.7 ? "outbound" : "inbound", at,
-				    summaries[next(&r) % 9], follow, awaiting, responded, at, at);
+			struct interaction ix;
+			fields_clear(&interaction_table, &ix);
+			ix.partner_id = p;
+			ix.contact_id = contact;
+			ix.user_id = owner;
+			ix.occurred_at = horizon - (int64_t)(unit(&r) * 700 * 86400);
+			ix.kind = kinds[next(&r) % 7];
+			ix.awaiting = unit(&r) < 0.3 ? (unit(&r) < 0.5 ? "us" : "them") : NULL;
+			ix.responded_at = ix.awaiting ? ix.occurred_at + (int64_t)((1 + unit(&r) *
+						   (strcmp(ix.awaiting, "us") ? 72 : 20)) * 3600) : 0;
+			ix.follow_up_at = unit(&r) < 0.2 ? ix.occurred_at + 14 * 86400 : 0;
+			ix.summary = summaries[next(&r) % 9];
+			ix.direction = unit(&r) < 0.7 ? "outbound" : "inbound";
+			rc = demo_log(db, &ix, ix.occurred_at, &last);
+			last_at = ix.occurred_at;
 		}
 		/* A recent call with an open follow-up for some. */
-		if (rc >= 0 && i % 7 == 1)
-			rc = db_run(db,
-				    "INSERT INTO interactions (partner_id, user_id, kind, direction, occurred_at, summary, "
-				    "follow_up_at, awaiting, created_at, updated_at) VALUES (?, ?, 'call', 'outbound', ?, ?, ?, "
-				    "'them', ?, ?)",
-				    "iiitiii", p, owner, now - 5 * 86400, "Asked for their updated on-call schedule; they will reply.",
-				    now - 86400, now - 5 * 86400, now - 5 * 86400);
+		if (rc >= 0 && i % 7 == 1) {
+			struct interaction ix;
+			fields_clear(&interaction_table, &ix);
+			ix.partner_id = p;
+			ix.user_id = owner;
+			ix.kind = "call";
+			ix.direction = "outbound";
+			ix.occurred_at = now - 5 * 86400;
+			ix.summary = "Asked for their updated on-call schedule; they will reply.";
+			ix.follow_up_at = now - 86400;
+			ix.awaiting = "them";
+			rc = demo_log(db, &ix, ix.occurred_at, &last);
+			last_at = ix.occurred_at;
+		}
 		/* A message from them still waiting for our answer. */
-		if (rc >= 0 && i % 9 == 4)
-			rc = db_run(db,
-				    "INSERT INTO interactions (partner_id, user_id, kind, direction, occurred_at, summary, "
-				    "awaiting, created_at, updated_at) VALUES (?, ?, 'message', 'inbound', ?, ?, 'us', ?, ?)",
-				    "iiitii", p, owner, now - 2 * 86400 - 3 * 3600,
-				    "They asked whether we can see two of their patients before the holidays.", now - 2 * 86400,
-				    now - 2 * 86400);
+		if (rc >= 0 && i % 9 == 4) {
+			struct interaction ix;
+			fields_clear(&interaction_table, &ix);
+			ix.partner_id = p;
+			ix.user_id = owner;
+			ix.kind = "message";
+			ix.direction = "inbound";
+			ix.occurred_at = now - 2 * 86400 - 3 * 3600;
+			ix.summary = "They asked whether we can see two of their patients before the holidays.";
+			ix.awaiting = "us";
+			rc = demo_log(db, &ix, now - 2 * 86400, &last);
+			last_at = ix.occurred_at;
+		}
 		/* Some interactions were corrected later: their history keeps the first version. */
-		if (rc >= 0 && i % 4 == 2) {
-			int64_t ix = 0, at = 0;
-			rc = db_query_int(db, &ix, "SELECT COALESCE(MAX(id), 0) FROM interactions WHERE partner_id = ?", "i", p);
-			if (rc >= 0 && ix)
-				rc = db_query_int(db, &at, "SELECT occurred_at FROM interactions WHERE id = ?", "i", ix);
-			if (rc >= 0 && ix)
-				rc = demo_edit(db, ix, owner, at + 2 * 3600 < now ? at + 2 * 3600 : now, NULL,
-					       " Update: their office manager confirmed by email.");
-			if (rc >= 0 && ix && i % 8 == 2)
-				rc = demo_edit(db, ix, owner, at + 26 * 3600 < now ? at + 26 * 3600 : now, "meeting",
-					       " It was a meeting, not a call.");
+		if (rc >= 0 && i % 4 == 2 && last) {
+			rc = demo_edit(db, last, owner, last_at + 2 * 3600 < now ? last_at + 2 * 3600 : now, NULL,
+				       " Update: their office manager confirmed by email.");
+			if (rc >= 0 && i % 8 == 2)
+				rc = demo_edit(db, last, owner, last_at + 26 * 3600 < now ? last_at + 26 * 3600 : now,
+					       "meeting", " It was a meeting, not a call.");
 		}
 		/* Goals on each side. */
 		if (rc >= 0 && i % 2 == 0) {
-			char target[11];
-			date_of(now + (int64_t)(unit(&r) * 180 * 86400), target);
-			rc = db_run(db,
-				    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
-				    "updated_at) VALUES (?, 'theirs', 'Appointments for their patients within two weeks', ?, ?, "
-				    "NULL, ?, ?)",
-				    "itii" "i", p, i % 4 == 0 ? "in_progress" : "open", target, now - 200 * 86400,
-				    now - 30 * 86400);
-			if (rc >= 0)
-				rc = db_run(db,
-					    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
-					    "updated_at) VALUES (?, 'ours', 'Consult reports back within 7 days of the visit', ?, "
-					    "?, NULL, ?, ?)",
-					    "ittii", p, i % 6 == 0 ? "met" : "open", target, now - 300 * 86400, now - 10 * 86400);
-			if (rc >= 0 && i % 8 == 0)
-				rc = db_run(db,
-					    "INSERT INTO goals (partner_id, side, title, status, target_on, notes, created_at, "
-					    "updated_at) VALUES (?, 'shared', 'Joint diabetes pathway for shared patients', "
-					    "'in_progress', ?, NULL, ?, ?)",
-					    "itii", p, target, now - 100 * 86400, now - 5 * 86400);
+			char target[TIME_DATE_LEN];
+			time_date(now + (int64_t)(unit(&r) * 180 * 86400), target);
+			static const struct {
+				const char *side, *title;
+				int64_t created, updated;
+			} goals[] = {
+				{"theirs", "Appointments for their patients within two weeks", 200, 30},
+				{"ours", "Consult reports back within 7 days of the visit", 300, 10},
+				{"shared", "Joint diabetes pathway for shared patients", 100, 5},
+			};
+			for (size_t k = 0; k < 3 && rc >= 0; k++) {
+				if (k == 2 && i % 8 != 0)
+					break;
+				struct goal g;
+				goal_defaults(&g, p);
+				g.side = goals[k].side;
+				g.title = goals[k].title;
+				g.status = k == 0   ? (i % 4 == 0 ? "in_progress" : "open")
+					   : k == 1 ? (i % 6 == 0 ? "met" : "open")
+						    : "in_progress";
+				g.target_on = target;
+				g.created_at = now - goals[k].created * 86400;
+				g.updated_at = now - goals[k].updated * 86400;
+				rc = goal_create(db, &system, &g);
+				if (!goal)
+					goal = g.id;
+			}
 		}
 		/* Commitments: mostly kept on time, some late, some open (a few
 		 * overdue); the first about one of the partner's referrals, the
 		 * second about one of its goals, where there are some. */
-		int64_t referral = 0, goal = 0;
+		int64_t referral = 0;
 		if (rc >= 0)
 			rc = db_query_int(db, &referral, "SELECT COALESCE(MAX(id), 0) FROM referrals WHERE partner_id = ?", "i", p);
-		if (rc >= 0)
-			rc = db_query_int(db, &goal, "SELECT COALESCE(MIN(id), 0) FROM goals WHERE partner_id = ?", "i", p);
 		for (int k = 0; rc >= 0 && k < (int)(unit(&r) * 4); k++) {
 			int64_t due = now - (int64_t)((unit(&r) * 300 - 20) * 86400);
-			char due_on[11];
-			date_of(due, due_on);
+			char due_on[TIME_DATE_LEN];
+			time_date(due, due_on);
 			double f = unit(&r);
-			const char *status = due > now ? "open" : f < 0.75 ? "done" : f < 0.85 ? "open" : "done";
-			int64_t done_at = strcmp(status, "done") == 0 ? due - 86400 + (f > 0.85 ? 5 * 86400 : 0) : 0;
-			int64_t ref = k == 0 ? referral : 0, gl = k == 1 ? goal : 0;
-			const char *title = ref ? (f < 0.8 ? "Send the consult report of the shared patient"
+			struct commitment c;
+			commitment_defaults(&c);
+			c.partner_id = p;
+			c.status = due > now ? "open" : f < 0.75 ? "done" : f < 0.85 ? "open" : "done";
+			c.done_at = strcmp(c.status, "done") == 0 ? due - 86400 + (f > 0.85 ? 5 * 86400 : 0) : 0;
+			c.referral_id = k == 0 ? referral : 0;
+			c.goal_id = k == 1 ? goal : 0;
+			c.title = c.referral_id ? (f < 0.8 ? "Send the consult report of the shared patient"
 							   : "Send the patient's latest results")
-					    : gl ? (f < 0.8 ? "Share our appointment slots for their patients"
-							    : "Send their wait-time figures")
-						 : (f < 0.8 ? "Bring the new referral pad on the next visit"
-							    : "Send the updated referral form");
-			rc = db_run(db,
-				    "INSERT INTO commitments (partner_id, referral_id, goal_id, owner_id, promised_by, title, "
-				    "due_on, status, done_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				    "izzitttt" "zii", p, ref, gl, owner, f < 0.8 ? "us" : "partner", title, due_on, status,
-				    done_at, due - 20 * 86400, due - 20 * 86400);
+				  : c.goal_id ? (f < 0.8 ? "Share our appointment slots for their patients"
+							 : "Send their wait-time figures")
+					      : (f < 0.8 ? "Bring the new referral pad on the next visit"
+							 : "Send the updated referral form");
+			c.owner_id = owner;
+			c.promised_by = f < 0.8 ? "us" : "partner";
+			c.due_on = due_on;
+			c.created_at = c.updated_at = due - 20 * 86400;
+			struct verr e = {0};
+			rc = commitment_create(db, &system, &c, &e);
+			if (rc > 0)
+				BUG("a demo commitment was refused");
 		}
-		/* What each side offers, and how long their patients wait. */
-		if (rc >= 0 && i % 2 == 0)
-			rc = db_run(db,
-				    "UPDATE partners SET services_theirs = ?, services_ours = ?, wait_days = ?, capacity_note = ? "
-				    "WHERE id = ?",
-				    "ttiti", i % 4 == 0 ? "Same-week imaging, stress echo, 24-hour Holter" : "Physiotherapy, hydrotherapy, home visits",
-				    i % 4 == 0 ? "Cardiac rehabilitation and a direct line to our on-call cardiologist"
-					       : "Post-operative rehab slots within 5 days; shared care plans",
-				    (int64_t)(3 + (int64_t)(unit(&r) * 25)),
-				    i % 3 == 0 ? "Four new patients a week" : "Two new patients a week; more in summer", p);
-		/* Where prospects came from. */
+		/* What each side offers, how long their patients wait, and where
+		 * prospects came from. */
+		struct partner old, pr;
+		struct arena a;
+		arena_init(&a);
 		if (rc >= 0)
-			rc = db_run(db,
-				    "UPDATE partners SET source = ? WHERE id = ? AND stage IN ('prospect', 'contacted', "
-				    "'meeting')",
-				    "ti", i % 3 == 0 ? "event" : i % 3 == 1 ? "peer_referral" : "registry", p);
+			rc = partner_get(db, p, &old, &a);
+		if (rc > 0) {
+			pr = old;
+			bool changed = false;
+			if (i % 2 == 0) {
+				changed = true;
+				pr.services_theirs = i % 4 == 0 ? "Same-week imaging, stress echo, 24-hour Holter"
+								: "Physiotherapy, hydrotherapy, home visits";
+				pr.services_ours = i % 4 == 0
+							   ? "Cardiac rehabilitation and a direct line to our on-call cardiologist"
+							   : "Post-operative rehab slots within 5 days; shared care plans";
+				pr.wait_days = 3 + (int64_t)(unit(&r) * 25);
+				pr.capacity_note = i % 3 == 0 ? "Four new patients a week" : "Two new patients a week; more in summer";
+			}
+			if (strcmp(pr.stage, "prospect") == 0 || strcmp(pr.stage, "contacted") == 0 ||
+			    strcmp(pr.stage, "meeting") == 0) {
+				changed = true;
+				pr.source = i % 3 == 0 ? "event" : i % 3 == 1 ? "peer_referral" : "registry";
+			}
+			rc = changed ? partner_update(db, &system, &old, &pr) : 0;
+		}
+		arena_release(&a);
 	}
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "domain/period.h"
 #include "util/arena.h"
 #include "util/strmap.h"
+#include "util/buf.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -643,22 +644,38 @@ static int load_npis(struct import_run *r)
 	return rc < 0 ? rc : 0;
 }
 
+/* The run's message, which may hold a file's text (a column name, a
+ * value): formatted whole, then cut between characters to fit r->msg. */
+static void run_msg(struct import_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void run_msg(struct import_run *r, const char *fmt, ...)
+{
+	struct buf t;
+	buf_init(&t, 0); /* bounded by the verr caps and the format */
+	va_list ap;
+	va_start(ap, fmt);
+	(void)buf_vprintf(&t, fmt, ap);
+	va_end(ap);
+	text_copy(r->msg, sizeof(r->msg), t.data, t.len);
+	buf_release(&t);
+}
+
 /* A bad row: reported and skipped with --skip-bad, else the end of the run. */
 static int bad_row(struct import_run *r, size_t line, const struct verr *e)
 {
-	char where[200];
-	if (e->field[0])
-		snprintf(where, sizeof(where), "line %zu, column %s", line, e->field);
-	else
-		snprintf(where, sizeof(where), "line %zu", line);
 	if (!r->o->skip_bad) {
 		r->status = 1;
-		snprintf(r->msg, sizeof(r->msg), "%s: %s", where, e->message);
+		if (e->field[0])
+			run_msg(r, "line %zu, column %s: %s", line, e->field, e->message);
+		else
+			run_msg(r, "line %zu: %s", line, e->message);
 		return 1;
 	}
 	if (r->progress)
 		fputs("\r\033[K", r->o->err);
-	fprintf(r->o->err, "import: %s: %s (skipped)\n", where, e->message);
+	if (e->field[0])
+		fprintf(r->o->err, "import: line %zu, column %s: %s (skipped)\n", line, e->field, e->message);
+	else
+		fprintf(r->o->err, "import: line %zu: %s (skipped)\n", line, e->message);
 	r->skipped++;
 	return 0;
 }
@@ -869,7 +886,7 @@ static int on_record(void *ctx, const struct csv_row *row)
 		struct verr e = {0};
 		if (import_header(r->o->kind, row, &r->cols, &e)) {
 			r->status = 1;
-			snprintf(r->msg, sizeof(r->msg), "line %zu, column %s: %s", row->line, e.field, e.message);
+			run_msg(r, "line %zu, column %s: %s", row->line, e.field, e.message);
 			return 1;
 		}
 		r->have_header = true;

@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/jw.h"
 #include "util/xalloc.h"
 
 /* The table being built by build() (pthread_once takes no argument). */
@@ -72,47 +73,52 @@ const struct field *fields_find(struct table *t, const char *name)
 	return NULL;
 }
 
+void field_set_null(const struct field *f, void *rec)
+{
+	switch (f->type) {
+	case FT_ID:
+	case FT_TIME:
+		*field_int(f, rec) = 0;
+		return;
+	case FT_INT:
+		*field_int(f, rec) = FIELD_NULL;
+		return;
+	case FT_BOOL:
+		*field_bool(f, rec) = false;
+		return;
+	case FT_TEXT:
+	case FT_JSON:
+		*field_text(f, rec) = NULL;
+		return;
+	}
+}
+
 void fields_clear(struct table *t, void *rec)
 {
-	for (const struct field *f = t->fields; f->name; f++) {
-		switch (f->type) {
-		case FT_ID:
-		case FT_TIME:
-			*field_int(f, rec) = 0;
-			break;
-		case FT_INT:
-			*field_int(f, rec) = FIELD_NULL;
-			break;
-		case FT_BOOL:
-			*field_bool(f, rec) = false;
-			break;
-		case FT_TEXT:
-		case FT_JSON:
-			*field_text(f, rec) = NULL;
-			break;
-		}
-	}
+	for (const struct field *f = t->fields; f->name; f++)
+		field_set_null(f, rec);
 }
 
 int fields_read(struct table *t, struct db_stmt *st, int first, void *rec, struct arena *a)
 {
 	int i = first;
 	for (const struct field *f = t->fields; f->name; f++, i++) {
-		bool null = db_col_null(st, i);
+		if (db_col_null(st, i)) {
+			field_set_null(f, rec);
+			continue;
+		}
 		switch (f->type) {
 		case FT_ID:
 		case FT_TIME:
-			*field_int(f, rec) = null ? 0 : db_col_int(st, i);
-			break;
 		case FT_INT:
-			*field_int(f, rec) = null ? FIELD_NULL : db_col_int(st, i);
+			*field_int(f, rec) = db_col_int(st, i);
 			break;
 		case FT_BOOL:
-			*field_bool(f, rec) = !null && db_col_int(st, i) != 0;
+			*field_bool(f, rec) = db_col_int(st, i) != 0;
 			break;
 		case FT_TEXT:
 		case FT_JSON:
-			*field_text(f, rec) = null ? NULL : a ? arena_strdup(a, db_col_text(st, i)) : db_col_text(st, i);
+			*field_text(f, rec) = a ? arena_strdup(a, db_col_text(st, i)) : db_col_text(st, i);
 			break;
 		}
 	}
@@ -203,6 +209,93 @@ int fields_update(struct db *db, struct table *t, const void *rec, int64_t id)
 	rc = next < 0 ? next : db_bind_int(st, next, id);
 	if (rc == 0)
 		rc = db_step(st);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+size_t fields_group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	return dot ? (size_t)(dot - name) : 0;
+}
+
+static void write_value(struct jw *w, const struct field *f, void *rec)
+{
+	switch (f->type) {
+	case FT_ID:
+	case FT_INT: {
+		int64_t v = *field_int(f, rec);
+		if ((f->type == FT_ID && v == 0) || (f->type == FT_INT && v == FIELD_NULL))
+			jw_null(w);
+		else
+			jw_int(w, v);
+		return;
+	}
+	case FT_TIME: {
+		int64_t v = *field_int(f, rec);
+		if (v)
+			jw_time(w, v);
+		else
+			jw_null(w);
+		return;
+	}
+	case FT_BOOL:
+		jw_bool(w, *field_bool(f, rec));
+		return;
+	case FT_TEXT:
+		jw_string(w, *field_text(f, rec));
+		return;
+	case FT_JSON:
+		jw_raw(w, *field_text(f, rec), "null");
+		return;
+	}
+}
+
+void fields_write(struct jw *w, struct table *t, const void *rec)
+{
+	void *r = (void *)(uintptr_t)rec;
+	size_t open = 0; /* length of the group whose object is open */
+	const char *open_name = NULL;
+	for (const struct field *f = t->fields; f->name; f++) {
+		if (f->flags & FF_HIDDEN)
+			continue;
+		size_t g = fields_group_len(f->name);
+		if (open && !(g == open && strncmp(open_name, f->name, open) == 0)) {
+			jw_object_end(w);
+			open = 0;
+		}
+		if (g && !open) {
+			jw_key_text(w, f->name, g);
+			jw_object(w);
+			open = g;
+			open_name = f->name;
+		}
+		/* The member's name is the program's own (the field table), so
+		 * it is also what a bad stored value's log line names. */
+		const char *member = g ? f->name + g + 1 : f->name;
+		jw_key_text(w, member, strlen(member));
+		w->key = member;
+		write_value(w, f, r);
+	}
+	if (open)
+		jw_object_end(w);
+}
+
+int fields_page(struct db_stmt *st, int64_t limit, int (*row)(void *arg, struct db_stmt *st), void *arg, bool *more)
+{
+	int64_t n = 0;
+	int rc;
+	*more = false;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		rc = row(arg, st);
+		if (rc < 0)
+			break;
+		n++;
+	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }

@@ -28,6 +28,7 @@
 struct arena;
 struct db;
 struct db_stmt;
+struct jw;
 struct text_rule;
 
 #define FIELD_NULL INT64_MIN
@@ -102,7 +103,25 @@ static inline bool *field_bool(const struct field *f, void *rec)
 {
 	return (bool *)(void *)((char *)rec + f->offset);
 }
-/* Sets every member to its NULL (0, FIELD_NULL for FT_INT, NULL, false). */
+/* Sets f's member to its NULL (0, FIELD_NULL for FT_INT, NULL, false). */
+void field_set_null(const struct field *f, void *rec);
+/* The same for every member. */
 void fields_clear(struct table *t, void *rec);
+
+/* The length of the group prefix of a field name: 7 for "address.city"
+ * (the object address), 0 for a plain name. */
+size_t fields_group_len(const char *name);
+
+/* Writes rec's members into the object w has open: every field but
+ * FF_HIDDEN ones, in table order, "a.b" names as member b of object a. This
+ * is the record as the API shows it (api/repr.h) and as a stored snapshot
+ * keeps it (an edit history's previous version). */
+void fields_write(struct jw *w, struct table *t, const void *rec);
+
+/* Steps st, a statement selecting at most limit + 1 rows in page order,
+ * calling row(arg, st) for each of the first limit; *more says whether a
+ * further row followed (another page). Finalizes st. row returns 0 or DB_E*
+ * (which stops the walk). Returns 0 or DB_E*. */
+int fields_page(struct db_stmt *st, int64_t limit, int (*row)(void *arg, struct db_stmt *st), void *arg, bool *more);
 
 #endif

@@ -160,13 +160,6 @@ int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a)
 	return fields_load(db, &partner_table, id, p, a);
 }
 
-int partner_owner_exists(struct db *db, int64_t user_id)
-{
-	int64_t n = 0;
-	int rc = db_query_int(db, &n, "SELECT COUNT(*) FROM users WHERE id = ?", "i", user_id);
-	return rc < 0 ? rc : n > 0;
-}
-
 /* "%" + s with LIKE's special characters escaped by '\' + "%". */
 static char *like_pattern(struct arena *a, const char *s)
 {

@@ -58,8 +58,6 @@ int partner_archive(struct db *db, const struct actor *actor, int64_t id);
 /* Loads partner id into p (text in a). Returns 1, 0 when there is none, or
  * DB_E*. */
 int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a);
-/* Whether user id exists (an owner must name one). Returns 1, 0 or DB_E*. */
-int partner_owner_exists(struct db *db, int64_t user_id);
 
 /* A list question: every filter optional. q and specialty are matched
  * folded (text_fold); cursor is the id of the last partner of the page

@@ -203,11 +203,12 @@ static int referral_completeness(struct db *db, int64_t id, struct completeness 
 		st = NULL;
 		struct checklist custom;
 		const struct checklist *c = completeness_default(spec, NULL);
-		if (checklist_load(db, spec, &custom) == 1)
+		int found = checklist_load(db, spec, &custom);
+		if (found == 1)
 			c = &custom;
 		completeness_score(c, present, out);
 		free(spec);
-		rc = 0;
+		rc = found < 0 ? found : 0;
 	} else if (rc == DB_DONE) {
 		rc = DB_ERROR;
 	}

@@ -17,6 +17,7 @@
 #include "service/audit.h"
 #include "util/buf.h"
 #include "util/jcheck.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 
@@ -31,8 +32,14 @@ int sla_config_load(struct db *db, struct sla_config *cfg)
 	if (rc < 0)
 		return rc;
 	rc = db_step(st);
+	json_t *v = rc == DB_ROW ? json_loads(db_col_text(st, 0), 0, NULL) : NULL;
+	if (rc == DB_ROW && !json_is_object(v)) {
+		/* Not the defaults in its place: a 500 until it is stored again. */
+		log_error("stored JSON does not parse, answered 500: setting \"service_levels\"");
+		json_decref(v);
+		rc = DB_ECORRUPT;
+	}
 	if (rc == DB_ROW) {
-		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
 		json_t *w = json_object_get(v, "weekdays");
 		if (json_is_integer(w) && json_integer_value(w) > 0 && json_integer_value(w) < 128)
 			cfg->weekdays = (unsigned)json_integer_value(w);
@@ -113,11 +120,32 @@ int checklist_load(struct db *db, const char *key, struct checklist *out)
 	if (db_step(st) == DB_ROW) {
 		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
 		struct verr e = {0};
-		found = v && completeness_from_json(v, out, &e) == 0;
+		if (!v) {
+			log_error("stored JSON does not parse, answered 500: a checklist setting");
+			found = DB_ECORRUPT;
+		} else {
+			found = completeness_from_json(v, out, &e) == 0;
+		}
 		json_decref(v);
 	}
 	db_finalize(st);
 	return found;
+}
+
+int checklists_each(struct db *db, int (*each)(void *arg, const char *key, const char *value), void *arg)
+{
+	static const char prefix[] = "checklist:";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT key, value FROM settings WHERE key LIKE 'checklist:%' ORDER BY key", &st);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		rc = each(arg, db_col_text(st, 0) + sizeof(prefix) - 1, db_col_text(st, 1));
+		if (rc < 0)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
 }
 
 void cadence_config_parse(const char *stored, struct cadence_defaults *out)

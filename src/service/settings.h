@@ -27,7 +27,9 @@ struct sla_config {
 	size_t n_holidays;
 	int32_t utc_offset_min;
 };
-/* Returns 0 or DB_E*; cfg always holds a usable configuration. */
+/* Returns 0 or DB_E* (DB_ECORRUPT when the stored value does not parse:
+ * a 500 until an admin stores it again); cfg always holds a usable
+ * configuration. */
 int sla_config_load(struct db *db, struct sla_config *cfg);
 /* The class called name, or the first class when there is none. */
 const struct urgency *sla_config_urgency(const struct sla_config *cfg, const char *name);
@@ -35,8 +37,15 @@ const struct urgency *sla_config_urgency(const struct sla_config *cfg, const cha
 void sla_config_calendar(const struct sla_config *cfg, struct work_calendar *cal);
 
 /* An admin's checklist for a folded specialty key (text_fold): 1 with *out,
- * 0 when there is none (the built-in one applies), or DB_E*. */
+ * 0 when there is none (the built-in one applies), or DB_E* (DB_ECORRUPT
+ * when the stored value does not parse). */
 int checklist_load(struct db *db, const char *key, struct checklist *out);
+
+/* Calls each(arg, key, value) for every checklist an admin set, in key
+ * order: key the folded specialty, value the stored JSON text (both
+ * borrowed for the call); a negative return from each stops the walk and is
+ * returned. Returns 0 or DB_E*. */
+int checklists_each(struct db *db, int (*each)(void *arg, const char *key, const char *value), void *arg);
 
 /* The default check-in cadence per stage (row "cadence"), or the built-in
  * defaults when none was set. Returns 0 or DB_E*. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/text.h"
 
 int verr_set(struct verr *e, const char *prefix, const char *field, const char *fmt, ...)
@@ -14,11 +15,21 @@ int verr_set(struct verr *e, const char *prefix, const char *field, const char *
 	if (e->set)
 		return -1;
 	e->set = true;
-	snprintf(e->field, sizeof(e->field), "%s%s", prefix ? prefix : "", field ? field : "");
+	/* Both parts may hold a client's text (a key, a value): formatted in
+	 * full into a capped buf, then cut to fit. */
+	struct buf t;
+	buf_init(&t, VERR_FORMAT_MAX);
+	if (buf_puts(&t, prefix ? prefix : "") < 0 || buf_puts(&t, field ? field : "") < 0)
+		buf_reset(&t);
+	text_copy(e->field, sizeof(e->field), t.data, t.len);
+	buf_reset(&t);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	if (buf_vprintf(&t, fmt, ap) < 0)
+		buf_reset(&t);
 	va_end(ap);
+	text_copy(e->message, sizeof(e->message), t.data, t.len);
+	buf_release(&t);
 	return -1;
 }
 
@@ -44,13 +55,18 @@ int jcheck_known(json_t *obj, const char *prefix, const char *const *allowed, st
 	json_object_foreach(obj, key, val) {
 		(void)val;
 		if (!*key) {
-			/* Name the object that holds the empty key: "body" or "address". */
-			char where[160];
-			snprintf(where, sizeof(where), "%s", prefix && *prefix ? prefix : "body");
+			/* Name the object that holds the empty key: "body" or
+			 * "address" (the prefix without its dot). */
+			const char *where = prefix && *prefix ? prefix : "body";
 			size_t n = strlen(where);
-			if (n && where[n - 1] == '.')
-				where[n - 1] = '\0';
-			return verr_set(e, NULL, where, "has a field with an empty name");
+			if (where[n - 1] == '.')
+				n--;
+			struct buf t;
+			buf_init(&t, 0); /* no longer than the prefix */
+			(void)buf_append(&t, where, n);
+			verr_set(e, NULL, t.data, "has a field with an empty name");
+			buf_release(&t);
+			return -1;
 		}
 		if (!jenum_has(allowed, key))
 			return verr_set(e, prefix, key, "is not a known field");

@@ -13,10 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The field (with its path) and the message are capped, cut between
+ * characters and ending in "…" when cut: a client's key of 100 Arabic
+ * letters fits whole. */
+#define VERR_FIELD_MAX 480
+#define VERR_MESSAGE_MAX 480
+#define VERR_FORMAT_MAX (1024 * 1024) /* either part before the cut */
 struct verr {
 	bool set;
-	char field[160];
-	char message[240];
+	char field[VERR_FIELD_MAX];
+	char message[VERR_MESSAGE_MAX];
 };
 
 enum jflags {
@@ -25,7 +31,8 @@ enum jflags {
 	J_NULLABLE = 2,  /* null is accepted (clears the field) */
 };
 
-/* Records the first error only; always returns -1. */
+/* Records the first error only; always returns -1. Any text fits: the
+ * field and message are cut to their caps at a character boundary. */
 int verr_set(struct verr *e, const char *prefix, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "util/text.h"
 #include "util/timefmt.h"
 
 static void vlog(const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -18,8 +19,8 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 		return;
 	int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
-	if (len > sizeof(line) - 2)
-		len = sizeof(line) - 2;
+	if (len > sizeof(line) - 2) /* cut between characters, not inside one */
+		len = text_cut(line, len, sizeof(line) - 2);
 	line[len++] = '\n';
 	ssize_t w = write(STDERR_FILENO, line, len);
 	(void)w;

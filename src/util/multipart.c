@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/text.h"
+
 static const char *find(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
 	if (nlen == 0 || hlen < nlen)
@@ -32,8 +34,8 @@ static int header_param(const char *line, size_t len, const char *param, char *o
 				while (v + n < end && v[n] != ';' && v[n] != ' ')
 					n++;
 			}
-			if (n >= outlen)
-				n = outlen - 1;
+			if (n >= outlen) /* cut between characters: a long Arabic name stays UTF-8 */
+				n = text_cut(v, n, outlen - 1);
 			memcpy(out, v, n);
 			out[n] = '\0';
 			return 0;

@@ -38,6 +38,34 @@
 			     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP))
 #define COMPOSE_OPTIONS ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE))
 
+size_t text_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* s[max] is the first byte left out: step back over continuation
+	 * bytes to the lead byte of its character (at most three). */
+	size_t n = max;
+	for (int k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; k++)
+		n--;
+	if (((unsigned char)s[n] & 0xC0) == 0x80)
+		n = max; /* not UTF-8 there: cut as bytes */
+	return n;
+}
+
+void text_copy(char *out, size_t size, const char *s, size_t len)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
+	size_t n = len;
+	if (len > size - 1)
+		n = text_cut(s, len, size - 1 - (sizeof(ellipsis) - 1));
+	memcpy(out, s, n);
+	if (n < len) {
+		memcpy(out + n, ellipsis, sizeof(ellipsis) - 1);
+		n += sizeof(ellipsis) - 1;
+	}
+	out[n] = '\0';
+}
+
 bool text_valid_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -22,4 +22,15 @@ bool text_valid_utf8(const char *s, size_t len);
 /* Number of code points in valid UTF-8 s. */
 size_t text_length(const char *s);
 
+/* The length of the longest prefix of the len bytes at s that is at most
+ * max bytes and does not end inside a UTF-8 sequence: where to cut a text
+ * to fit max bytes without splitting a character (for valid UTF-8; other
+ * bytes count as characters of one byte each). */
+size_t text_cut(const char *s, size_t len, size_t max);
+
+/* Copies the len bytes at s into out (size bytes, NUL-terminated); when
+ * they do not fit, cut with text_cut and ended with an ellipsis (U+2026).
+ * size must be at least 4. */
+void text_copy(char *out, size_t size, const char *s, size_t len);
+
 #endif

@@ -13,6 +13,14 @@ static void put2(char *p, int v)
 /* Years 0000-9999 by arithmetic (H. Hinnant's civil_from_days: every list
  * item carries two or three times, and gmtime_r + strftime showed in the
  * profile); anything else through the C library. */
+void time_date(int64_t t, char out[TIME_DATE_LEN])
+{
+	char s[TIME_RFC3339_LEN];
+	time_rfc3339(t, s);
+	memcpy(out, s, TIME_DATE_LEN - 1);
+	out[TIME_DATE_LEN - 1] = '\0';
+}
+
 void time_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
 {
 	if (t < -62167219200LL || t > 253402300799LL) {

@@ -167,3 +167,24 @@ test('a write route runs in one transaction: a refused change leaves nothing beh
   }
   assert.equal(snapshot(srv.db), before);
 });
+
+test('the error dialect follows the route group: /api answers {"error":…}, /fhir an OperationOutcome', async () => {
+  const api = await admin.get('/api/v1/nothing-here');
+  assert.equal(api.status, 404);
+  assert.match(api.headers.get('content-type'), /^application\/json/);
+  assert.equal(api.json.error.code, 'not_found');
+  for (const path of ['/fhir/R4/Nothing', `/fhir/R4/${encodeURIComponent('مريض')}`, '/fhir/R4/%FF']) {
+    const r = await admin.get(path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.headers.get('content-type'), /^application\/fhir\+json/, path);
+    assert.equal(r.json.resourceType, 'OperationOutcome', `${path}: ${r.text}`);
+    assert.equal(r.json.issue.length, 1);
+    assert.equal(r.json.issue[0].severity, 'error');
+    assert.equal(r.json.issue[0].code, 'not-found');
+    assert.equal(r.json.issue[0].details.text, 'not_found');
+    assert.ok(r.json.issue[0].diagnostics.length > 0);
+  }
+  // The same path outside both groups is the web UI's (a static file or its page).
+  const page = await new Client(srv.url).get('/fhirx');
+  assert.notEqual(page.headers.get('content-type'), 'application/fhir+json; charset=utf-8');
+});

@@ -154,14 +154,14 @@ static const char *partner_row(const char *const *fields, json_t **rec, char *ou
 	make_row(&row, 2, fields);
 	const char *owner = NULL;
 	int rc = import_partner_row(&c, &row, rec, &owner, &e);
-	snprintf(out, 160, "%s", rc ? e.field : "");
+	snprintf(out, VERR_FIELD_MAX, "%s", rc ? e.field : "");
 	return out;
 }
 
 static void test_partner_rows(void **state)
 {
 	(void)state;
-	char f[160];
+	char f[VERR_FIELD_MAX];
 	json_t *rec = NULL;
 	assert_string_equal(partner_row((const char *const[]){"د. أحمد", "1234567893", "الرياض", "ar; en ;", "Yes", "30",
 							     "+966 11 555 0100", NULL},
@@ -204,14 +204,14 @@ static const char *referral_row(const char *const *fields, struct referral_row *
 	assert_int_equal(import_header(IMPORT_REFERRALS, &h, &c, &e), 0);
 	make_row(&row, 2, fields);
 	int rc = import_referral_row(&c, &row, 1800000000, x, &e);
-	snprintf(out, 160, "%s", rc ? e.field : "");
+	snprintf(out, VERR_FIELD_MAX, "%s", rc ? e.field : "");
 	return out;
 }
 
 static void test_referral_rows(void **state)
 {
 	(void)state;
-	char f[160];
+	char f[VERR_FIELD_MAX];
 	struct referral_row x;
 	assert_string_equal(referral_row((const char *const[]){"inbound", "7", "M-1", "نورة", "الغامدي", "1980-02-29",
 							       "i209; E119", "", "2025-03-14", "notes", NULL},

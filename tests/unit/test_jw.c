@@ -3,6 +3,7 @@
  * against gmtime_r + strftime. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -123,6 +124,124 @@ static void test_random_bytes_always_parse(void **state)
 	}
 }
 
+/* A computed key is escaped like a value: any bytes come back as a key
+ * that parses (invalid UTF-8 as U+FFFD). */
+static void check_key(const char *key, const char *expect)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_key(&w, "first");
+	jw_int(&w, 1);
+	jw_key_escaped(&w, key);
+	jw_int(&w, 2);
+	jw_object_end(&w);
+	json_t *v = parse(&b);
+	assert_int_equal(json_object_size(v), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, expect)), 2);
+	json_decref(v);
+	buf_release(&b);
+}
+
+static void test_escaped_keys(void **state)
+{
+	(void)state;
+	check_key("plain", "plain");
+	check_key("a\"b\\c", "a\"b\\c");
+	check_key("line\nbreak\x01", "line\nbreak\x01");
+	check_key("طب الأطفال", "طب الأطفال");
+	check_key("\xff\xfe", "\xEF\xBF\xBD\xEF\xBF\xBD");
+	check_key("cut\xD8", "cut\xEF\xBF\xBD");
+}
+
+/* jw_raw copies a valid stored value as it is; anything else is written as
+ * null (the body still parses) and makes the writer bad, remembering the
+ * first bad value's key. */
+static void test_raw_checked(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_key(&w, "good");
+	jw_raw(&w, " [1, \"أ\", {\"k\": null}] ", "[]");
+	jw_key(&w, "empty");
+	jw_raw(&w, "", "[]");
+	assert_false(w.bad);
+	jw_key(&w, "languages");
+	jw_raw(&w, "[\"ar\", {\"x", "[]");
+	assert_true(w.bad);
+	assert_string_equal(w.bad_key, "languages");
+	assert_int_equal(w.bad_at, 10); /* the end: the string never closes */
+	jw_key(&w, "later");
+	jw_raw(&w, "{", "null");
+	jw_key(&w, "two");
+	jw_raw(&w, "1 2", "null");
+	jw_object_end(&w);
+	assert_true(w.bad);
+	assert_string_equal(w.bad_key, "languages"); /* sticky: the first */
+	assert_string_equal(b.data, "{\"good\": [1, \"أ\", {\"k\": null}] ,\"empty\":[],\"languages\":null,"
+				    "\"later\":null,\"two\":null}");
+	json_decref(parse(&b));
+	buf_release(&b);
+}
+
+/* jw_valid says yes exactly when jansson parses the text (any value), on a
+ * corpus and on every one-byte change of it. */
+static void check_valid(const char *s, size_t n)
+{
+	json_t *v = json_loadb(s, n, JSON_DECODE_ANY, NULL);
+	bool ours = jw_valid(s, n, NULL);
+	if (ours != (v != NULL))
+		fail_msg("jw_valid %s but jansson %s: [%.*s]", ours ? "accepts" : "refuses", v ? "accepts" : "refuses",
+			 (int)n, s);
+	json_decref(v);
+}
+
+static void test_valid_matches_jansson(void **state)
+{
+	(void)state;
+	static const char *const corpus[] = {
+		"null", "true", "false", "0", "-0", "12", "-3.25", "1e5", "2E-3", "0.5e+2", "\"\"", "\"a\\\"b\"",
+		"\"\\u00e9\\ud83d\\ude00\"", "\"طب\"", "[]", "{}", " [1, 2 ,3] ", "{\"a\":{\"b\":[true,null]}}",
+		"[\"ar\",\"en\"]", "[{\"scheme\":\"npi\",\"value\":\"1234567893\",\"issuer\":null,\"expires_on\":null}]",
+		/* refused */
+		"", " ", "nul", "tru", "01", "1.", ".5", "-", "1e", "+1", "[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{a:1}",
+		"[1 2]", "\"\\x\"", "\"\\u12\"", "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+		"\"\x01\"", "\"\xff\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "[", "]", "{", "\"open", "[1]]", "1 2",
+		"[\"a\" \"b\"]", "{\"a\":1,}", "NaN", "Infinity", "'a'",
+	};
+	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+		const char *c = corpus[i];
+		size_t n = strlen(c);
+		check_valid(c, n);
+		char m[128];
+		assert_true(n < sizeof(m));
+		static const char swaps[] = "\"\\{}[],:0 -eu\x80\xff";
+		for (size_t k = 0; k < n; k++)
+			for (const char *x = swaps; *x; x++) {
+				memcpy(m, c, n);
+				m[k] = *x;
+				check_valid(m, n);
+			}
+		for (size_t k = 0; k < n; k++) /* every prefix */
+			check_valid(c, k);
+	}
+	/* Deeper than 256 is refused (jansson allows 2048): ours is stricter. */
+	char deep[600];
+	memset(deep, '[', 300);
+	memset(deep + 300, ']', 300);
+	assert_false(jw_valid(deep, 600, NULL));
+	assert_true(jw_valid(deep + 100, 400, NULL));
+	size_t at = 0;
+	assert_false(jw_valid("[1, x]", 6, &at));
+	assert_int_equal(at, 4);
+}
+
 static void test_json_and_time(void **state)
 {
 	(void)state;
@@ -206,6 +325,9 @@ int main(void)
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_random_bytes_always_parse),
+		cmocka_unit_test(test_escaped_keys),
+		cmocka_unit_test(test_raw_checked),
+		cmocka_unit_test(test_valid_matches_jansson),
 		cmocka_unit_test(test_json_and_time),
 		cmocka_unit_test(test_page_end),
 		cmocka_unit_test(test_rfc3339_matches_gmtime),

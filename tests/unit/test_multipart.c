@@ -7,7 +7,9 @@
 
 #include <cmocka.h>
 
+#include "util/buf.h"
 #include "util/multipart.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 static const char body[] = "--XyZ\r\n"
@@ -35,6 +37,31 @@ static void test_finds_the_file_part(void **state)
 			 0);
 	assert_int_equal(f.len, 6);
 	assert_string_equal(f.filename, "");
+}
+
+/* A file name longer than the field is cut between characters: an Arabic
+ * name of 200 letters (400 bytes) stays valid UTF-8 whichever byte the cap
+ * falls on. */
+static void test_long_arabic_filename_cut_between_letters(void **state)
+{
+	(void)state;
+	for (int odd = 0; odd < 2; odd++) {
+		struct buf b;
+		buf_init(&b, 0);
+		buf_puts(&b, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"");
+		if (odd)
+			buf_puts(&b, "x");
+		for (int i = 0; i < 200; i++)
+			buf_puts(&b, "ت");
+		buf_puts(&b, ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--XyZ--\r\n");
+		struct multipart_file f;
+		const char *why = NULL;
+		assert_int_equal(multipart_find("multipart/form-data; boundary=XyZ", b.data, b.len, "file", &f, &why), 0);
+		size_t n = strlen(f.filename);
+		assert_true(n >= sizeof(f.filename) - 2 && n < sizeof(f.filename));
+		assert_true(text_valid_utf8(f.filename, n));
+		buf_release(&b);
+	}
 }
 
 static void test_refuses_bad_bodies(void **state)
@@ -80,6 +107,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_the_file_part),
+		cmocka_unit_test(test_long_arabic_filename_cut_between_letters),
 		cmocka_unit_test(test_refuses_bad_bodies),
 		cmocka_unit_test(test_rfc3339),
 	};

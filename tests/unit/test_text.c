@@ -260,6 +260,45 @@ static void test_length(void **state)
 	assert_int_equal(text_length(NULL), 0);
 }
 
+/* text_cut never ends inside a character; text_copy fits any text into a
+ * fixed array, marking the cut. */
+static void test_cut_between_characters(void **state)
+{
+	(void)state;
+	const char *ar = "عربي"; /* 4 letters, 8 bytes */
+	assert_int_equal(text_cut(ar, 8, 100), 8);
+	assert_int_equal(text_cut(ar, 8, 8), 8);
+	assert_int_equal(text_cut(ar, 8, 7), 6);
+	assert_int_equal(text_cut(ar, 8, 6), 6);
+	assert_int_equal(text_cut(ar, 8, 1), 0);
+	const char *mix = "a€😀b"; /* 1 + 3 + 4 + 1 bytes */
+	size_t n = strlen(mix);
+	size_t expect[] = {0, 1, 1, 1, 4, 4, 4, 4, 8, 9};
+	for (size_t max = 0; max <= n; max++)
+		assert_int_equal(text_cut(mix, n, max), expect[max]);
+	/* Not UTF-8: continuation bytes without a lead are cut as bytes. */
+	assert_int_equal(text_cut("\x80\x80\x80\x80\x80", 5, 3), 3);
+	for (size_t len = 0; len < 40; len++) {
+		char s[160], out[16];
+		size_t bytes = 0;
+		for (size_t i = 0; i < len; i++) {
+			memcpy(s + bytes, i % 3 ? "ب" : "x", i % 3 ? 2 : 1);
+			bytes += i % 3 ? 2 : 1;
+		}
+		text_copy(out, sizeof(out), s, bytes);
+		assert_true(strlen(out) < sizeof(out));
+		assert_true(text_valid_utf8(out, strlen(out)));
+		if (bytes < sizeof(out)) {
+			assert_int_equal(strlen(out), bytes);
+			assert_memory_equal(out, s, bytes);
+		} else {
+			size_t keep = strlen(out) - 3;
+			assert_string_equal(out + keep, "…");
+			assert_memory_equal(out, s, keep);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +318,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_valid_utf8),
 	    cmocka_unit_test(test_length),
+	    cmocka_unit_test(test_cut_between_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "domain/partner.h"
 #include "util/buf.h"
 #include "util/jcheck.h"
+#include "util/text.h"
 
 static json_t *parse(const char *text)
 {
@@ -33,7 +34,7 @@ static const char *partner_field(const char *text, bool create, char *out, size_
 
 #define ASSERT_FIELD(json, create, field)                                          \
 	do {                                                                       \
-		char f_[160];                                                      \
+		char f_[VERR_FIELD_MAX];                                           \
 		assert_string_equal(partner_field(json, create, f_, sizeof(f_)), field); \
 	} while (0)
 
@@ -182,6 +183,65 @@ static void test_format_predicates(void **state)
 	assert_false(valid_taxonomy_code("363LF0000"));
 }
 
+/* A client's key of any length is reported whole when it fits, else cut
+ * between characters with an ellipsis: never an invalid byte. */
+static void test_verr_caps_between_characters(void **state)
+{
+	(void)state;
+	static const char *const allowed[] = {"name", NULL};
+	for (size_t letters = 90; letters < 400; letters += 37) {
+		struct buf key;
+		buf_init(&key, 0);
+		for (size_t i = 0; i < letters; i++)
+			buf_puts(&key, i % 5 ? "ب" : "😀");
+		json_t *v = json_object();
+		json_object_set_new(v, key.data, json_integer(1));
+		struct verr e = {0};
+		assert_int_equal(jcheck_known(v, "address.", allowed, &e), -1);
+		assert_true(text_valid_utf8(e.field, strlen(e.field)));
+		assert_true(text_valid_utf8(e.message, strlen(e.message)));
+		assert_string_equal(e.message, "is not a known field");
+		size_t full = strlen("address.") + key.len;
+		if (full < VERR_FIELD_MAX) {
+			assert_int_equal(strlen(e.field), full);
+		} else {
+			size_t n = strlen(e.field);
+			assert_true(n < VERR_FIELD_MAX);
+			assert_string_equal(e.field + n - 3, "…");
+			assert_memory_equal(e.field + 8, key.data, n - 3 - 8);
+		}
+		json_decref(v);
+		buf_release(&key);
+	}
+	/* 100 Arabic letters, the case: whole. */
+	struct verr e = {0};
+	char k[201];
+	for (int i = 0; i < 100; i++)
+		memcpy(k + 2 * i, "ع", 2);
+	k[200] = '\0';
+	verr_set(&e, NULL, k, "is not a known field");
+	assert_string_equal(e.field, k);
+	/* A message longer than its cap. */
+	struct verr m = {0};
+	verr_set(&m, NULL, "f", "%s", k);
+	verr_set(&m, NULL, "g", "the second error is not kept");
+	assert_string_equal(m.field, "f");
+	struct verr l = {0};
+	char big[2000];
+	for (int i = 0; i < 999; i++)
+		memcpy(big + 2 * i, "ع", 2);
+	big[1998] = '\0';
+	verr_set(&l, NULL, "f", "x%s", big);
+	assert_true(strlen(l.message) < VERR_MESSAGE_MAX);
+	assert_true(text_valid_utf8(l.message, strlen(l.message)));
+	/* An empty key inside a nested object names that object. */
+	json_t *v = parse("{\"\": 1}");
+	struct verr n = {0};
+	jcheck_known(v, "address.", allowed, &n);
+	assert_string_equal(n.field, "address");
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_contact_rules),
 		cmocka_unit_test(test_parse_int64),
 		cmocka_unit_test(test_format_predicates),
+		cmocka_unit_test(test_verr_caps_between_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
