@@ -2,18 +2,18 @@
  * SHA-256 of their bytes, streamed back identical. Uploads are the raw body
  * (?filename= and the Content-Type) or multipart/form-data (field "file").
  * Downloads are always attachments, with a sanitised file name, and are
- * checked against the recorded hash before they leave. */
+ * checked against the recorded hash before they leave. The rows are
+ * service/referral.c's (document_attach writes the audit entry). */
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "service/audit.h"
 #include "api/handlers.h"
 #include "api/referrals.h"
-#include "db/db.h"
 #include "http/http.h"
+#include "service/referral.h"
 #include "util/log.h"
 #include "util/multipart.h"
 #include "util/text.h"
@@ -95,82 +95,29 @@ int api_documents_create(struct req *req, struct resp *resp)
 	char hash[65];
 	sha256_hex(data, len, hash);
 
-	int rc = db_begin(req->db);
+	struct document d = {.referral_id = req->id, .filename = name, .content_type = safe_type(type), .sha256 = hash};
+	int rc = document_attach(req->db, &req->user, &d, data, len, 0);
 	if (rc < 0)
 		return rc;
-	struct referral_head h;
-	rc = referral_head_load(req->db, req->id, &h);
-	if (rc <= 0) {
-		db_rollback(req->db);
-		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, req->id);
-	}
-	struct db_stmt *st = NULL;
-	int64_t id = 0;
-	rc = db_prepare(req->db,
-			"INSERT INTO documents (referral_id, filename, content_type, size, sha256, data, uploaded_by, "
-			"created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&st);
-	if (rc == 0) {
-		db_bind_int(st, 1, req->id);
-		db_bind_text(st, 2, name);
-		db_bind_text(st, 3, safe_type(type));
-		db_bind_int(st, 4, (int64_t)len);
-		db_bind_text(st, 5, hash);
-		db_bind_blob(st, 6, data, len);
-		db_bind_int(st, 7, req->user.id);
-		db_bind_int(st, 8, time_now());
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			id = db_col_int(st, 0);
-			rc = 0;
-		} else if (rc == DB_DONE) {
-			rc = DB_ERROR;
-		}
-		db_finalize(st);
-	}
-	if (rc >= 0)
-		rc = referral_rescore(req->db, req->id, NULL);
-	if (rc >= 0)
-		rc = db_run(req->db, "UPDATE referrals SET updated_at = ? WHERE id = ?", "ii", time_now(), req->id);
-	if (rc >= 0)
-		rc = audit_append(req->db, &req->user, "document.create", "document", id, "success", NULL);
-	if (rc >= 0)
-		rc = db_commit(req->db);
-	if (rc < 0) {
-		db_rollback(req->db);
-		return rc;
-	}
-	rc = db_prepare(req->db, "SELECT id, filename, content_type, size, sha256, created_at FROM documents WHERE id = ?",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, id);
-	json_t *out = db_step(st) == DB_ROW ? document_row(st) : NULL;
-	db_finalize(st);
-	resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/documents/%" PRId64, id));
-	return resp_json(resp, 201, out);
+	resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/documents/%" PRId64, d.id));
+	return resp_json(resp, 201, document_json(&d));
+}
+
+static void list_one(void *arg, const struct document *d)
+{
+	json_array_append_new(arg, document_json(d));
 }
 
 int api_documents_list(struct req *req, struct resp *resp)
 {
-	int64_t n = 0;
-	int rc = db_query_int(req->db, &n, "SELECT COUNT(*) FROM referrals WHERE id = ?", "i", req->id);
+	struct referral_head h = {0};
+	int rc = referral_head_load(req->db, req->id, &h);
 	if (rc < 0)
 		return rc;
-	if (!n)
+	if (!rc)
 		return resp_error(resp, 404, "not_found", NULL, "No referral has id %" PRId64, req->id);
-	struct db_stmt *st = NULL;
-	rc = db_prepare(req->db,
-			"SELECT id, filename, content_type, size, sha256, created_at FROM documents WHERE referral_id = ? "
-			"ORDER BY id",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, req->id);
 	json_t *items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, document_row(st));
-	db_finalize(st);
+	rc = document_list(req->db, req->id, list_one, items);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;
@@ -202,39 +149,27 @@ static const char *disposition(struct arena *a, const char *name)
 
 int api_documents_get(struct req *req, struct resp *resp)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db, "SELECT filename, content_type, size, sha256, data FROM documents WHERE id = ?",
-			    &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, req->id);
-	rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_finalize(st);
-		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No document has id %" PRId64, req->id);
-	}
+	struct document d;
+	const void *data = NULL;
 	size_t len = 0;
-	const void *data = db_col_blob(st, 4, &len);
+	int rc = document_get(req->db, req->id, &d, &data, &len, req->arena);
+	if (rc <= 0)
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No document has id %" PRId64, req->id);
 	char hash[65];
-	sha256_hex(data ? data : "", len, hash);
-	if (strcmp(hash, db_col_text(st, 3)) != 0 || (int64_t)len != db_col_int(st, 2)) {
+	sha256_hex(data, len, hash);
+	if (strcmp(hash, d.sha256) != 0 || (int64_t)len != d.size) {
 		log_error("document %" PRId64 ": stored bytes do not match their SHA-256", req->id);
-		db_finalize(st);
 		return resp_error(resp, 500, "internal", NULL, "The stored document is damaged; it has been logged");
 	}
-	void *copy = arena_alloc(req->arena, len + 1);
-	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): NULL data has len 0 */
-	memcpy(copy, data, len);
 	resp->status = 200;
-	resp->data = copy;
+	resp->data = data;
 	resp->len = len;
-	resp->content_type = arena_strdup(req->arena, db_col_text(st, 1));
-	resp_header(resp, "Content-Disposition", disposition(req->arena, db_col_text(st, 0)));
+	resp->content_type = d.content_type;
+	resp_header(resp, "Content-Disposition", disposition(req->arena, d.filename));
 	unsigned char raw[crypto_hash_sha256_BYTES];
 	char b64[64];
 	sodium_hex2bin(raw, sizeof(raw), hash, 64, NULL, NULL, NULL);
 	sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_ORIGINAL);
 	resp_header(resp, "Repr-Digest", arena_printf(req->arena, "sha-256=:%s:", b64));
-	db_finalize(st);
 	return 0;
 }

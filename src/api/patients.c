@@ -1,97 +1,97 @@
 /* patients: GET /api/v1/patients (search by name or MRN) and
- * GET /api/v1/patients/{id} with the patient's referrals. */
+ * GET /api/v1/patients/{id} with the patient's referrals: the records of
+ * service/referral.h as JSON. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/referrals.h"
-#include "db/db.h"
-#include "db/qb.h"
 #include "http/http.h"
-#include "util/text.h"
+#include "service/referral.h"
+#include "util/buf.h"
+#include "util/jw.h"
+#include "util/timefmt.h"
 
-static json_t *col(struct db_stmt *st, int i)
+static json_t *col(const char *s)
 {
-	return db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+	return s ? json_string(s) : json_null();
 }
 
-static json_t *patient_row(struct db_stmt *st)
+static json_t *patient_json(const struct patient *p)
 {
-	return json_pack("{sI so so so so so so so so}", "id", (json_int_t)db_col_int(st, 0), "mrn", col(st, 1),
-			 "given", col(st, 2), "family", col(st, 3), "birth_date", col(st, 4), "sex", col(st, 5),
-			 "phone", col(st, 6), "language", col(st, 7), "payer", col(st, 8));
+	return json_pack("{sI so so so so so so so so}", "id", (json_int_t)p->id, "mrn", col(p->mrn), "given",
+			 col(p->given), "family", col(p->family), "birth_date", col(p->birth_date), "sex", col(p->sex),
+			 "phone", col(p->phone), "language", col(p->language), "payer", col(p->payer));
 }
 
-#define PATIENT_COLUMNS "id, mrn, given, family, birth_date, sex, phone, language, payer"
+struct patients_page {
+	json_t *items;
+	int64_t last;
+};
+
+static void page_patient(void *arg, const struct patient *p)
+{
+	struct patients_page *pg = arg;
+	json_array_append_new(pg->items, patient_json(p));
+	pg->last = p->id;
+}
 
 int api_patients_list(struct req *req, struct resp *resp)
 {
-	int64_t limit, cursor = 0;
+	int64_t limit;
 	if (req_limit(req, resp, &limit))
 		return 0;
-	const char *c = req_query(req, "cursor"), *q = req_query(req, "q");
-	if (c && parse_int64(c, 1, INT64_MAX, &cursor))
-		return resp_error(resp, 422, "validation_failed", "cursor", "cursor is not valid");
-	struct qb qb;
-	qb_init(&qb, "SELECT " PATIENT_COLUMNS " FROM patients");
-	qb_add(&qb, " WHERE id > ?", "i", cursor);
-	char *key = NULL, *pattern = NULL;
-	if (q && *q) {
-		key = text_fold(q);
-		if (!key) {
-			qb_release(&qb);
-			return resp_error(resp, 422, "validation_failed", "q", "q must be valid UTF-8 text");
-		}
-		pattern = arena_printf(req->arena, "%%%s%%", key);
-		free(key);
-		for (char *p = pattern + 1; p[1]; p++)
-			if (*p == '%' || *p == '_')
-				*p = ' ';
-		qb_add(&qb, " AND search_key LIKE ?", "t", pattern);
+	struct patients_page pg = {json_array(), 0};
+	bool more = false;
+	int rc = patient_list(req->db, req_query(req, "q"), req_query_int(req, "cursor", 0), limit, page_patient, &pg,
+			      &more);
+	if (rc != 0) {
+		json_decref(pg.items);
+		return rc < 0 ? rc : resp_error(resp, 422, "validation_failed", "q", "q must be valid UTF-8 text");
 	}
-	qb_add(&qb, " ORDER BY id LIMIT ?", "i", limit + 1);
-	struct db_stmt *st = NULL;
-	int rc = qb_prepare(&qb, req->db, &st);
-	qb_release(&qb);
-	if (rc < 0)
-		return rc;
-	return resp_page(resp, st, limit, patient_row);
+	json_t *next = json_null();
+	if (more) {
+		char c[24];
+		snprintf(c, sizeof(c), "%" PRId64, pg.last);
+		next = json_string(c);
+	}
+	return resp_json(resp, 200, json_pack("{so so}", "items", pg.items, "next_cursor", next));
+}
+
+struct patient_refs {
+	json_t *refs;
+	int64_t now;
+};
+
+static void patient_ref(void *arg, const struct referral_item *it)
+{
+	struct patient_refs *pr = arg;
+	struct buf b;
+	struct jw w;
+	buf_init(&b, 0);
+	jw_init(&w, &b);
+	referral_item_write(&w, it, true, pr->now);
+	json_t *item = json_loadb(b.data, b.len, 0, NULL);
+	buf_release(&b);
+	if (item)
+		json_array_append_new(pr->refs, item);
 }
 
 int api_patients_get(struct req *req, struct resp *resp)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db, "SELECT " PATIENT_COLUMNS " FROM patients WHERE id = ?", &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, req->id);
-	rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_finalize(st);
+	struct patient p;
+	int rc = patient_get(req->db, req->id, &p, req->arena);
+	if (rc <= 0)
 		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No patient has id %" PRId64, req->id);
-	}
-	json_t *p = patient_row(st);
-	db_finalize(st);
-	json_t *refs = json_array();
-	rc = db_prepare(req->db, "SELECT id FROM referrals WHERE patient_id = ? ORDER BY id DESC LIMIT 200", &st);
+	json_t *out = patient_json(&p);
+	struct patient_refs pr = {json_array(), time_now()};
+	rc = referral_list_patient(req->db, req->id, patient_ref, &pr);
 	if (rc < 0) {
-		json_decref(p);
-		json_decref(refs);
+		json_decref(out);
+		json_decref(pr.refs);
 		return rc;
 	}
-	db_bind_int(st, 1, req->id);
-	int64_t ids[200];
-	int n = 0;
-	/* NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): a step error ends the list (reported) */
-	while ((rc = db_step(st)) == DB_ROW && n < 200)
-		ids[n++] = db_col_int(st, 0);
-	db_finalize(st);
-	for (int i = 0; i < n; i++) {
-		json_t *item = referral_list_item(req->db, ids[i], true);
-		if (item)
-			json_array_append_new(refs, item);
-	}
-	json_object_set_new(p, "referrals", refs);
-	return resp_json(resp, 200, p);
+	json_object_set_new(out, "referrals", pr.refs);
+	return resp_json(resp, 200, out);
 }

@@ -10,7 +10,6 @@
 
 #include "api/handlers.h"
 #include "db/db.h"
-#include "api/referrals.h" /* COMPLETENESS_THRESHOLD */
 #include "service/settings.h"
 #include "domain/completeness.h"
 #include "domain/partner.h"

@@ -220,3 +220,126 @@ int db_ping(struct db *db)
 	int rc = db_query_int(db, &one, "SELECT 1", NULL);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- bulk loads ---- */
+
+#define BULK_MAX_SAVED 32
+
+struct db_bulk {
+	struct db *db;
+	unsigned in_force;
+	size_t n;
+	struct {
+		char *name, *sql;
+		bool index;
+	} saved[BULK_MAX_SAVED];
+};
+
+struct db_bulk *db_bulk_open(struct db *db, unsigned flags)
+{
+	struct db_bulk *b = xcalloc(1, sizeof(*b));
+	b->db = db;
+	b->in_force = db->drv->bulk_open ? db->drv->bulk_open(db, flags) : 0;
+	return b;
+}
+
+struct bulk_save {
+	struct db_bulk *b;
+	bool index;
+	size_t first;
+};
+
+static void bulk_save(void *arg, const char *name, const char *sql)
+{
+	struct bulk_save *s = arg;
+	struct db_bulk *b = s->b;
+	if (b->n == BULK_MAX_SAVED || !name || !sql)
+		return; /* left in place */
+	b->saved[b->n].name = xstrdup(name);
+	b->saved[b->n].sql = xstrdup(sql);
+	b->saved[b->n].index = s->index;
+	b->n++;
+}
+
+/* Drops what bulk_schema listed from s->first on. */
+static int bulk_drop(struct db_bulk *b, const struct bulk_save *s)
+{
+	for (size_t i = s->first; i < b->n; i++) {
+		char sql[200];
+		/* Names come from the schema (migrations), not from input. */
+		snprintf(sql, sizeof(sql), s->index ? "DROP INDEX \"%s\"" : "DROP TRIGGER \"%s\"", b->saved[i].name);
+		int rc = db_exec(b->db, sql);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int db_bulk_drop_indexes(struct db_bulk *b, const char *table)
+{
+	if (!b->db->drv->bulk_schema)
+		return 0;
+	struct bulk_save s = {b, true, b->n};
+	int rc = b->db->drv->bulk_schema(b->db, "index", table, NULL, bulk_save, &s);
+	return rc < 0 ? rc : bulk_drop(b, &s);
+}
+
+int db_bulk_drop_trigger(struct db_bulk *b, const char *table, const char *name)
+{
+	if (!b->db->drv->bulk_schema)
+		return 0;
+	struct bulk_save s = {b, false, b->n};
+	int rc = b->db->drv->bulk_schema(b->db, "trigger", table, name, bulk_save, &s);
+	if (rc == 0)
+		rc = bulk_drop(b, &s);
+	return rc < 0 ? rc : b->n > s.first;
+}
+
+int db_bulk_sequence(struct db_bulk *b, const char *table, int64_t last)
+{
+	return b->db->drv->bulk_sequence && last > 0 ? b->db->drv->bulk_sequence(b->db, table, last) : 0;
+}
+
+int db_bulk_restore(struct db_bulk *b, void (*phase)(void *arg, size_t i, size_t n, const char *name), void *arg)
+{
+	int rc = 0;
+	size_t nidx = 0, k = 0;
+	for (size_t i = 0; i < b->n; i++)
+		nidx += b->saved[i].index;
+	/* Triggers first (cheap), then the indexes. */
+	for (size_t i = 0; rc == 0 && i < b->n; i++)
+		if (!b->saved[i].index)
+			rc = db_exec(b->db, b->saved[i].sql);
+	if (rc == 0 && nidx && b->db->drv->bulk_index_build)
+		rc = b->db->drv->bulk_index_build(b->db);
+	for (size_t i = 0; rc == 0 && i < b->n; i++)
+		if (b->saved[i].index) {
+			if (phase)
+				phase(arg, ++k, nidx, b->saved[i].name);
+			rc = db_exec(b->db, b->saved[i].sql);
+		}
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->saved[i].name);
+		free(b->saved[i].sql);
+	}
+	b->n = 0;
+	return rc;
+}
+
+const char *db_bulk_insert(struct db_bulk *b)
+{
+	return b->db->drv->bulk_insert ? b->db->drv->bulk_insert : "INSERT INTO ";
+}
+
+void db_bulk_close(struct db_bulk *b)
+{
+	if (!b)
+		return;
+	if (b->db->drv->bulk_close)
+		b->db->drv->bulk_close(b->db, b->in_force);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->saved[i].name);
+		free(b->saved[i].sql);
+	}
+	free(b);
+}

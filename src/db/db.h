@@ -81,6 +81,45 @@ int db_query_int(struct db *db, int64_t *out, const char *sql, const char *fmt, 
  * Returns 0 with a one-line summary in msg, or -1 with the reason. */
 int db_backup(struct db *db, const char *url, const char *path, char *msg, size_t msglen);
 
+/* ---- bulk loads ----
+ * A large load of rows (the CSV importer) in one write transaction, with the
+ * engine's specifics here and nowhere else:
+ *   db_bulk_open, before db_begin: SQLite widens the page cache to hold what
+ *     the run writes and turns foreign keys off for the connection (the
+ *     loader checks or makes every parent it names); with DB_BULK_JOURNAL it
+ *     writes with a rollback journal instead of the WAL when no other
+ *     connection has the file open (pages written once, not twice).
+ *     PostgreSQL changes nothing.
+ *   db_bulk_drop_indexes, db_bulk_drop_trigger, inside the transaction:
+ *     SQLite drops the table's indexes (built again from sorted keys at the
+ *     end: several times faster than keeping them row by row) or the named
+ *     trigger, keeping their SQL; PostgreSQL keeps both (DROP would lock the
+ *     table against readers). db_bulk_drop_trigger returns 1 when it dropped
+ *     the trigger (the loader then does the trigger's work itself), 0 when
+ *     the trigger stays or does not exist.
+ *   db_bulk_sequence: PostgreSQL moves table's id sequence past last after
+ *     rows were given explicit ids (SQLite takes MAX(id) + 1 by itself).
+ *   db_bulk_restore, inside the transaction before the commit: the dropped
+ *     triggers and indexes come back (phase, when given, is told each index
+ *     being built); a failed run rolls them back with everything else.
+ *   db_bulk_close, after the commit or rollback: the connection's settings
+ *     come back; frees b (NULL is fine).
+ * A struct db_bulk belongs to one connection and thread. Returns are 0 (or
+ * 1 as said) or DB_E*. */
+struct db_bulk;
+enum { DB_BULK_JOURNAL = 1 << 0 };
+struct db_bulk *db_bulk_open(struct db *db, unsigned flags);
+int db_bulk_drop_indexes(struct db_bulk *b, const char *table);
+int db_bulk_drop_trigger(struct db_bulk *b, const char *table, const char *name);
+int db_bulk_sequence(struct db_bulk *b, const char *table, int64_t last);
+int db_bulk_restore(struct db_bulk *b, void (*phase)(void *arg, size_t i, size_t n, const char *name), void *arg);
+void db_bulk_close(struct db_bulk *b);
+/* The start of a bulk load's multi-row INSERT: "INSERT OR ROLLBACK INTO "
+ * on SQLite (a failing statement ends the load's transaction anyway, and
+ * without the ABORT default SQLite keeps no statement journal for a
+ * multi-row statement), "INSERT INTO " elsewhere. */
+const char *db_bulk_insert(struct db_bulk *b);
+
 /* Applies every migration not yet applied, each in its own transaction.
  * Returns 0 or a negative code; err gets a message. */
 int db_migrate(struct db *db, char *err, size_t errlen);

@@ -27,6 +27,19 @@ struct db_driver {
 	bool (*col_null)(struct db_stmt *st, int i);
 	const void *(*col_blob)(struct db_stmt *st, int i, size_t *len);
 	int (*finalize)(struct db_stmt *st);
+	/* Bulk loads (db.h): tune the connection for a load (returns the
+	 * DB_BULK_* flags in force) and back; list the schema objects of a type
+	 * ("index", "trigger") on table (name: only that one, or NULL) that a
+	 * load may drop, each to save(arg, name, sql) — NULL when the engine
+	 * drops nothing; set up index building; move a table's id sequence
+	 * (NULL when ids need nothing). */
+	const char *bulk_insert; /* db_bulk_insert's text */
+	unsigned (*bulk_open)(struct db *db, unsigned flags);
+	void (*bulk_close)(struct db *db, unsigned in_force);
+	int (*bulk_schema)(struct db *db, const char *type, const char *table, const char *name,
+			   void (*save)(void *arg, const char *name, const char *sql), void *arg);
+	int (*bulk_index_build)(struct db *db);
+	int (*bulk_sequence)(struct db *db, const char *table, int64_t last);
 	/* A consistent copy of the database into path (which must not exist). */
 	int (*backup)(struct db *db, const char *url, const char *path, char *msg, size_t msglen);
 };

@@ -330,6 +330,86 @@ static int sq_backup(struct db *db, const char *url, const char *path, char *msg
 	return 0;
 }
 
+/* ---- bulk loads (db.h) ---- */
+
+/* The page cache of a bulk load, in KiB: the rows stored stay in memory up
+ * to this size (no page is written twice), and CREATE INDEX needs no page
+ * read back. */
+#define BULK_CACHE_KIB 262144
+/* CREATE INDEX sorts its keys in runs the size of the page cache, merged
+ * at the end; runs of 2 MiB fit the processor's caches (a run the size of
+ * the whole cache sorts two to three times slower), and with PRAGMA threads
+ * a second thread sorts one run while the next is read. */
+#define BULK_SORT_RUN_KIB 2048
+
+/* The rollback journal instead of the WAL, for the run: the pages are then
+ * written once, into the database file, where the WAL would take them twice
+ * (into the WAL at the commit, then into the database by the checkpoint).
+ * Only possible when no other connection has the database open (a server,
+ * say): then SQLite refuses at once (busy_timeout 0) and the run keeps the
+ * WAL. True when the journal was switched. */
+static bool rollback_journal(struct db *db)
+{
+	struct db_stmt *st = NULL;
+	bool switched = false;
+	if (sq_exec(db, "PRAGMA busy_timeout = 0") == 0 && sq_prepare(db, "PRAGMA journal_mode = DELETE", &st) == 0 &&
+	    sq_step(st) == DB_ROW)
+		switched = sq_col_text(st, 0) && strcmp(sq_col_text(st, 0), "delete") == 0;
+	if (st)
+		sq_finalize(st);
+	sq_exec(db, "PRAGMA busy_timeout = 10000");
+	return switched;
+}
+
+static unsigned sq_bulk_open(struct db *db, unsigned flags)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA foreign_keys = OFF", BULK_CACHE_KIB);
+	sq_exec(db, sql);
+	return (flags & DB_BULK_JOURNAL) && rollback_journal(db) ? DB_BULK_JOURNAL : 0;
+}
+
+static void sq_bulk_close(struct db *db, unsigned in_force)
+{
+	sq_exec(db, "PRAGMA cache_size = -2000; PRAGMA cache_spill = 1; PRAGMA threads = 0; PRAGMA foreign_keys = ON");
+	/* Nobody else has the database open (they would have put it back in
+	 * WAL at their open), so this does not wait; if it fails, the next
+	 * connection's open sets WAL again. */
+	if (in_force & DB_BULK_JOURNAL)
+		sq_exec(db, "PRAGMA journal_mode = WAL");
+}
+
+static int sq_bulk_schema(struct db *db, const char *type, const char *table, const char *name,
+			  void (*save)(void *arg, const char *name, const char *sql), void *arg)
+{
+	struct db_stmt *st = NULL;
+	int rc = sq_prepare(db,
+			    "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL AND tbl_name = ? AND "
+			    "(? IS NULL OR name = ?) ORDER BY name",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sq_bind_text(st, 1, type);
+	sq_bind_text(st, 2, table);
+	sq_bind_text(st, 3, name);
+	sq_bind_text(st, 4, name);
+	while ((rc = sq_step(st)) == DB_ROW)
+		save(arg, sq_col_text(st, 0), sq_col_text(st, 1));
+	sq_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int sq_bulk_index_build(struct db *db)
+{
+	/* Small sort runs for CREATE INDEX: the page cache shrinks, and the
+	 * pages written so far stay in memory anyway, as cache_spill keeps them
+	 * until the cache's earlier size. */
+	char sql[160];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_spill = -%d; PRAGMA cache_size = -%d; PRAGMA threads = 2",
+		 BULK_CACHE_KIB, BULK_SORT_RUN_KIB);
+	return sq_exec(db, sql);
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
@@ -352,4 +432,10 @@ const struct db_driver db_sqlite_driver = {
 	.col_blob = sq_col_blob,
 	.finalize = sq_finalize,
 	.backup = sq_backup,
+	.bulk_insert = "INSERT OR ROLLBACK INTO ",
+	.bulk_open = sq_bulk_open,
+	.bulk_close = sq_bulk_close,
+	.bulk_schema = sq_bulk_schema,
+	.bulk_index_build = sq_bulk_index_build,
+	.bulk_sequence = NULL, /* SQLite takes MAX(id) + 1 */
 };

@@ -209,3 +209,28 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 	*out = c;
 	return 0;
 }
+
+static bool nonblank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return true;
+	return false;
+}
+
+unsigned completeness_present(const struct packet_text *p)
+{
+	static const enum packet_item items[6] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
+						  PKT_RESULTS, PKT_TREATMENT, PKT_QUESTION};
+	unsigned present = 0;
+	if (nonblank(p->reason))
+		present |= PKT_BIT(PKT_REASON);
+	if (p->n_diagnoses)
+		present |= PKT_BIT(PKT_DIAGNOSES);
+	for (int i = 0; i < 6; i++)
+		if (nonblank(p->items[i]))
+			present |= PKT_BIT(items[i]);
+	if (p->n_documents)
+		present |= PKT_BIT(PKT_ATTACHMENTS);
+	return present;
+}

@@ -32,6 +32,24 @@ enum packet_item {
 
 #define CHECKLIST_WEIGHT_MAX 10
 
+/* Below this score (percent) a draft is sent only with an explicit
+ * override (domain.md, tip 3). */
+#define COMPLETENESS_THRESHOLD 70
+
+/* The packet as stored: the texts and what the bits need to know of the
+ * rest. Strings may be NULL; nothing is kept. */
+struct packet_text {
+	const char *reason;
+	size_t n_diagnoses;  /* normalised codes the referral has */
+	const char *items[6]; /* history, medications, allergies, results, treatment, question */
+	size_t n_documents;  /* documents attached */
+};
+
+/* The PKT_BIT set of the items a packet has: a text counts when it holds
+ * something other than blanks (space, tab, CR, LF). The one definition for
+ * every writer (the API, the importer, the demo). */
+unsigned completeness_present(const struct packet_text *p);
+
 /* A checklist. Invariant (kept by the defaults and by
  * completeness_from_json()): required holds only PKT_ALL bits, and every
  * required item has a weight in 1..CHECKLIST_WEIGHT_MAX; weights of items

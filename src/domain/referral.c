@@ -165,6 +165,22 @@ bool referral_state_terminal(enum rstate s)
 	return true;
 }
 
+enum rstate referral_initial_state(enum rdirection dir)
+{
+	return dir == RDIR_INBOUND ? RSTATE_SENT : RSTATE_DRAFT;
+}
+
+bool referral_state_closed(enum rstate s)
+{
+	return state_ok(s) && (s == RSTATE_COMPLETED || s == RSTATE_DECLINED || referral_state_terminal(s));
+}
+
+bool referral_needs_decide(enum rdirection dir, enum rstate to)
+{
+	return dir == RDIR_INBOUND &&
+	       (to == RSTATE_ACCEPTED || to == RSTATE_DECLINED || to == RSTATE_REDIRECTED || to == RSTATE_COMPLETED);
+}
+
 /* Authority only (no fields): MOVE_OK, MOVE_INVALID_TRANSITION or
  * MOVE_FORBIDDEN_SIDE. *rule is the table row when there is one. */
 static int authority(enum rstate from, enum rstate to, enum rside side, bool is_admin, const struct move_rule **rule,

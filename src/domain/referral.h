@@ -139,6 +139,21 @@ int referral_direction_from_name(const char *name, enum rdirection *out);
  * completed can be re-opened, so they are not terminal.) */
 bool referral_state_terminal(enum rstate s);
 
+/* The state a new referral starts in: sent (inbound: it arrived) or draft. */
+enum rstate referral_initial_state(enum rdirection dir);
+
+/* True when the referral's loop is closed: terminal, completed or declined
+ * (closed_at is set, the packet no longer changes). The one "closed" set. */
+bool referral_state_closed(enum rstate s);
+
+/* Clinical decisions on an inbound referral (accepted, declined,
+ * redirected, completed) need the referrals.decide permission. */
+bool referral_needs_decide(enum rdirection dir, enum rstate to);
+
+/* A referral left in sent or info_requested this many days expires (the
+ * background job). */
+#define REFERRAL_EXPIRY_DAYS 30
+
 /* Whether `side` (with is_admin) may move from -> to given `in`.
  * Returns MOVE_OK or a negative enum move_status; err may be NULL, else it is
  * always filled (err->status mirrors the return value). Out-of-range enum

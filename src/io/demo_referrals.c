@@ -1,14 +1,15 @@
-/* demo_referrals: the demo's referral history. */
+/* demo_referrals: the demo's referral history, written through the
+ * service layer (service/referral.h): every referral, move, appointment and
+ * document has its event and audit entry, as through the API. */
 #include "io/demo_referrals.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "api/referrals.h"
 #include "db/db.h"
-#include "http/http.h"
+#include "service/actor.h"
+#include "service/referral.h"
 #include "util/timefmt.h"
 
 /* A small deterministic generator (xorshift64*). */
@@ -73,44 +74,32 @@ static int move(struct db *db, int64_t id, enum rstate to, const struct actor *u
 {
 	if (at > demo_now)
 		at = demo_now;
-	struct referral_head h;
+	struct referral_head h = {0};
 	int rc = referral_head_load(db, id, &h);
 	if (rc <= 0)
 		return rc < 0 ? rc : DB_ERROR;
 	return referral_set_status(db, &h, to, u, on_behalf, reason, note, at);
 }
 
-static int book(struct db *db, int64_t id, int64_t starts, const char *status, int64_t at)
+/* A row of the appointment's history (the referral's moves are made
+ * beside it), with its audit entry. */
+static int book(struct db *db, const struct actor *u, int64_t id, int64_t starts, const char *status, int64_t at)
 {
-	return db_run(db,
-		      "INSERT INTO appointments (referral_id, starts_at, status, location, note, created_at, updated_at) "
-		      "VALUES (?, ?, ?, 'Clinic 2, main building', NULL, ?, ?)",
-		      "iitii", id, starts, status, at, at);
+	struct appointment a = {.referral_id = id, .starts_at = starts, .status = status,
+				.location = "Clinic 2, main building"};
+	int64_t appt = 0;
+	return appointment_add(db, u, &a, at, &appt);
 }
 
+/* A text document, attached as the API attaches one (score, audit entry). */
 static int attach(struct db *db, int64_t id, const char *name, const char *text, const struct actor *u, int64_t at)
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 	char hex[65];
 	crypto_hash_sha256(d, (const unsigned char *)text, strlen(text));
 	sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
-			    "INSERT INTO documents (referral_id, filename, content_type, size, sha256, data, uploaded_by, "
-			    "created_at) VALUES (?, ?, 'text/plain', ?, ?, ?, ?, ?)",
-			    &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, name);
-	db_bind_int(st, 3, (int64_t)strlen(text));
-	db_bind_text(st, 4, hex);
-	db_bind_blob(st, 5, text, strlen(text));
-	db_bind_int(st, 6, u->id);
-	db_bind_int(st, 7, at);
-	rc = db_step(st);
-	db_finalize(st);
-	return rc < 0 ? rc : referral_rescore(db, id, NULL);
+	struct document doc = {.referral_id = id, .filename = name, .content_type = "text/plain", .sha256 = hex};
+	return document_attach(db, u, &doc, text, strlen(text), at);
 }
 
 int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners, const struct actor *coordinator,
@@ -144,25 +133,28 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		bool inbound = unit(&r) < 0.6;
 		bool arabic = k % 3 == 1;
 		size_t c = pick(&r, sizeof(cases) / sizeof(cases[0]));
-		char mrn[32], sent[TIME_RFC3339_LEN];
+		char mrn[32];
 		snprintf(mrn, sizeof(mrn), "DEMO-%05zu", (size_t)pick(&r, count * 3 / 4 + 1));
 		double u = unit(&r);
 		const char *urg = u < 0.8 ? "routine" : u < 0.95 ? "urgent" : "emergent";
-		json_t *in = json_pack(
-			"{ss sI s{ss ss ss ss} ss ss s[s] s{ss ss ss ss}}", "direction", inbound ? "inbound" : "outbound",
-			"partner_id", (json_int_t)partners[k], "patient", "mrn", mrn, "given",
-			arabic ? given_ar[pick(&r, 12)] : given_en[pick(&r, 14)], "family",
-			arabic ? family_ar[pick(&r, 10)] : family_en[pick(&r, 14)], "language", arabic ? "ar" : "en",
-			"urgency", urg, "reason", cases[c].reason, "diagnoses", cases[c].dx, "packet", "history",
-			cases[c].history, "medications", "Amlodipine 5 mg daily; aspirin 81 mg daily", "allergies",
-			"No known drug allergies", "question", cases[c].question);
-		if (inbound) {
-			time_rfc3339(created, sent);
-			json_object_set_new(in, "sent_at", json_string(sent));
-		}
+		struct referral_input in = {
+			.direction = inbound ? RDIR_INBOUND : RDIR_OUTBOUND,
+			.partner_id = partners[k],
+			.urgency = urg,
+			.reason = cases[c].reason,
+			.diagnoses = {cases[c].dx},
+			.n_diagnoses = 1,
+			.packet = {cases[c].history, "Amlodipine 5 mg daily; aspirin 81 mg daily", "No known drug allergies",
+				   NULL, NULL, cases[c].question},
+			.sent_at = inbound ? created : 0,
+			.created_at = created,
+		};
+		in.patient.mrn = mrn;
+		in.patient.given = arabic ? given_ar[pick(&r, 12)] : given_en[pick(&r, 14)];
+		in.patient.family = arabic ? family_ar[pick(&r, 10)] : family_en[pick(&r, 14)];
+		in.patient.language = arabic ? "ar" : "en";
 		int64_t id = 0;
-		rc = referral_insert(db, in, coordinator, created, &id);
-		json_decref(in);
+		rc = referral_create(db, coordinator, &in, &id);
 		if (rc < 0)
 			break;
 		/* How far it got: old referrals mostly closed, recent ones open. */
@@ -232,7 +224,7 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		rc = move(db, id, RSTATE_SCHEDULED, coordinator, behalf, NULL, "appointment booked", t);
 		if (rc >= 0 && fate > 0.92) {
 			/* A no-show, then rebooked. */
-			rc = book(db, id, appt, "no_show", t);
+			rc = book(db, coordinator, id, appt, "no_show", t);
 			if (rc >= 0)
 				rc = move(db, id, RSTATE_ACCEPTED, coordinator, behalf, NULL, "appointment no_show", appt + 3600);
 			t = appt + 86400;
@@ -243,10 +235,10 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		if (rc < 0)
 			break;
 		if (appt > now) {
-			rc = book(db, id, appt, "booked", t);
+			rc = book(db, coordinator, id, appt, "booked", t);
 			continue; /* the appointment is still to come */
 		}
-		rc = book(db, id, appt, "attended", t);
+		rc = book(db, coordinator, id, appt, "attended", t);
 		if (rc >= 0 && fate > 0.15 && fate < 0.17) {
 			rc = move(db, id, RSTATE_FAILED, coordinator, behalf, "unreachable", "Patient could not be reached",
 				  appt);

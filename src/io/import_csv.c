@@ -16,13 +16,15 @@
 #include "service/audit.h"
 #include "api/partners.h"
 #include "service/partner.h"
-#include "api/referrals.h"
+#include "service/referral.h"
+#include "service/settings.h"
 #include "db/db.h"
 #include "domain/completeness.h"
 #include "domain/npi.h"
 #include "domain/partner.h"
 #include "domain/period.h"
 #include "util/arena.h"
+#include "util/strmap.h"
 #include "util/buf.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -520,258 +522,11 @@ int import_referral_row(const struct import_columns *c, const struct csv_row *ro
 
 /* ==== the run ==== */
 
-/* A string -> int64 hash map (open addressing); keys live in an arena. */
-struct strmap {
-	struct arena keys;
-	size_t cap, n;
-	const char **k;
-	int64_t *v;
-	uint64_t *h;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h | 1; /* 0 marks an empty slot */
-}
-
-static void strmap_init(struct strmap *m)
-{
-	memset(m, 0, sizeof(*m));
-	arena_init(&m->keys);
-}
-
-static void strmap_release(struct strmap *m)
-{
-	arena_release(&m->keys);
-	free(m->k);
-	free(m->v);
-	free(m->h);
-}
-
-static bool strmap_get(const struct strmap *m, const char *key, int64_t *out)
-{
-	if (!m->cap)
-		return false;
-	uint64_t h = hash_str(key);
-	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->h[i])
-			return false;
-		if (m->h[i] == h && strcmp(m->k[i], key) == 0) {
-			*out = m->v[i];
-			return true;
-		}
-	}
-}
-
-static void strmap_put(struct strmap *m, const char *key, int64_t val);
-
-static void strmap_grow(struct strmap *m)
-{
-	struct strmap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 1024;
-	m->n = 0;
-	m->k = xcalloc(m->cap, sizeof(*m->k));
-	m->v = xcalloc(m->cap, sizeof(*m->v));
-	m->h = xcalloc(m->cap, sizeof(*m->h));
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.h[i]) {
-			size_t j = old.h[i] & (m->cap - 1);
-			while (m->h[j])
-				j = (j + 1) & (m->cap - 1);
-			m->h[j] = old.h[i];
-			m->k[j] = old.k[i];
-			m->v[j] = old.v[i];
-			m->n++;
-		}
-	free(old.k);
-	free(old.v);
-	free(old.h);
-}
-
-static void strmap_put(struct strmap *m, const char *key, int64_t val)
-{
-	if ((m->n + 1) * 10 > m->cap * 7)
-		strmap_grow(m);
-	uint64_t h = hash_str(key);
-	size_t i = h & (m->cap - 1);
-	while (m->h[i]) {
-		if (m->h[i] == h && strcmp(m->k[i], key) == 0) {
-			m->v[i] = val;
-			return;
-		}
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->h[i] = h;
-	m->k[i] = arena_strdup(&m->keys, key);
-	m->v[i] = val;
-	m->n++;
-}
-
 /* What the run knows of one partner. */
 struct partner_info {
 	int64_t id;
 	bool active;
 	const char *specialty; /* in the run's arena, or NULL */
-};
-
-/* A receiving specialty's checklist, looked up once per run. */
-struct checklist_entry {
-	const char *specialty; /* as written in the file or on the partner; NULL for none */
-	struct checklist list;
-};
-
-/* A large import into SQLite drops the referrals' indexes and builds them
- * again at the end, inside the same transaction: building an index from
- * sorted rows is several times faster than keeping it up to date row by row
- * when the keys come in random order. (The events' index, whose keys come in
- * order, stays.) Readers keep their snapshot (WAL), writers wait for the
- * write lock anyway. Not on PostgreSQL, where DROP INDEX would lock the table
- * against readers. */
-struct saved_index {
-	char *name, *sql;
-};
-
-/* Rows are written in multi-row INSERT ... VALUES batches: one statement per
- * IMPORT_BATCH_ROWS rows instead of one per row (on SQLite the per-statement
- * work, on PostgreSQL the round trip, is paid once per batch). A row's values
- * are copied in as they come (the CSV row they point into is gone by the
- * flush) and bound at the flush. On SQLite the batches are INSERT OR
- * ROLLBACK: a failing statement ends the run's transaction anyway, and
- * without the ABORT default SQLite keeps no statement journal for the
- * multi-row statement (a temporary file holding every page it changes). */
-#define IMPORT_BATCH_ROWS 64
-
-enum batch_kind { BV_NULL, BV_INT, BV_TEXT, BV_REF };
-
-struct batch_val {
-	enum batch_kind kind;
-	int64_t i;     /* BV_INT: the value; BV_TEXT: the offset in text */
-	const char *p; /* BV_REF: the text, where it was */
-	size_t len;    /* BV_TEXT, BV_REF: its bytes */
-};
-
-struct batch {
-	char *head;             /* "INSERT INTO t (a, b) VALUES " */
-	int ncols;
-	size_t rows;            /* complete rows held */
-	size_t nvals;
-	struct batch_val *vals; /* ncols * IMPORT_BATCH_ROWS */
-	struct buf text;        /* the text values, each NUL-terminated */
-	char *full;             /* the statement for a full batch */
-};
-
-static char *batch_sql(const struct batch *b, size_t rows)
-{
-	struct buf sql;
-	buf_init(&sql, 0);
-	buf_puts(&sql, b->head);
-	for (size_t r = 0; r < rows; r++) {
-		buf_puts(&sql, r ? ", (" : "(");
-		for (int c = 0; c < b->ncols; c++)
-			buf_puts(&sql, c ? ", ?" : "?");
-		buf_putc(&sql, ')');
-	}
-	return buf_detach(&sql, NULL);
-}
-
-/* into: "table (columns)", from the code, never from input. */
-static void batch_init(struct batch *b, struct db *db, const char *into, int ncols)
-{
-	memset(b, 0, sizeof(*b));
-	struct buf head;
-	buf_init(&head, 0);
-	buf_printf(&head, "INSERT %sINTO %s VALUES ", strcmp(db_engine(db), "sqlite") == 0 ? "OR ROLLBACK " : "",
-		   into);
-	b->head = buf_detach(&head, NULL);
-	b->ncols = ncols;
-	b->vals = xcalloc((size_t)ncols * IMPORT_BATCH_ROWS, sizeof(*b->vals));
-	buf_init(&b->text, 0);
-	b->full = batch_sql(b, IMPORT_BATCH_ROWS);
-}
-
-static void batch_release(struct batch *b)
-{
-	free(b->head);
-	free(b->vals);
-	free(b->full);
-	buf_release(&b->text);
-}
-
-static void batch_int(struct batch *b, int64_t v)
-{
-	b->vals[b->nvals++] = (struct batch_val){BV_INT, v, NULL, 0};
-}
-
-static void batch_null(struct batch *b)
-{
-	b->vals[b->nvals++] = (struct batch_val){BV_NULL, 0, NULL, 0};
-}
-
-/* Text that stays where it is until the next flush (a block's row, whose
- * block goes back to the reader only after the flush; a constant; the
- * run's configuration or arena): referred to, not copied. */
-static void batch_ref(struct batch *b, const char *v)
-{
-	if (!v)
-		batch_null(b);
-	else
-		b->vals[b->nvals++] = (struct batch_val){BV_REF, 0, v, strlen(v)};
-}
-
-static void batch_text(struct batch *b, const char *v)
-{
-	if (!v) {
-		batch_null(b);
-		return;
-	}
-	size_t len = strlen(v);
-	b->vals[b->nvals++] = (struct batch_val){BV_TEXT, (int64_t)b->text.len, NULL, len};
-	buf_append(&b->text, v, len + 1);
-}
-
-/* Ends a row; true when the batch is full and must be flushed. */
-static bool batch_row(struct batch *b)
-{
-	if (b->nvals != (b->rows + 1) * (size_t)b->ncols)
-		BUG("batch row width");
-	return ++b->rows == IMPORT_BATCH_ROWS;
-}
-
-/* Writes the rows held; 0 or a db error. The text is bound without a copy:
- * it stays in b->text until the step is done. */
-static int batch_flush(struct db *db, struct batch *b)
-{
-	if (!b->rows)
-		return 0;
-	char *partial = b->rows < IMPORT_BATCH_ROWS ? batch_sql(b, b->rows) : NULL;
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, partial ? partial : b->full, &st);
-	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
-		const struct batch_val *v = &b->vals[i];
-		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
-		     : v->kind == BV_TEXT ? db_bind_text_ref(st, (int)i + 1, b->text.data + v->i, v->len)
-		     : v->kind == BV_REF  ? db_bind_text_ref(st, (int)i + 1, v->p, v->len)
-					  : db_bind_null(st, (int)i + 1);
-	}
-	if (rc == 0)
-		rc = db_step(st);
-	db_finalize(st);
-	free(partial);
-	b->rows = b->nvals = 0;
-	buf_reset(&b->text);
-	return rc < 0 ? rc : 0;
-}
-
-/* Counts of referrals by a packed key (see volume_count); key 0: empty. */
-struct volume_table {
-	struct volume_slot {
-		uint64_t key;
-		int64_t n;
-	} *slots;
-	size_t cap, n; /* cap: a power of two */
 };
 
 struct import_run {
@@ -780,20 +535,16 @@ struct import_run {
 	struct import_columns cols;
 	bool have_header;
 	int64_t now;
-	struct sla_config cfg;
-	struct work_calendar cal;
 	struct arena arena;
+	struct db_bulk *bulk;       /* the driver's bulk load (db.h) */
+	struct referral_bulk *rb;   /* the referrals stored (service/referral.h) */
 	struct strmap patients;   /* mrn -> patient id */
 	struct strmap npis;       /* npi -> partner id (active partners) */
 	bool npis_loaded;
-	bool patients_empty;      /* no patient existed before the run: no lookups needed */
 	struct partner_info *partners;
 	size_t npartners, partners_cap;
 	size_t *pindex;           /* index + 1 into partners; 0 empty */
 	size_t pindex_cap;        /* a power of two */
-	struct saved_index indexes[16];
-	size_t nindexes;
-	bool rollback_journal;    /* SQLite: switched from the WAL for the run */
 	/* the row being stored as the reading thread mapped it (NULL: map it here) */
 	const struct referral_row *pre;
 	const struct verr *pre_err;
@@ -803,19 +554,7 @@ struct import_run {
 	 * reading thread; the others use patients). */
 	int64_t *patient_of;
 	size_t patient_of_cap;
-	char *volume_trigger;     /* SQLite: the volume trigger's SQL while it is dropped */
-	char *lists_trigger;      /* SQLite: referral_lists_insert's SQL while it is dropped */
-	/* referral_volume and referral_volume_specialty's counts for the run */
-	struct volume_table partner_volume, specialty_volume;
-	struct strmap specialties; /* specialty ("" for none) -> its number in the run, from 1 */
-	const char **specialty_names; /* by that number */
-	size_t specialty_names_cap;
-	struct batch patients_batch, referrals_batch, events_batch;
-	struct checklist_entry checklists[32];
-	size_t nchecklists;
 	int64_t rows, imported, skipped;
-	/* Ids are given here, under the write lock, not returned row by row. */
-	int64_t next_patient, next_referral, next_event;
 	/* progress */
 	bool progress;
 	int64_t file_size, bytes;
@@ -903,51 +642,6 @@ static int load_npis(struct import_run *r)
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
-}
-
-static int checklist_for(struct import_run *r, const char *specialty, struct checklist *out)
-{
-	for (size_t i = 0; i < r->nchecklists; i++) {
-		const char *s = r->checklists[i].specialty;
-		if ((!s && !specialty) || (s && specialty && strcmp(s, specialty) == 0)) {
-			*out = r->checklists[i].list;
-			return 0;
-		}
-	}
-	char *key = specialty ? text_fold(specialty) : NULL;
-	struct checklist list = *completeness_default(key, NULL);
-	if (key) {
-		/* An admin's checklist for that specialty (PUT /settings/checklists). */
-		struct db_stmt *st = NULL;
-		int rc = db_prepare(r->db, "SELECT value FROM settings WHERE key = ?", &st);
-		if (rc < 0) {
-			free(key);
-			return rc;
-		}
-		/* The whole folded specialty: a cut key would share another's row. */
-		struct buf name;
-		buf_init(&name, 0); /* as long as the specialty, which was validated */
-		(void)buf_printf(&name, "checklist:%s", key);
-		db_bind_text(st, 1, name.data);
-		buf_release(&name);
-		if (db_step(st) == DB_ROW) {
-			json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
-			struct verr e = {0};
-			struct checklist custom;
-			if (v && completeness_from_json(v, &custom, &e) == 0)
-				list = custom;
-			json_decref(v);
-		}
-		db_finalize(st);
-		free(key);
-	}
-	if (r->nchecklists < sizeof(r->checklists) / sizeof(r->checklists[0])) {
-		struct checklist_entry *slot = &r->checklists[r->nchecklists++];
-		slot->specialty = specialty ? arena_strdup(&r->arena, specialty) : NULL;
-		slot->list = list;
-	}
-	*out = list;
-	return 0;
 }
 
 /* The run's message, which may hold a file's text (a column name, a
@@ -1076,16 +770,6 @@ static int store_partner(struct import_run *r, const struct csv_row *row)
 	return 0;
 }
 
-/* The folded search key of the patient a row names, as the API makes it;
- * malloc'd. */
-static char *patient_search_key(const struct referral_row *x)
-{
-	char key[512];
-	snprintf(key, sizeof(key), "%s %s %s", x->given, x->family, x->mrn ? x->mrn : "");
-	char *folded = text_fold(key);
-	return folded ? folded : xstrdup("");
-}
-
 /* The patient of a row: found by MRN, or made. search_key: the folded key
  * when the reading thread made it, else NULL; mrn_no: the number the reading
  * thread gave the MRN, 0 when it did not map the row. */
@@ -1112,118 +796,26 @@ static int patient_id(struct import_run *r, const struct referral_row *x, const 
 	if (x->mrn) {
 		if (!known && strmap_get(&r->patients, x->mrn, id))
 			return 0;
-		if (!r->patients_empty) {
-			int rc = db_query_int(r->db, id, "SELECT id FROM patients WHERE mrn = ?", "t", x->mrn);
-			if (rc < 0)
-				return rc;
-			if (rc == DB_ROW) {
-				if (known)
-					*known = *id;
-				else
-					strmap_put(&r->patients, x->mrn, *id);
-				return 0;
-			}
+		int rc = referral_bulk_find_patient(r->rb, x->mrn, id);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if (known)
+				*known = *id;
+			else
+				strmap_put(&r->patients, x->mrn, *id);
+			return 0;
 		}
 	}
-	char *folded = search_key ? NULL : patient_search_key(x);
-	*id = ++r->next_patient;
-	struct batch *b = &r->patients_batch;
-	batch_int(b, *id);
-	batch_ref(b, x->mrn);
-	batch_ref(b, x->given);
-	batch_ref(b, x->family);
-	batch_ref(b, x->birth_date);
-	batch_ref(b, x->sex);
-	batch_ref(b, x->phone);
-	batch_ref(b, x->language);
-	batch_ref(b, x->payer);
-	if (search_key)
-		batch_ref(b, search_key);
-	else
-		batch_text(b, folded); /* copied: freed below */
-	batch_int(b, at);
-	batch_int(b, at);
-	free(folded);
-	batch_row(b); /* never fuller than the referrals' batch, whose flush writes it */
+	struct patient p = {.mrn = x->mrn, .given = x->given, .family = x->family, .birth_date = x->birth_date,
+			    .sex = x->sex, .phone = x->phone, .language = x->language, .payer = x->payer,
+			    .search_key = search_key, .created_at = at};
+	*id = referral_bulk_patient(r->rb, &p);
 	if (known)
 		*known = *id;
 	else if (x->mrn)
 		strmap_put(&r->patients, x->mrn, *id);
 	return 0;
-}
-
-/* Writes the rows held, parents first (PostgreSQL checks the foreign keys
- * at each statement). */
-static int flush_batches(struct import_run *r)
-{
-	int rc = batch_flush(r->db, &r->patients_batch);
-	if (rc == 0)
-		rc = batch_flush(r->db, &r->referrals_batch);
-	if (rc == 0)
-		rc = batch_flush(r->db, &r->events_batch);
-	return rc;
-}
-
-/* The count of a volume key (see volume_count) in t, made when first seen.
- * A slot holds the key and its count: one cache line per lookup. */
-static int64_t *volume_slot(struct volume_table *t, uint64_t key)
-{
-	if ((t->n + 1) * 2 > t->cap) { /* at most half full */
-		struct volume_table old = *t;
-		t->cap = old.cap ? 2 * old.cap : 1024;
-		t->slots = xcalloc(t->cap, sizeof(*t->slots));
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.slots[i].key) {
-				size_t j = (old.slots[i].key * 11400714819323198485ULL) >> 24 & (t->cap - 1);
-				while (t->slots[j].key)
-					j = (j + 1) & (t->cap - 1);
-				t->slots[j] = old.slots[i];
-			}
-		free(old.slots);
-	}
-	size_t mask = t->cap - 1, i = (key * 11400714819323198485ULL) >> 24 & mask;
-	for (; t->slots[i].key; i = (i + 1) & mask)
-		if (t->slots[i].key == key)
-			return &t->slots[i].n;
-	t->slots[i].key = key;
-	t->n++;
-	return &t->slots[i].n;
-}
-
-/* What the trigger would have added for one stored referral: one to its
- * partner, month and direction, one to its specialty, month and direction.
- * The keys are numbers: the partner id (or the specialty's number in the
- * run, its name in r->specialty_names), the month (YYYYMM, under 2^20) and
- * the direction (1 inbound) packed in 64 bits. */
-static void volume_count(struct import_run *r, int64_t partner_id, const char *specialty, int64_t month,
-			 enum rdirection direction, enum rstate status)
-{
-	if (!r->volume_trigger || status == RSTATE_ENTERED_IN_ERROR)
-		return;
-	if (partner_id <= 0 || partner_id >= (int64_t)1 << 42 || month < 0 || month >= 1 << 20)
-		BUG("volume key out of range");
-	uint64_t low = (uint64_t)month << 1 | (direction == RDIR_INBOUND);
-	(*volume_slot(&r->partner_volume, (uint64_t)partner_id << 21 | low))++;
-	const char *sp = specialty ? specialty : "";
-	int64_t spec;
-	if (!strmap_get(&r->specialties, sp, &spec)) {
-		spec = (int64_t)r->specialties.n + 1;
-		strmap_put(&r->specialties, sp, spec);
-		if ((size_t)spec >= r->specialty_names_cap) {
-			r->specialty_names_cap = 2 * (size_t)spec;
-			r->specialty_names = xrealloc(r->specialty_names, r->specialty_names_cap * sizeof(char *));
-		}
-		r->specialty_names[spec] = arena_strdup(&r->arena, sp);
-	}
-	(*volume_slot(&r->specialty_volume, (uint64_t)spec << 21 | low))++;
-}
-
-static bool nonblank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return true;
-	return false;
 }
 
 static int store_referral(struct import_run *r, const struct csv_row *row)
@@ -1239,22 +831,11 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 		x = &own;
 	}
 	int64_t partner_id = x->partner_id;
-	const struct urgency *u = NULL;
-	if (x->urgency) {
-		for (size_t i = 0; i < r->cfg.n_urgencies && !u; i++)
-			if (strcmp(r->cfg.urgencies[i].name, x->urgency) == 0)
-				u = &r->cfg.urgencies[i];
-		if (!u) {
-			char names[200] = "";
-			size_t used = 0;
-			for (size_t i = 0; i < r->cfg.n_urgencies && used < sizeof(names); i++)
-				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-							 r->cfg.urgencies[i].name);
-			verr_set(&e, NULL, "urgency", "must be one of: %s", names);
-			return bad_row(r, row->line, &e);
-		}
-	} else {
-		u = &r->cfg.urgencies[0];
+	char names[200];
+	const struct urgency *u = referral_bulk_urgency(r->rb, x->urgency, names, sizeof(names));
+	if (!u) {
+		verr_set(&e, NULL, "urgency", "must be one of: %s", names);
+		return bad_row(r, row->line, &e);
 	}
 	int rc = 0;
 	if (x->partner_npi) {
@@ -1272,91 +853,27 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 		verr_set(&e, NULL, x->partner_npi ? "partner_npi" : "partner_id", "names no active partner");
 		return bad_row(r, row->line, &e);
 	}
-	int64_t at = x->created_at ? x->created_at : r->now, pid = 0;
+	int64_t pid = 0;
 	if ((rc = patient_id(r, x, r->pre_key, r->pre_mrn, &pid)) < 0)
 		return fail_db(r, rc);
-	bool inbound = x->direction == RDIR_INBOUND;
-	const char *specialty = x->specialty ? x->specialty : inbound ? NULL : p->specialty;
-	struct checklist list;
-	if ((rc = checklist_for(r, specialty, &list)) < 0)
-		return fail_db(r, rc);
-	unsigned present = 0;
-	if (nonblank(x->reason))
-		present |= PKT_BIT(PKT_REASON);
-	if (x->n_dx)
-		present |= PKT_BIT(PKT_DIAGNOSES);
-	static const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
-						 PKT_RESULTS, PKT_TREATMENT, PKT_QUESTION};
-	for (int i = 0; i < 6; i++)
-		if (nonblank(x->packet[i]))
-			present |= PKT_BIT(items[i]);
-	struct completeness score;
-	completeness_score(&list, present, &score);
-	/* The times a referral in that state would have: everything at once. */
-	/* Sent unless it never left us (a draft, or an outbound one withdrawn or
-	 * voided, whose sending the file cannot tell). */
-	bool sent = inbound || (x->status != RSTATE_DRAFT && x->status != RSTATE_CANCELLED &&
-				x->status != RSTATE_ENTERED_IN_ERROR);
-	bool seen = x->status == RSTATE_SEEN || x->status == RSTATE_COMPLETED;
-	bool closed = x->status == RSTATE_COMPLETED || x->status == RSTATE_DECLINED || referral_state_terminal(x->status);
-	struct sla_times times = {.has_sent = sent, .sent_at = at, .has_seen = seen, .seen_at = at};
-	struct sla_status due;
-	sla_current(u, x->status, &times, r->now, &r->cal, &due);
-	bool has_due = due.step != SLA_STEP_NONE && due.due_at;
-
-	struct batch *b = &r->referrals_batch;
-	int64_t id = ++r->next_referral;
-	batch_int(b, id);
-	batch_ref(b, referral_direction_name(x->direction));
-	batch_int(b, partner_id);
-	batch_int(b, pid);
-	batch_ref(b, u->name);
-	batch_ref(b, specialty);
-	batch_ref(b, x->care ? x->care : "consult");
-	batch_ref(b, x->reason);
-	if (x == &own)
-		batch_text(b, x->diagnoses); /* copied: own is gone at the flush */
-	else
-		batch_ref(b, x->diagnoses);
+	struct referral_bulk_row br = {
+		.direction = x->direction,
+		.partner_id = partner_id,
+		.partner_specialty = p->specialty,
+		.urgency = u,
+		.specialty = x->specialty,
+		.care = x->care,
+		.reason = x->reason,
+		.diagnoses = x->diagnoses,
+		.n_diagnoses = x->n_dx,
+		.status = x->status,
+		.created_at = x->created_at,
+		.patient_id = pid,
+	};
 	for (int k = 0; k < 6; k++)
-		batch_ref(b, x->packet[k]);
-	batch_ref(b, referral_state_name(x->status));
-	batch_int(b, at);
-	batch_int(b, score.score);
-	if (sent)
-		batch_int(b, at);
-	else
-		batch_null(b);
-	if (seen)
-		batch_int(b, at);
-	else
-		batch_null(b);
-	if (closed)
-		batch_int(b, at);
-	else
-		batch_null(b);
-	if (has_due) {
-		batch_ref(b, sla_step_name(due.step));
-		batch_int(b, due.due_at);
-	} else {
-		batch_null(b);
-		batch_null(b);
-	}
-	int64_t month = month_of(at);
-	batch_int(b, month);
-	batch_int(b, at);
-	batch_int(b, at);
-	bool full = batch_row(b);
-	/* The creation event, as POST /referrals writes it. */
-	struct batch *ev = &r->events_batch;
-	batch_int(ev, ++r->next_event);
-	batch_int(ev, id);
-	batch_int(ev, at);
-	batch_int(ev, (int64_t)inbound);
-	batch_ref(ev, referral_state_name(x->status));
-	batch_row(ev);
-	volume_count(r, partner_id, specialty, month, x->direction, x->status);
-	if (full && (rc = flush_batches(r)) < 0)
+		br.packet[k] = x->packet[k];
+	/* own is gone at the flush: its diagnoses are copied. */
+	if ((rc = referral_bulk_add(r->rb, &br, x == &own)) < 0)
 		return fail_db(r, rc);
 	r->imported++;
 	return 0;
@@ -1381,190 +898,16 @@ static int on_record(void *ctx, const struct csv_row *row)
 	return rc ? 1 : 0;
 }
 
+/* A referral import of at least this many rows (about 150 bytes a row of
+ * the file), into a database with fewer already, is a bulk load: the
+ * referrals' indexes are built again at the end and, when the database is
+ * the run's alone, SQLite writes with a rollback journal (db.h, bulk loads). */
 #define IMPORT_BULK_ROWS 50000
-/* The page cache of a large SQLite import, in KiB: the rows stored stay in
- * memory up to this size (no page is written twice), and CREATE INDEX
- * needs no page read back. */
-#define IMPORT_CACHE_KIB 262144
-/* CREATE INDEX sorts its keys in runs the size of the page cache, merged
- * at the end; runs of 2 MiB fit the processor's caches (a run the size of
- * the whole cache sorts two to three times slower), and with PRAGMA threads
- * a second thread sorts one run while the next is read. */
-#define IMPORT_SORT_RUN_KIB 2048
 
-static int drop_indexes(struct import_run *r)
+/* The progress line while the indexes are built again. */
+static void index_phase(void *arg, size_t i, size_t n, const char *name)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(r->db,
-			    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = "
-			    "'referrals' ORDER BY name",
-			    &st);
-	if (rc < 0)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW && r->nindexes < sizeof(r->indexes) / sizeof(r->indexes[0])) {
-		r->indexes[r->nindexes].name = xstrdup(db_col_text(st, 0));
-		r->indexes[r->nindexes].sql = xstrdup(db_col_text(st, 1));
-		r->nindexes++;
-	}
-	db_finalize(st);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < r->nindexes; i++) {
-		char sql[200];
-		/* Names come from the schema (migrations), not from input. */
-		snprintf(sql, sizeof(sql), "DROP INDEX \"%s\"", r->indexes[i].name);
-		if ((rc = db_exec(r->db, sql)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int rebuild_indexes(struct import_run *r)
-{
-	if (!r->nindexes)
-		return 0;
-	/* Small sort runs for CREATE INDEX: the page cache shrinks, and the
-	 * pages written so far stay in memory anyway, as cache_spill keeps them
-	 * until the cache's earlier size. */
-	char sql[160];
-	snprintf(sql, sizeof(sql), "PRAGMA cache_spill = -%d; PRAGMA cache_size = -%d; PRAGMA threads = 2",
-		 IMPORT_CACHE_KIB, IMPORT_SORT_RUN_KIB);
-	int rc = db_exec(r->db, sql);
-	for (size_t i = 0; rc == 0 && i < r->nindexes; i++) {
-		progress_phase(r, "building index %zu of %zu (%s)", i + 1, r->nindexes, r->indexes[i].name);
-		rc = db_exec(r->db, r->indexes[i].sql);
-	}
-	return rc;
-}
-
-/* SQLite: a large import that has the database to itself writes it with a
- * rollback journal instead of the WAL, for the duration of the run: the
- * pages are then written once, into the database file, where the WAL would
- * take them twice (into the WAL at the commit, then into the database by
- * the checkpoint). Only possible when no other connection has the database
- * open (a server, say): then SQLite refuses at once (busy_timeout 0) and the
- * run keeps the WAL. True when the journal was switched; the WAL comes back
- * with wal_mode_back(). */
-static bool rollback_journal(struct db *db)
-{
-	struct db_stmt *st = NULL;
-	bool switched = false;
-	if (db_exec(db, "PRAGMA busy_timeout = 0") == 0 && db_prepare(db, "PRAGMA journal_mode = DELETE", &st) == 0 &&
-	    db_step(st) == DB_ROW)
-		switched = db_col_text(st, 0) && strcmp(db_col_text(st, 0), "delete") == 0;
-	db_finalize(st);
-	db_exec(db, "PRAGMA busy_timeout = 10000");
-	return switched;
-}
-
-static void wal_mode_back(struct db *db)
-{
-	/* Nobody else has the database open (they would have put it back in WAL
-	 * at their open), so this does not wait; if it fails, the next
-	 * connection's open sets WAL again. */
-	db_exec(db, "PRAGMA journal_mode = WAL");
-}
-
-/* SQLite: the volume trigger (migration 005) costs two upserts per inserted
- * row. The run drops it, counts its rows in memory as it stores them (by the
- * trigger's rule: not entered-in-error; no specialty counts as ''), adds the
- * counts to those already there at the end (one upsert per partner, month
- * and direction, and per specialty, month and direction) and creates the
- * trigger again from its saved SQL, all in the run's transaction: other
- * connections never see the table without it, and a failed run leaves it as
- * it was. (Counting the run's rows back with INSERT ... SELECT ... GROUP BY
- * took 4.6 s for a million rows: two more scans of the table.) On
- * PostgreSQL the trigger stays (DROP TRIGGER would lock the table against
- * readers). */
-/* Saves the SQL of the referrals trigger `name` into *saved and drops it;
- * nothing when there is no such trigger. The name is a constant of this
- * file, never input. */
-static int save_and_drop_trigger(struct import_run *r, const char *name, char **saved)
-{
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(r->db,
-			    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = 'referrals'",
-			    &st);
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, name);
-	rc = db_step(st);
-	if (rc == DB_ROW && db_col_text(st, 0))
-		*saved = xstrdup(db_col_text(st, 0));
-	db_finalize(st);
-	if (rc < 0 || !*saved)
-		return rc < 0 ? rc : 0;
-	char sql[96];
-	snprintf(sql, sizeof(sql), "DROP TRIGGER %s", name);
-	return db_exec(r->db, sql);
-}
-
-static int drop_volume_trigger(struct import_run *r)
-{
-	int rc = save_and_drop_trigger(r, "referral_volume_insert", &r->volume_trigger);
-	/* The referral-list generation (migration 007) is raised once for the
-	 * whole run instead of once per row. */
-	if (rc == 0 && r->volume_trigger)
-		rc = save_and_drop_trigger(r, "referral_lists_insert", &r->lists_trigger);
-	return rc;
-}
-
-/* Adds the run's counts to those already there and creates the trigger
- * again. */
-static int restore_volume(struct import_run *r)
-{
-	if (!r->volume_trigger)
-		return 0;
-	int rc = 0;
-	for (int t = 0; t < 2; t++) {
-		const struct volume_table *vt = t ? &r->specialty_volume : &r->partner_volume;
-		for (size_t i = 0; rc == 0 && i < vt->cap; i++) {
-			uint64_t key = vt->slots[i].key;
-			if (!key)
-				continue;
-			int64_t id = (int64_t)(key >> 21), month = (int64_t)(key >> 1 & 0xFFFFF), n = vt->slots[i].n;
-			const char *dir = referral_direction_name(key & 1 ? RDIR_INBOUND : RDIR_OUTBOUND);
-			if (!t)
-				rc = db_run(r->db,
-					    "INSERT INTO referral_volume (partner_id, month, direction, referrals) VALUES (?, "
-					    "?, ?, ?) ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = "
-					    "referrals + excluded.referrals",
-					    "iiti", id, month, dir, n);
-			else
-				rc = db_run(r->db,
-					    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
-					    "VALUES (?, ?, ?, ?) ON CONFLICT (specialty, month, direction) DO UPDATE SET "
-					    "referrals = referrals + excluded.referrals",
-					    "titi", r->specialty_names[id], month, dir, n);
-		}
-	}
-	if (rc == 0)
-		rc = db_exec(r->db, r->volume_trigger);
-	if (rc == 0 && r->lists_trigger) {
-		rc = db_run(r->db, "UPDATE change_counters SET n = n + 1 WHERE name = 'referral_lists'", "");
-		if (rc == 0)
-			rc = db_exec(r->db, r->lists_trigger);
-	}
-	return rc;
-}
-
-/* PostgreSQL: the identity sequences move past the ids given here, so the
- * next row the API creates does not collide. (SQLite takes MAX(id) + 1.) */
-static int sync_sequences(struct import_run *r)
-{
-	if (strcmp(db_engine(r->db), "postgresql") != 0)
-		return 0;
-	static const char *const tables[] = {"patients", "referrals", "referral_events"};
-	const int64_t last[] = {r->next_patient, r->next_referral, r->next_event};
-	for (int i = 0; i < 3; i++) {
-		int64_t ignored;
-		int rc = last[i] ? db_query_int(r->db, &ignored, "SELECT setval(pg_get_serial_sequence(?, 'id'), ?)", "ti",
-						tables[i], last[i])
-				 : 0;
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	progress_phase(arg, "building index %zu of %zu (%s)", i, n, name);
 }
 
 /* ==== the reading thread ====
@@ -1730,7 +1073,7 @@ static void block_parse(struct read_ahead *ra, struct row_block *b)
 			b->mrn_no[i] = (int64_t)ra->mrns.n + 1;
 			strmap_put(&ra->mrns, x->mrn, b->mrn_no[i]);
 		}
-		char *key = patient_search_key(x);
+		char *key = patient_search_key(x->given, x->family, x->mrn);
 		b->key_off[i] = b->keys.len;
 		buf_append(&b->keys, key, strlen(key) + 1);
 		free(key);
@@ -1891,68 +1234,26 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 	arena_init(&r->arena);
 	strmap_init(&r->patients);
 	strmap_init(&r->npis);
-	strmap_init(&r->specialties);
-	batch_init(&r->patients_batch, db,
-		   "patients (id, mrn, given, family, birth_date, sex, phone, language, payer, search_key, created_at, "
-		   "updated_at)",
-		   12);
-	batch_init(&r->referrals_batch, db,
-		   "referrals (id, direction, partner_id, patient_id, urgency, specialty, care_responsibility, reason, "
-		   "diagnoses, history, medications, allergies, results, treatment, question, status, status_at, "
-		   "completeness_score, sent_at, seen_at, closed_at, due_step, due_at, month, created_at, updated_at)",
-		   26);
-	batch_init(&r->events_batch, db, "referral_events (id, referral_id, at, on_behalf, to_status)", 5);
 	struct stat sb;
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->file_size = (int64_t)sb.st_size;
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->last_print = r->started;
 
-	/* SQLite: a page cache that holds what the run writes; foreign keys are
-	 * checked here (the partner) or made here (the patient). A large import
-	 * of referrals into a database with fewer already (about 150 bytes a
-	 * row) is a bulk load: the rollback journal when the database is ours
-	 * alone, the referrals' indexes built again at the end. */
-	bool sqlite = strcmp(db_engine(db), "sqlite") == 0;
-	bool bulk = false;
-	if (sqlite) {
-		char sql[96];
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA foreign_keys = OFF", IMPORT_CACHE_KIB);
-		db_exec(db, sql);
-		int64_t have = 0;
-		bulk = o->kind == IMPORT_REFERRALS && r->file_size / 150 >= IMPORT_BULK_ROWS &&
-		       db_query_int(db, &have, "SELECT MAX(id) FROM referrals", NULL) >= 0 && r->file_size / 150 >= have;
-		r->rollback_journal = bulk && rollback_journal(db);
-	}
+	/* The driver's bulk load: a page cache that holds what the run writes,
+	 * the parents checked here (the partner) or made here (the patient). A
+	 * large import of referrals is a bulk load (IMPORT_BULK_ROWS). */
+	int64_t have = 0;
+	bool bulk = o->kind == IMPORT_REFERRALS && r->file_size / 150 >= IMPORT_BULK_ROWS &&
+		    db_query_int(db, &have, "SELECT MAX(id) FROM referrals", NULL) >= 0 && r->file_size / 150 >= have;
+	r->bulk = db_bulk_open(db, bulk ? DB_BULK_JOURNAL : 0);
 	int rc = db_begin(db);
-	if (rc == 0)
-		rc = sla_config_load(db, &r->cfg);
-	int64_t npatients = 0;
-	if (rc == 0)
-		rc = db_query_int(db, &npatients, "SELECT COUNT(*) FROM patients WHERE mrn IS NOT NULL", NULL);
-	if (rc >= 0)
-		rc = db_query_int(db, &r->next_patient, "SELECT MAX(id) FROM patients", NULL);
-	if (rc >= 0)
-		rc = db_query_int(db, &r->next_referral, "SELECT MAX(id) FROM referrals", NULL);
-	if (rc >= 0)
-		rc = db_query_int(db, &r->next_event, "SELECT MAX(id) FROM referral_events", NULL);
+	if (rc == 0 && o->kind == IMPORT_REFERRALS)
+		rc = referral_bulk_begin(db, r->bulk, bulk, r->now, &r->rb);
 	if (rc < 0) {
 		fail_db(r, rc);
 		goto out;
 	}
-	r->patients_empty = npatients == 0;
-	if (o->kind == IMPORT_REFERRALS && sqlite && (rc = drop_volume_trigger(r)) < 0) {
-		fail_db(r, rc);
-		goto out;
-	}
-	if (bulk) {
-		rc = drop_indexes(r);
-		if (rc < 0) {
-			fail_db(r, rc);
-			goto out;
-		}
-	}
-	sla_config_calendar(&r->cfg, &r->cal);
 
 	ra = xmalloc(sizeof(*ra));
 	read_ahead_start(ra, f, o->kind, r->now);
@@ -1976,7 +1277,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		}
 		/* The batches refer to the block's rows: written before it goes
 		 * back to the reader. */
-		if (r->status == 0 && (rc = flush_batches(r)) < 0) {
+		if (r->status == 0 && r->rb && (rc = referral_bulk_flush(r->rb)) < 0) {
 			fail_db(r, rc);
 			done = true;
 		}
@@ -2009,13 +1310,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			 "{\"kind\":\"%s\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
 			 ",\"skipped\":%" PRId64 "}",
 			 o->kind == IMPORT_PARTNERS ? "partners" : "referrals", hex, r->rows, r->imported, r->skipped);
-		rc = flush_batches(r);
-		if (rc == 0)
-			rc = restore_volume(r);
-		if (rc == 0)
-			rc = rebuild_indexes(r);
-		if (rc == 0)
-			rc = sync_sequences(r);
+		rc = r->rb ? referral_bulk_end(r->rb, index_phase, r) : 0;
 		struct actor cli = actor_system("cli");
 		if (rc == 0)
 			rc = audit_append(db, &cli, "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
@@ -2036,33 +1331,18 @@ out:
 	}
 	if (r->status != 0)
 		db_rollback(db);
-	if (sqlite)
-		db_exec(db, "PRAGMA cache_size = -2000; PRAGMA cache_spill = 1; PRAGMA threads = 0; PRAGMA foreign_keys = ON");
-	if (r->rollback_journal)
-		wal_mode_back(db);
+	referral_bulk_free(r->rb);
+	db_bulk_close(r->bulk);
 	int status = r->status;
 	res->imported = r->imported;
 	res->skipped = r->skipped;
 	snprintf(msg, msglen, "%s", r->msg);
 	strmap_release(&r->patients);
 	strmap_release(&r->npis);
-	batch_release(&r->patients_batch);
-	batch_release(&r->referrals_batch);
-	batch_release(&r->events_batch);
-	free(r->volume_trigger);
-	free(r->lists_trigger);
-	strmap_release(&r->specialties);
-	free(r->partner_volume.slots);
-	free(r->specialty_volume.slots);
-	free(r->specialty_names);
 	arena_release(&r->arena);
 	free(r->partners);
 	free(r->pindex);
 	free(r->patient_of);
-	for (size_t i = 0; i < r->nindexes; i++) {
-		free(r->indexes[i].name);
-		free(r->indexes[i].sql);
-	}
 	free(r);
 	if (ra)
 		EVP_MD_CTX_free(ra->sha);

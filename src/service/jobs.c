@@ -1,7 +1,7 @@
 /* jobs: the list of background jobs. */
 #include "service/jobs.h"
 
-#include "api/referrals.h"
+#include "service/referral.h"
 #include "util/log.h"
 
 int jobs_run(struct db *db, int64_t now)

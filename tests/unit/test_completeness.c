@@ -334,11 +334,40 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* The present bits: blanks do not count, diagnoses and documents by count. */
+static void test_present(void **state)
+{
+	(void)state;
+	struct packet_text p = {0};
+	assert_int_equal(completeness_present(&p), 0);
+	p.reason = " \t\r\n";
+	p.items[0] = "";
+	assert_int_equal(completeness_present(&p), 0);
+	p.reason = " x";
+	assert_int_equal(completeness_present(&p), B(PKT_REASON));
+	p.n_diagnoses = 1;
+	p.items[0] = "h";
+	p.items[1] = "m";
+	p.items[2] = "a";
+	p.items[3] = "r";
+	p.items[4] = "t";
+	p.items[5] = "q";
+	p.n_documents = 2;
+	assert_int_equal(completeness_present(&p), PKT_ALL);
+	p.items[3] = NULL;
+	p.n_documents = 0;
+	assert_int_equal(completeness_present(&p), PKT_ALL & ~B(PKT_RESULTS) & ~B(PKT_ATTACHMENTS));
+	struct completeness c;
+	completeness_score(completeness_default("general", NULL), completeness_present(&p), &c);
+	assert_int_equal(c.score, 100);
+	assert_true(COMPLETENESS_THRESHOLD > 0 && COMPLETENESS_THRESHOLD <= 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_item_names), cmocka_unit_test(test_defaults),  cmocka_unit_test(test_score),
-		cmocka_unit_test(test_to_json),    cmocka_unit_test(test_from_json), cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_to_json),    cmocka_unit_test(test_from_json), cmocka_unit_test(test_round_trip), cmocka_unit_test(test_present),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

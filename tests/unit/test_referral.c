@@ -681,9 +681,38 @@ static void test_bser_codes_are_real(void **state)
 	}
 }
 
+/* The closed set: terminal states, completed and declined; nothing else. */
+static void test_closed(void **state)
+{
+	(void)state;
+	for (int s = 0; s < RSTATE__COUNT; s++) {
+		bool want = s == RSTATE_COMPLETED || s == RSTATE_DECLINED || s == RSTATE_REDIRECTED ||
+			    s == RSTATE_CANCELLED || s == RSTATE_EXPIRED || s == RSTATE_FAILED ||
+			    s == RSTATE_ENTERED_IN_ERROR;
+		assert_int_equal(referral_state_closed((enum rstate)s), want);
+	}
+	assert_false(referral_state_closed(RSTATE__COUNT));
+	assert_false(referral_state_closed((enum rstate)-1));
+}
+
+/* referrals.decide guards the clinical decisions on inbound referrals only. */
+static void test_needs_decide(void **state)
+{
+	(void)state;
+	for (int s = 0; s < RSTATE__COUNT; s++) {
+		bool clinical = s == RSTATE_ACCEPTED || s == RSTATE_DECLINED || s == RSTATE_REDIRECTED ||
+				s == RSTATE_COMPLETED;
+		assert_int_equal(referral_needs_decide(RDIR_INBOUND, (enum rstate)s), clinical);
+		assert_false(referral_needs_decide(RDIR_OUTBOUND, (enum rstate)s));
+	}
+	assert_int_equal(REFERRAL_EXPIRY_DAYS, 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_closed),
+		cmocka_unit_test(test_needs_decide),
 		cmocka_unit_test(test_matrix_shape),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_every_move),
