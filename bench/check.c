@@ -77,12 +77,13 @@ static json_t *jtext(sqlite3_stmt *st, int i)
 static void check_partners(int every)
 {
 	sqlite3_stmt *st = prep(
-		"SELECT id, kind, name, name_key, search_key, specialty, specialty_key, taxonomy_code, organization, "
-		"phone, email, addr_line, addr_city, addr_region, addr_postal_code, addr_country, identifiers, "
-		"languages, payers, in_network, stage, owner_id, checkin_days, goals_theirs, goals_ours, notes, "
-		"created_at, updated_at, (SELECT COUNT(*) FROM users u WHERE u.id = p.owner_id), source, stage_at FROM "
-		"partners p WHERE id % ?1 = 1 % ?1");
-	sqlite3_stmt *hist = prep("SELECT from_stage, to_stage, at FROM partner_stages WHERE partner_id = ? ORDER BY id");
+	    "SELECT id, kind, name, name_key, search_key, specialty, specialty_key, taxonomy_code, organization, "
+	    "phone, email, addr_line, addr_city, addr_region, addr_postal_code, addr_country, identifiers, "
+	    "languages, payers, in_network, stage, owner_id, checkin_days, goals_theirs, goals_ours, notes, "
+	    "created_at, updated_at, (SELECT COUNT(*) FROM users u WHERE u.id = p.owner_id), source, stage_at FROM "
+	    "partners p WHERE id % ?1 = 1 % ?1");
+	sqlite3_stmt *hist =
+	    prep("SELECT from_stage, to_stage, at FROM partner_stages WHERE partner_id = ? ORDER BY id");
 	sqlite3_bind_int(st, 1, every);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
@@ -104,19 +105,23 @@ static void check_partners(int every)
 		json_object_set_new(body, "phone", jtext(st, 9));
 		json_object_set_new(body, "email", jtext(st, 10));
 		json_object_set_new(body, "address",
-				    json_pack("{so so so so so}", "line", jtext(st, 11), "city", jtext(st, 12), "region",
-					      jtext(st, 13), "postal_code", jtext(st, 14), "country", jtext(st, 15)));
+				    json_pack("{so so so so so}", "line", jtext(st, 11), "city", jtext(st, 12),
+					      "region", jtext(st, 13), "postal_code", jtext(st, 14), "country",
+					      jtext(st, 15)));
 		for (int i = 16; i <= 18; i++) {
 			json_t *v = json_loads(txt(st, i), 0, NULL);
 			if (!json_is_array(v))
 				FAULT("partner %lld: column %d is not a JSON array", id, i);
-			json_object_set_new(body, i == 16 ? "identifiers" : i == 17 ? "languages" : "payers",
+			json_object_set_new(body,
+					    i == 16   ? "identifiers"
+					    : i == 17 ? "languages"
+						      : "payers",
 					    v ? v : json_array());
 		}
 		json_object_set_new(body, "in_network", json_boolean(sqlite3_column_int(st, 19)));
 		json_object_set_new(body, "stage", jtext(st, 20));
-		json_object_set_new(body, "owner_id", isnull(st, 21) ? json_null()
-								     : json_integer(sqlite3_column_int64(st, 21)));
+		json_object_set_new(body, "owner_id",
+				    isnull(st, 21) ? json_null() : json_integer(sqlite3_column_int64(st, 21)));
 		json_object_set_new(body, "checkin_days",
 				    isnull(st, 22) ? json_null() : json_integer(sqlite3_column_int64(st, 22)));
 		json_object_set_new(body, "goals_theirs", jtext(st, 23));
@@ -144,7 +149,8 @@ static void check_partners(int every)
 			FAULT("partner %lld: the API would refuse it: %s %s", id, e.field, e.message);
 		json_t *ids = json_object_get(body, "identifiers"), *one;
 		size_t k;
-		json_array_foreach(ids, k, one) {
+		json_array_foreach(ids, k, one)
+		{
 			json_t *scheme = json_object_get(one, "scheme");
 			if (json_is_string(scheme) && strcmp(json_string_value(scheme), "npi") == 0 &&
 			    !npi_valid(json_string_value(json_object_get(one, "value"))))
@@ -176,18 +182,19 @@ static void check_interactions(int every)
 	static const char *const dirs[] = {"inbound", "outbound", NULL};
 	static const char *const sides[] = {"us", "them", NULL};
 	sqlite3_stmt *st = prep(
-		"SELECT i.id, i.kind, i.direction, i.occurred_at, i.follow_up_at, i.awaiting, i.responded_at, "
-		"i.created_at, i.updated_at, (i.contact_id IS NULL OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = "
-		"i.contact_id AND c.partner_id = i.partner_id)), (SELECT COUNT(*) FROM partners p WHERE p.id = "
-		"i.partner_id AND p.created_at <= i.occurred_at), (SELECT previous FROM interaction_versions v WHERE "
-		"v.interaction_id = i.id) FROM interactions i WHERE id % ?1 = 1 % ?1 OR id IN (SELECT interaction_id FROM "
-		"interaction_versions WHERE id % ?1 = 1 % ?1)");
+	    "SELECT i.id, i.kind, i.direction, i.occurred_at, i.follow_up_at, i.awaiting, i.responded_at, "
+	    "i.created_at, i.updated_at, (i.contact_id IS NULL OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = "
+	    "i.contact_id AND c.partner_id = i.partner_id)), (SELECT COUNT(*) FROM partners p WHERE p.id = "
+	    "i.partner_id AND p.created_at <= i.occurred_at), (SELECT previous FROM interaction_versions v WHERE "
+	    "v.interaction_id = i.id) FROM interactions i WHERE id % ?1 = 1 % ?1 OR id IN (SELECT interaction_id FROM "
+	    "interaction_versions WHERE id % ?1 = 1 % ?1)");
 	sqlite3_bind_int(st, 1, every);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 		checked_interactions++;
 		int64_t occurred = sqlite3_column_int64(st, 3);
-		if (!one_of(txt(st, 1), kinds) || !one_of(txt(st, 2), dirs) || (!isnull(st, 5) && !one_of(txt(st, 5), sides)))
+		if (!one_of(txt(st, 1), kinds) || !one_of(txt(st, 2), dirs) ||
+		    (!isnull(st, 5) && !one_of(txt(st, 5), sides)))
 			FAULT("interaction %lld: kind, direction or awaiting not one of the API's", id);
 		if ((!isnull(st, 4) && sqlite3_column_int64(st, 4) < occurred) ||
 		    (!isnull(st, 6) && sqlite3_column_int64(st, 6) < occurred))
@@ -212,7 +219,8 @@ static void check_interactions(int every)
 
 static void check_patients(int every)
 {
-	sqlite3_stmt *st = prep("SELECT id, given, family, mrn, search_key, birth_date FROM patients WHERE id % ?1 = 1 % ?1");
+	sqlite3_stmt *st =
+	    prep("SELECT id, given, family, mrn, search_key, birth_date FROM patients WHERE id % ?1 = 1 % ?1");
 	sqlite3_bind_int(st, 1, every);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
@@ -242,14 +250,15 @@ static bool nonempty(sqlite3_stmt *st, int i)
 static void check_referrals(int every, int64_t now)
 {
 	sqlite3_stmt *st = prep(
-		"SELECT id, direction, status, status_at, urgency, specialty, sent_at, seen_at, closed_at, due_step, "
-		"due_at, month, created_at, updated_at, completeness_score, reason, diagnoses, history, medications, "
-		"allergies, results, treatment, question, (SELECT COUNT(*) FROM documents d WHERE d.referral_id = r.id), "
-		"redirected_from, partner_id, patient_id, (SELECT COUNT(*) FROM partners p WHERE p.id = r.partner_id), "
-		"(SELECT COUNT(*) FROM patients p WHERE p.id = r.patient_id) FROM referrals r WHERE id % ?1 = 1 % ?1");
-	sqlite3_stmt *ev = prep("SELECT e.id, e.at, e.user_id, e.on_behalf, e.from_status, e.to_status, e.reason, e.note, "
-				"u.role FROM referral_events e LEFT JOIN users u ON u.id = e.user_id "
-				"WHERE e.referral_id = ? ORDER BY e.id");
+	    "SELECT id, direction, status, status_at, urgency, specialty, sent_at, seen_at, closed_at, due_step, "
+	    "due_at, month, created_at, updated_at, completeness_score, reason, diagnoses, history, medications, "
+	    "allergies, results, treatment, question, (SELECT COUNT(*) FROM documents d WHERE d.referral_id = r.id), "
+	    "redirected_from, partner_id, patient_id, (SELECT COUNT(*) FROM partners p WHERE p.id = r.partner_id), "
+	    "(SELECT COUNT(*) FROM patients p WHERE p.id = r.patient_id) FROM referrals r WHERE id % ?1 = 1 % ?1");
+	sqlite3_stmt *ev =
+	    prep("SELECT e.id, e.at, e.user_id, e.on_behalf, e.from_status, e.to_status, e.reason, e.note, "
+		 "u.role FROM referral_events e LEFT JOIN users u ON u.id = e.user_id "
+		 "WHERE e.referral_id = ? ORDER BY e.id");
 	sqlite3_stmt *ap = prep("SELECT status, starts_at FROM appointments WHERE referral_id = ? ORDER BY id");
 	sqlite3_stmt *child = prep("SELECT COUNT(*) FROM referrals WHERE redirected_from = ?");
 	struct work_calendar cal = {.weekdays = WORKWEEK_MON_FRI};
@@ -267,13 +276,13 @@ static void check_referrals(int every, int64_t now)
 			FAULT("referral %lld: partner or patient missing", id);
 		int64_t created = sqlite3_column_int64(st, 12);
 		if (sqlite3_column_int64(st, 11) != month_of(created) && isnull(st, 24))
-			FAULT("referral %lld: month %lld for created_at %lld", id, (long long)sqlite3_column_int64(st, 11),
-			      (long long)created);
+			FAULT("referral %lld: month %lld for created_at %lld", id,
+			      (long long)sqlite3_column_int64(st, 11), (long long)created);
 		json_t *dx = json_loads(txt(st, 16), 0, NULL);
 		size_t k;
 		json_t *code;
 		json_array_foreach(dx, k, code) if (!icd10_valid(json_string_value(code)))
-			FAULT("referral %lld: diagnosis %s", id, json_string_value(code));
+		    FAULT("referral %lld: diagnosis %s", id, json_string_value(code));
 		/* The events: a chain of allowed moves ending in the status. */
 		sqlite3_reset(ev);
 		sqlite3_bind_int64(ev, 1, id);
@@ -300,13 +309,15 @@ static void check_referrals(int every, int64_t now)
 			}
 			if (n > 0 && referral_state_from_name(from, &f) == 0) {
 				bool system = isnull(ev, 2);
-				struct move_input in = {.has_reason = !isnull(ev, 6), .has_note = !isnull(ev, 7),
-							.has_document = true, .has_appointment_at = true,
+				struct move_input in = {.has_reason = !isnull(ev, 6),
+							.has_note = !isnull(ev, 7),
+							.has_document = true,
+							.has_appointment_at = true,
 							.has_redirect_partner_id = true};
 				struct acting_as as;
 				struct move_error err;
-				int rc = referral_check_actor_move(f, t, dir, system ? RACTOR_SYSTEM : RACTOR_STAFF, false,
-								   &in, &as, &err);
+				int rc = referral_check_actor_move(f, t, dir, system ? RACTOR_SYSTEM : RACTOR_STAFF,
+								   false, &in, &as, &err);
 				if (rc != MOVE_OK)
 					FAULT("referral %lld: %s -> %s is not allowed (%s)", id, from, to,
 					      err.message ? err.message : "?");
@@ -333,7 +344,8 @@ static void check_referrals(int every, int64_t now)
 			n++;
 		}
 		if (!n || strcmp(prev, txt(st, 2)) != 0)
-			FAULT("referral %lld: status %s but the last event says %s", id, txt(st, 2), n ? prev : "nothing");
+			FAULT("referral %lld: status %s but the last event says %s", id, txt(st, 2),
+			      n ? prev : "nothing");
 		if (n && sqlite3_column_int64(st, 3) != last_at)
 			FAULT("referral %lld: status_at is not the last event's time", id);
 		if (n && sqlite3_column_int64(st, 13) != last_at)
@@ -342,12 +354,14 @@ static void check_referrals(int every, int64_t now)
 			FAULT("referral %lld: sent_at does not match the events", id);
 		if (has_seen != !isnull(st, 7) || (has_seen && sqlite3_column_int64(st, 7) != seen_at))
 			FAULT("referral %lld: seen_at does not match the events", id);
-		bool closed = referral_state_terminal(status) || status == RSTATE_COMPLETED || status == RSTATE_DECLINED;
+		bool closed =
+		    referral_state_terminal(status) || status == RSTATE_COMPLETED || status == RSTATE_DECLINED;
 		if (closed != !isnull(st, 8) || (closed && sqlite3_column_int64(st, 8) != last_at))
 			FAULT("referral %lld: closed_at does not match the status", id);
 		/* The running step and its due time. */
 		struct urgency u = *sla_default_urgency(txt(st, 4));
-		struct sla_times times = {.has_sent = has_sent, .sent_at = sent_at, .has_seen = has_seen, .seen_at = seen_at};
+		struct sla_times times = {
+		    .has_sent = has_sent, .sent_at = sent_at, .has_seen = has_seen, .seen_at = seen_at};
 		struct sla_status s;
 		sla_current(&u, status, &times, now, &cal, &s);
 		if (s.step == SLA_STEP_NONE || !s.due_at) {
@@ -355,8 +369,9 @@ static void check_referrals(int every, int64_t now)
 				FAULT("referral %lld: a due step stored for %s", id, txt(st, 2));
 		} else if (isnull(st, 9) || strcmp(txt(st, 9), sla_step_name(s.step)) != 0 ||
 			   sqlite3_column_int64(st, 10) != s.due_at) {
-			FAULT("referral %lld: due %s at %lld, expected %s at %lld", id, isnull(st, 9) ? "-" : txt(st, 9),
-			      (long long)sqlite3_column_int64(st, 10), sla_step_name(s.step), (long long)s.due_at);
+			FAULT("referral %lld: due %s at %lld, expected %s at %lld", id,
+			      isnull(st, 9) ? "-" : txt(st, 9), (long long)sqlite3_column_int64(st, 10),
+			      sla_step_name(s.step), (long long)s.due_at);
 		}
 		/* Nothing for the expiry job. */
 		if ((status == RSTATE_SENT || status == RSTATE_INFO_REQUESTED) &&
@@ -368,8 +383,8 @@ static void check_referrals(int every, int64_t now)
 			present |= PKT_BIT(PKT_REASON);
 		if (nonempty(st, 16) && strcmp(txt(st, 16), "[]") != 0)
 			present |= PKT_BIT(PKT_DIAGNOSES);
-		const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES, PKT_RESULTS, PKT_TREATMENT,
-						  PKT_QUESTION};
+		const enum packet_item items[] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
+						  PKT_RESULTS, PKT_TREATMENT,	PKT_QUESTION};
 		for (int i = 0; i < 6; i++)
 			if (nonempty(st, 17 + i))
 				present |= PKT_BIT(items[i]);
@@ -380,7 +395,8 @@ static void check_referrals(int every, int64_t now)
 		completeness_score(completeness_default(spec, NULL), present, &c);
 		free(spec);
 		if (c.score != sqlite3_column_int(st, 14))
-			FAULT("referral %lld: completeness_score %d, expected %d", id, sqlite3_column_int(st, 14), c.score);
+			FAULT("referral %lld: completeness_score %d, expected %d", id, sqlite3_column_int(st, 14),
+			      c.score);
 		/* Appointments: a scheduled referral has a booked one. */
 		sqlite3_reset(ap);
 		sqlite3_bind_int64(ap, 1, id);
@@ -433,6 +449,7 @@ int main(int argc, char **argv)
 	sqlite3_close(db);
 	printf("check: %ld partners, %ld patients, %ld referrals with %ld events, %ld interactions checked (1 in %d): "
 	       "%ld fault(s)\n",
-	       checked_partners, checked_patients, checked_referrals, checked_events, checked_interactions, every, faults);
+	       checked_partners, checked_patients, checked_referrals, checked_events, checked_interactions, every,
+	       faults);
 	return faults ? 1 : 0;
 }

@@ -43,8 +43,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	must(db, sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
-			      NULL),
+	must(db,
+	     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
+			  NULL),
 	     "pragmas");
 	sqlite3_stmt *ins = NULL, *begin = NULL, *commit = NULL;
 	must(db, sqlite3_prepare_v2(db, argv[3], -1, &ins, NULL), "prepare insert");

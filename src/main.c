@@ -69,8 +69,19 @@ static struct db *open_db(const char *url)
 	return db;
 }
 
-enum { OPT_DB = 1000, OPT_EMAIL, OPT_NAME, OPT_ROLE, OPT_PARTNER, OPT_PWSTDIN, OPT_LISTEN, OPT_WEBROOT, OPT_DEMO,
-       OPT_THREADS, OPT_SKIPBAD };
+enum {
+	OPT_DB = 1000,
+	OPT_EMAIL,
+	OPT_NAME,
+	OPT_ROLE,
+	OPT_PARTNER,
+	OPT_PWSTDIN,
+	OPT_LISTEN,
+	OPT_WEBROOT,
+	OPT_DEMO,
+	OPT_THREADS,
+	OPT_SKIPBAD
+};
 
 /* Common option loop: fills the values of the options a command accepts. */
 struct opts {
@@ -88,17 +99,39 @@ static int parse_opts(int argc, char **argv, const struct option *longopts, stru
 		case 'h':
 			print_help(current);
 			return 1;
-		case OPT_DB: o->db = optarg; break;
-		case OPT_EMAIL: o->email = optarg; break;
-		case OPT_NAME: o->name = optarg; break;
-		case OPT_ROLE: o->role = optarg; break;
-		case OPT_PARTNER: o->partner = optarg; break;
-		case OPT_PWSTDIN: o->password_stdin = 1; break;
-		case OPT_LISTEN: o->listen = optarg; break;
-		case OPT_WEBROOT: o->web_root = optarg; break;
-		case OPT_DEMO: o->demo = 1; break;
-		case OPT_THREADS: o->threads = optarg; break;
-		case OPT_SKIPBAD: o->skip_bad = 1; break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_EMAIL:
+			o->email = optarg;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_ROLE:
+			o->role = optarg;
+			break;
+		case OPT_PARTNER:
+			o->partner = optarg;
+			break;
+		case OPT_PWSTDIN:
+			o->password_stdin = 1;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			break;
+		case OPT_WEBROOT:
+			o->web_root = optarg;
+			break;
+		case OPT_DEMO:
+			o->demo = 1;
+			break;
+		case OPT_THREADS:
+			o->threads = optarg;
+			break;
+		case OPT_SKIPBAD:
+			o->skip_bad = 1;
+			break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -109,8 +142,14 @@ static int parse_opts(int argc, char **argv, const struct option *longopts, stru
 	return 0;
 }
 
-#define HELP_OPT {"help", no_argument, NULL, 'h'}
-#define DB_OPT {"db", required_argument, NULL, OPT_DB}
+#define HELP_OPT                                                                                                       \
+	{                                                                                                              \
+		"help", no_argument, NULL, 'h'                                                                         \
+	}
+#define DB_OPT                                                                                                         \
+	{                                                                                                              \
+		"db", required_argument, NULL, OPT_DB                                                                  \
+	}
 
 static int cmd_init(int argc, char **argv)
 {
@@ -170,7 +209,8 @@ static int cmd_user(int argc, char **argv)
 		return usage_error("--partner needs a partner id, not %s", o.partner);
 	char password[PASSWORD_MAX * 4 + 4];
 	if (read_password(password, sizeof(password)) < 0) {
-		fprintf(stderr, "liaison: no password on standard input (or longer than %d characters)\n", PASSWORD_MAX);
+		fprintf(stderr, "liaison: no password on standard input (or longer than %d characters)\n",
+			PASSWORD_MAX);
 		return 1;
 	}
 	if (secret_init() < 0) {
@@ -272,7 +312,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	db_close(db);
 	struct server_config cfg = {
-		.db_url = url, .host = host, .port = port, .web_root = o.web_root, .threads = (unsigned)threads};
+	    .db_url = url, .host = host, .port = port, .web_root = o.web_root, .threads = (unsigned)threads};
 	if (loaded)
 		demo_print_signin(NULL);
 	return server_run(&cfg);
@@ -302,7 +342,8 @@ static int cmd_demo(int argc, char **argv)
 		return 1;
 	}
 	if (rc == 1) {
-		fprintf(stderr, "liaison: the database already holds partners; the demo loads only into an empty one\n");
+		fprintf(stderr,
+			"liaison: the database already holds partners; the demo loads only into an empty one\n");
 		return 1;
 	}
 	demo_print_signin(NULL);
@@ -422,62 +463,64 @@ static int cmd_import(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-	{"init", cmd_init, "init --db URL", "Creates or migrates the schema. Safe to run again."},
-	{"user", cmd_user,
-	 "user add --db URL --email E --name N --role R [--partner ID] --password-stdin",
-	 "Adds a user and prints its id. Roles: admin, manager, liaison, coordinator, clinician,\n"
-	 "partner (partner users need --partner, the id of their organisation). The password\n"
-	 "(10 to 256 characters) is read from the first line of standard input."},
-	{"serve", cmd_serve, "serve --db URL [--listen 127.0.0.1:8080] [--web-root DIR] [--demo] [--threads N]",
-	 "Serves the API and the web UI. Prints 'listening on http://HOST:PORT' once ready\n"
-	 "(port 0 picks a free one). SIGTERM or SIGINT finishes the requests in flight and\n"
-	 "exits 0. --demo first loads the demo data into an empty database. --web-root serves\n"
-	 "the UI from a folder instead of the copy built into the binary (for development)."},
-	{"demo", cmd_demo, "demo --db URL",
-	 "Loads the demo network (users of every role, partners with contacts) into an empty\n"
-	 "database and prints the demo sign-in."},
-	{"backup", cmd_backup, "backup --db URL FILE",
-	 "Writes a consistent copy of the database to FILE (which must not exist) while the\n"
-	 "server keeps running: SQLite's online backup API, or pg_dump's custom format for\n"
-	 "PostgreSQL (restore with pg_restore)."},
-	{"import", cmd_import, "import KIND FILE --db URL [--skip-bad]",
-	 "Imports a CSV file (RFC 4180, UTF-8, a header row naming the columns in any order).\n"
-	 "KIND is partners or referrals (nppes and fhir are not supported yet). The whole file\n"
-	 "is one transaction: the first bad row stops the import with 'import: line N, column C:\n"
-	 "why' on stderr, exit 1, and nothing is stored. --skip-bad reports each bad row and\n"
-	 "stores the rest. One audit entry records the run (kind, the file's SHA-256, rows).\n"
-	 "On a terminal a progress line shows rows, rows/s and how much of the file is read.\n"
-	 "A large import into SQLite is fastest with no server running on the same file (it\n"
-	 "then writes the database once); a server already running keeps serving meanwhile.\n"
-	 "\n"
-	 "partners columns (name required):\n"
-	 "  name kind specialty taxonomy_code organization phone email address_line city region\n"
-	 "  postal_code country npi languages payers in_network stage owner_email|owner_id\n"
-	 "  checkin_days notes          (languages and payers: ';'-separated lists)\n"
-	 "referrals columns (direction, partner_id or partner_npi, patient_given, patient_family\n"
-	 "required):\n"
-	 "  direction partner_id partner_npi patient_mrn patient_given patient_family\n"
-	 "  patient_birth_date patient_sex patient_phone patient_language patient_payer urgency\n"
-	 "  reason diagnoses specialty care_responsibility status created_at history medications\n"
-	 "  allergies results treatment question\n"
-	 "  (diagnoses: ';'-separated ICD-10-CM codes; status: any lifecycle state, default sent\n"
-	 "  for inbound and draft for outbound; created_at: YYYY-MM-DD or RFC 3339.)\n"
-	 "Patients are matched by MRN (created when new). See docs/import.md."},
-	{"audit", cmd_audit, "audit verify --db URL",
-	 "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
-	{"help", cmd_help, "help [COMMAND | routes | roles]",
-	 "Shows help for a command, the HTTP routes with their permissions, or each role's permissions."},
+    {"init", cmd_init, "init --db URL", "Creates or migrates the schema. Safe to run again."},
+    {"user", cmd_user, "user add --db URL --email E --name N --role R [--partner ID] --password-stdin",
+     "Adds a user and prints its id. Roles: admin, manager, liaison, coordinator, clinician,\n"
+     "partner (partner users need --partner, the id of their organisation). The password\n"
+     "(10 to 256 characters) is read from the first line of standard input."},
+    {"serve", cmd_serve, "serve --db URL [--listen 127.0.0.1:8080] [--web-root DIR] [--demo] [--threads N]",
+     "Serves the API and the web UI. Prints 'listening on http://HOST:PORT' once ready\n"
+     "(port 0 picks a free one). SIGTERM or SIGINT finishes the requests in flight and\n"
+     "exits 0. --demo first loads the demo data into an empty database. --web-root serves\n"
+     "the UI from a folder instead of the copy built into the binary (for development)."},
+    {"demo", cmd_demo, "demo --db URL",
+     "Loads the demo network (users of every role, partners with contacts) into an empty\n"
+     "database and prints the demo sign-in."},
+    {"backup", cmd_backup, "backup --db URL FILE",
+     "Writes a consistent copy of the database to FILE (which must not exist) while the\n"
+     "server keeps running: SQLite's online backup API, or pg_dump's custom format for\n"
+     "PostgreSQL (restore with pg_restore)."},
+    {"import", cmd_import, "import KIND FILE --db URL [--skip-bad]",
+     "Imports a CSV file (RFC 4180, UTF-8, a header row naming the columns in any order).\n"
+     "KIND is partners or referrals (nppes and fhir are not supported yet). The whole file\n"
+     "is one transaction: the first bad row stops the import with 'import: line N, column C:\n"
+     "why' on stderr, exit 1, and nothing is stored. --skip-bad reports each bad row and\n"
+     "stores the rest. One audit entry records the run (kind, the file's SHA-256, rows).\n"
+     "On a terminal a progress line shows rows, rows/s and how much of the file is read.\n"
+     "A large import into SQLite is fastest with no server running on the same file (it\n"
+     "then writes the database once); a server already running keeps serving meanwhile.\n"
+     "\n"
+     "partners columns (name required):\n"
+     "  name kind specialty taxonomy_code organization phone email address_line city region\n"
+     "  postal_code country npi languages payers in_network stage owner_email|owner_id\n"
+     "  checkin_days notes          (languages and payers: ';'-separated lists)\n"
+     "referrals columns (direction, partner_id or partner_npi, patient_given, patient_family\n"
+     "required):\n"
+     "  direction partner_id partner_npi patient_mrn patient_given patient_family\n"
+     "  patient_birth_date patient_sex patient_phone patient_language patient_payer urgency\n"
+     "  reason diagnoses specialty care_responsibility status created_at history medications\n"
+     "  allergies results treatment question\n"
+     "  (diagnoses: ';'-separated ICD-10-CM codes; status: any lifecycle state, default sent\n"
+     "  for inbound and draft for outbound; created_at: YYYY-MM-DD or RFC 3339.)\n"
+     "Patients are matched by MRN (created when new). See docs/import.md."},
+    {"audit", cmd_audit, "audit verify --db URL",
+     "Checks the audit log's hash chain: exit 0 when intact, else 1 naming the first bad row."},
+    {"help", cmd_help, "help [COMMAND | routes | roles]",
+     "Shows help for a command, the HTTP routes with their permissions, or each role's permissions."},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void print_overview(FILE *f)
 {
-	fprintf(f, "Liaison %s — referral-partner relationships for healthcare practices.\n\nusage:\n", LIAISON_VERSION);
+	fprintf(f, "Liaison %s — referral-partner relationships for healthcare practices.\n\nusage:\n",
+		LIAISON_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  liaison %s\n", commands[i].usage);
-	fprintf(f, "  liaison --version\n\n--db takes a SQLite file path or a postgresql:// URL; LIAISON_DB is its default.\n"
-		   "Every command has --help.\n");
+	fprintf(
+	    f,
+	    "  liaison --version\n\n--db takes a SQLite file path or a postgresql:// URL; LIAISON_DB is its default.\n"
+	    "Every command has --help.\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -493,7 +536,10 @@ static int cmd_help(int argc, char **argv)
 		for (size_t i = 0; i < routes_count; i++) {
 			const struct route *r = &routes[i];
 			printf("%-7s %-38s %-18s %-6s %s\n", r->method, r->pattern, perm_name(r->perm),
-			       r->flags & RF_WRITE ? "write" : r->flags & RF_AUDIT_READ ? "audit" : "-", r->summary);
+			       r->flags & RF_WRITE	  ? "write"
+			       : r->flags & RF_AUDIT_READ ? "audit"
+							  : "-",
+			       r->summary);
 			if (r->params && *r->params)
 				printf("        ?%s\n", r->params);
 		}

@@ -13,7 +13,6 @@
 #include "service/referral.h"
 #include "util/timefmt.h"
 
-
 static const char *const book_fields[] = {"starts_at", "location", "note", NULL};
 static const char *const outcome_fields[] = {"status", "starts_at", "note", NULL};
 static const char *const outcomes[] = {"rescheduled", "cancelled", "no_show", "attended", NULL};
@@ -26,8 +25,9 @@ static json_t *appointment_json(struct req *req, int64_t id)
 	char at[TIME_RFC3339_LEN];
 	time_rfc3339(a.starts_at, at);
 	return json_pack("{sI sI ss ss so so}", "id", (json_int_t)a.id, "referral_id", (json_int_t)a.referral_id,
-			 "starts_at", at, "status", a.status, "location", a.location ? json_string(a.location) : json_null(),
-			 "note", a.note ? json_string(a.note) : json_null());
+			 "starts_at", at, "status", a.status, "location",
+			 a.location ? json_string(a.location) : json_null(), "note",
+			 a.note ? json_string(a.note) : json_null());
 }
 
 int api_appointments_create(struct req *req, struct resp *resp)
@@ -45,8 +45,8 @@ int api_appointments_create(struct req *req, struct resp *resp)
 				  "starts_at must be a date-time such as 2026-12-01T09:30:00Z");
 	int64_t id = 0;
 	struct refusal why;
-	int rc = appointment_book(req->db, &req->user, req->id, starts, jstr(b, "location"), jstr(b, "note"), &id,
-				  &why);
+	int rc =
+	    appointment_book(req->db, &req->user, req->id, starts, jstr(b, "location"), jstr(b, "note"), &id, &why);
 	if (rc < 0)
 		return rc;
 	if (rc)

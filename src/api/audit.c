@@ -45,11 +45,11 @@ static void list_item(void *arg, const struct audit_entry *e)
 int api_audit_list(struct req *req, struct resp *resp)
 {
 	struct audit_filter f = {
-		.action = req_query(req, "action"),
-		.record_type = req_query(req, "record_type"),
-		.record_id = req_query_int(req, "record_id", 0),
-		.cursor = req_query_int(req, "cursor", 0),
-		.limit = req_query_int(req, "limit", 50),
+	    .action = req_query(req, "action"),
+	    .record_type = req_query(req, "record_type"),
+	    .record_id = req_query_int(req, "record_id", 0),
+	    .cursor = req_query_int(req, "cursor", 0),
+	    .limit = req_query_int(req, "limit", 50),
 	};
 	struct page pg;
 	bool more = false;

@@ -17,8 +17,8 @@
 #include "util/timefmt.h"
 
 static const char *const promisers[] = {"us", "partner", NULL};
-static const char *const create_fields[] = {"partner_id", "title", "due_on", "owner_id", "promised_by",
-					    "referral_id", "goal_id", NULL};
+static const char *const create_fields[] = {"partner_id",  "title",	  "due_on",  "owner_id",
+					    "promised_by", "referral_id", "goal_id", NULL};
 static const char *const patch_fields[] = {"title", "due_on", "owner_id", "status", "referral_id", "goal_id", NULL};
 
 /* Validates body and applies it to c. Returns 0 or -1 with e set. */
@@ -117,13 +117,13 @@ int api_commitments_list(struct req *req, struct resp *resp)
 {
 	struct listing l = {.now = time_now()};
 	struct commitment_filter f = {
-		.owner_id = req_query_int(req, "owner_id", 0),
-		.partner_id = req_query_int(req, "partner_id", 0),
-		.status = req_query(req, "status"),
-		.overdue = req_query_int(req, "overdue", 0) != 0,
-		.cursor = req_query_int(req, "cursor", 0),
-		.limit = req_query_int(req, "limit", 50),
-		.now = l.now,
+	    .owner_id = req_query_int(req, "owner_id", 0),
+	    .partner_id = req_query_int(req, "partner_id", 0),
+	    .status = req_query(req, "status"),
+	    .overdue = req_query_int(req, "overdue", 0) != 0,
+	    .cursor = req_query_int(req, "cursor", 0),
+	    .limit = req_query_int(req, "limit", 50),
+	    .now = l.now,
 	};
 	bool more = false;
 	page_open(&l.pg);

@@ -22,8 +22,15 @@
 #define DOCUMENT_MAX (10 * 1024 * 1024)
 
 /* Types served as themselves; anything else goes out as octet-stream. */
-static const char *const known_types[] = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff",
-					  "text/plain", "application/xml", "text/xml", "application/dicom",
+static const char *const known_types[] = {"application/pdf",
+					  "image/png",
+					  "image/jpeg",
+					  "image/gif",
+					  "image/tiff",
+					  "text/plain",
+					  "application/xml",
+					  "text/xml",
+					  "application/dicom",
 					  "application/msword",
 					  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 					  NULL};

@@ -5,7 +5,7 @@
 struct req;
 struct resp;
 
-#define ROUTE(method, pattern, handler, perm, flags, scope, params, limit, summary) \
+#define ROUTE(method, pattern, handler, perm, flags, scope, params, limit, summary)                                    \
 	int handler(struct req *req, struct resp *resp);
 #include "http/routes.def"
 #undef ROUTE

@@ -17,9 +17,10 @@
 
 static const char *const directions[] = {"inbound", "outbound", NULL};
 static const char *const awaiting_sides[] = {"us", "them", NULL};
-static const char *const create_fields[] = {"partner_id", "contact_id", "user_id", "kind", "direction",
-					    "occurred_at", "summary", "follow_up_at", "awaiting", "responded_at", NULL};
-static const char *const patch_fields[] = {"contact_id", "kind", "direction", "occurred_at", "summary",
+static const char *const create_fields[] = {"partner_id", "contact_id",	  "user_id", "kind",
+					    "direction",  "occurred_at",  "summary", "follow_up_at",
+					    "awaiting",	  "responded_at", NULL};
+static const char *const patch_fields[] = {"contact_id",   "kind",     "direction",    "occurred_at", "summary",
 					   "follow_up_at", "awaiting", "responded_at", NULL};
 /* The time members, converted here (repr_merge leaves them to us). */
 static const char *const time_members[] = {"occurred_at", "follow_up_at", "responded_at", NULL};
@@ -164,11 +165,11 @@ static void list_item(void *arg, const struct interaction *i)
 int api_interactions_list(struct req *req, struct resp *resp)
 {
 	struct interaction_filter f = {
-		.partner_id = req_query_int(req, "partner_id", 0),
-		.user_id = req_query_int(req, "user_id", 0),
-		.kind = req_query(req, "kind"),
-		.cursor = req_query_int(req, "cursor", 0),
-		.limit = req_query_int(req, "limit", 50),
+	    .partner_id = req_query_int(req, "partner_id", 0),
+	    .user_id = req_query_int(req, "user_id", 0),
+	    .kind = req_query(req, "kind"),
+	    .cursor = req_query_int(req, "cursor", 0),
+	    .limit = req_query_int(req, "limit", 50),
 	};
 	struct page pg;
 	bool more = false;

@@ -70,12 +70,13 @@ static char *identifiers_text(json_t *ids)
 	json_t *out = json_array();
 	size_t i;
 	json_t *id;
-	json_array_foreach(ids, i, id) {
+	json_array_foreach(ids, i, id)
+	{
 		json_t *issuer = json_object_get(id, "issuer"), *exp = json_object_get(id, "expires_on");
-		json_array_append_new(out, json_pack("{sO sO sO sO}", "scheme", json_object_get(id, "scheme"), "value",
-						     json_object_get(id, "value"), "issuer",
-						     issuer ? issuer : json_null(), "expires_on",
-						     exp ? exp : json_null()));
+		json_array_append_new(out,
+				      json_pack("{sO sO sO sO}", "scheme", json_object_get(id, "scheme"), "value",
+						json_object_get(id, "value"), "issuer", issuer ? issuer : json_null(),
+						"expires_on", exp ? exp : json_null()));
 	}
 	char *s = json_dumps(out, JSON_COMPACT);
 	json_decref(out);
@@ -86,7 +87,6 @@ static char *array_text(json_t *arr)
 {
 	return json_is_array(arr) ? json_dumps(arr, JSON_COMPACT) : xstrdup("[]");
 }
-
 
 static const char *const json_members[] = {"identifiers", "languages", "payers", NULL};
 
@@ -153,7 +153,8 @@ int api_partners_get(struct req *req, struct resp *resp)
 	 * settings its effective check-in interval depends on. */
 	struct buf sql;
 	buf_init(&sql, 0);
-	buf_printf(&sql, "SELECT %s, " CADENCE_SETTING_COLUMN " FROM partners WHERE id = ?", fields_select(&partner_table));
+	buf_printf(&sql, "SELECT %s, " CADENCE_SETTING_COLUMN " FROM partners WHERE id = ?",
+		   fields_select(&partner_table));
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(req->db, sql.data, &st);
 	buf_release(&sql);
@@ -218,14 +219,14 @@ int api_partners_list(struct req *req, struct resp *resp)
 {
 	const char *archived = req_query(req, "archived");
 	struct partner_filter f = {
-		.q = req_query(req, "q"),
-		.stage = req_query(req, "stage"),
-		.kind = req_query(req, "kind"),
-		.specialty = req_query(req, "specialty"),
-		.owner_id = req_query_int(req, "owner_id", 0),
-		.cursor = req_query_int(req, "cursor", 0),
-		.limit = req_query_int(req, "limit", 50),
-		.archived = archived && strcmp(archived, "true") == 0,
+	    .q = req_query(req, "q"),
+	    .stage = req_query(req, "stage"),
+	    .kind = req_query(req, "kind"),
+	    .specialty = req_query(req, "specialty"),
+	    .owner_id = req_query_int(req, "owner_id", 0),
+	    .cursor = req_query_int(req, "cursor", 0),
+	    .limit = req_query_int(req, "limit", 50),
+	    .archived = archived && strcmp(archived, "true") == 0,
 	};
 	struct page pg;
 	page_open(&pg);

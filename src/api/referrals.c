@@ -126,7 +126,8 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 	json_object_set_new(r, "reason", jtext(x->reason));
 	json_t *dx = x->diagnoses ? json_loads(x->diagnoses, 0, NULL) : json_array();
 	if (!dx) {
-		log_error("stored JSON does not parse, answered 500: referral %" PRId64 ", member \"diagnoses\"", x->id);
+		log_error("stored JSON does not parse, answered 500: referral %" PRId64 ", member \"diagnoses\"",
+			  x->id);
 		json_decref(r);
 		return NULL;
 	}
@@ -157,12 +158,11 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 	json_t *events = json_array(), *appts = json_array(), *docs = json_array();
 	for (size_t i = 0; i < v->n_events; i++) {
 		const struct referral_event *e = &v->events[i];
-		json_array_append_new(events,
-				      json_pack("{sI so so sb so ss so so so}", "id", (json_int_t)e->id, "at", jtime(e->at),
-						"user_id", e->user_id ? json_integer(e->user_id) : json_null(),
-						"on_behalf", e->on_behalf, "from", jtext(e->from), "to", e->to ? e->to : "",
-						"reason", jtext(e->reason), "note", jtext(e->note), "user_name",
-						jtext(e->user_name)));
+		json_array_append_new(
+		    events, json_pack("{sI so so sb so ss so so so}", "id", (json_int_t)e->id, "at", jtime(e->at),
+				      "user_id", e->user_id ? json_integer(e->user_id) : json_null(), "on_behalf",
+				      e->on_behalf, "from", jtext(e->from), "to", e->to ? e->to : "", "reason",
+				      jtext(e->reason), "note", jtext(e->note), "user_name", jtext(e->user_name)));
 	}
 	for (size_t i = 0; i < v->n_appointments; i++) {
 		const struct appointment *a = &v->appointments[i];
@@ -239,7 +239,8 @@ static size_t diagnoses_of(json_t *dx, const char **out)
 {
 	size_t n = 0, i;
 	json_t *v;
-	json_array_foreach(dx, i, v) {
+	json_array_foreach(dx, i, v)
+	{
 		if (n < REFERRAL_MAX_DIAGNOSES)
 			out[n++] = json_string_value(v);
 	}
@@ -259,7 +260,8 @@ int api_referrals_create(struct req *req, struct resp *resp)
 	rc = referral_partner_active(req->db, partner);
 	if (rc <= 0)
 		return rc < 0 ? rc
-			      : resp_error(resp, 422, "validation_failed", "partner_id", "partner_id names no active partner");
+			      : resp_error(resp, 422, "validation_failed", "partner_id",
+					   "partner_id names no active partner");
 	struct referral_input in = {0};
 	in.direction = strcmp(jstr(b, "direction"), "inbound") == 0 ? RDIR_INBOUND : RDIR_OUTBOUND;
 	in.partner_id = partner;
@@ -333,8 +335,8 @@ int api_referrals_update(struct req *req, struct resp *resp)
 	return answer_referral(req, resp, req->id, 200);
 }
 
-static const char *const move_fields[] = {"to", "note", "reason", "appointment_at", "location",
-					  "redirect_partner_id", "override_completeness", NULL};
+static const char *const move_fields[] = {
+    "to", "note", "reason", "appointment_at", "location", "redirect_partner_id", "override_completeness", NULL};
 
 int api_referrals_move(struct req *req, struct resp *resp)
 {
@@ -412,7 +414,8 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	const char *status = req_query(req, "status"), *dir = req_query(req, "direction"),
 		   *urg = req_query(req, "urgency"), *overdue = req_query(req, "overdue");
 	if (urg && !urgency_name_ok(urg))
-		return resp_error(resp, 422, "validation_failed", "urgency", "urgency must be the name of an urgency class");
+		return resp_error(resp, 422, "validation_failed", "urgency",
+				  "urgency must be the name of an urgency class");
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	int64_t now = time_now();
 	/* The page built by this thread for the same question is served again
@@ -423,10 +426,11 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	/* The key holds every validated parameter whole (api/list_cache.h). */
 	struct buf key;
 	buf_init(&key, LIST_CACHE_MAX_KEY);
-	cacheable = cacheable && list_cache_key_int(&key, 'l', limit) == 0 && list_cache_key_int(&key, 'c', cursor) == 0 &&
-		    list_cache_key_int(&key, 'p', partner) == 0 && list_cache_key_int(&key, 't', patient) == 0 &&
-		    list_cache_key_int(&key, 'w', with_patient) == 0 && list_cache_key_text(&key, 's', status) == 0 &&
-		    list_cache_key_text(&key, 'd', dir) == 0 && list_cache_key_text(&key, 'u', urg) == 0;
+	cacheable = cacheable && list_cache_key_int(&key, 'l', limit) == 0 &&
+		    list_cache_key_int(&key, 'c', cursor) == 0 && list_cache_key_int(&key, 'p', partner) == 0 &&
+		    list_cache_key_int(&key, 't', patient) == 0 && list_cache_key_int(&key, 'w', with_patient) == 0 &&
+		    list_cache_key_text(&key, 's', status) == 0 && list_cache_key_text(&key, 'd', dir) == 0 &&
+		    list_cache_key_text(&key, 'u', urg) == 0;
 	if (cacheable) {
 		int rc = db_query_int(req->db, &gen, "SELECT n FROM change_counters WHERE name = 'referral_lists'", "");
 		if (rc < 0) {
@@ -440,8 +444,13 @@ int api_referrals_list(struct req *req, struct resp *resp)
 			return resp_owned(resp, 200, body, len);
 		}
 	}
-	struct referral_filter f = {.status = status, .direction = dir, .urgency = urg, .partner_id = partner,
-				    .patient_id = patient, .cursor = cursor, .limit = limit,
+	struct referral_filter f = {.status = status,
+				    .direction = dir,
+				    .urgency = urg,
+				    .partner_id = partner,
+				    .patient_id = patient,
+				    .cursor = cursor,
+				    .limit = limit,
 				    .overdue_before = !cacheable ? time_now() : 0};
 	struct buf b;
 	struct jw w;

@@ -94,10 +94,10 @@ int api_partner_timeline(struct req *req, struct resp *resp)
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct timeline_item *t = &items[i];
-		json_t *it = json_pack("{ss so so so so so}", "kind", timeline_kind_name(t->kind), "at",
-				       time_or_null(true, t->at), "id", json_integer(t->id), "title",
-				       text_or_null(t->title), "detail", text_or_null(t->detail), "user_id",
-				       id_or_null(t->user_id));
+		json_t *it =
+		    json_pack("{ss so so so so so}", "kind", timeline_kind_name(t->kind), "at",
+			      time_or_null(true, t->at), "id", json_integer(t->id), "title", text_or_null(t->title),
+			      "detail", text_or_null(t->detail), "user_id", id_or_null(t->user_id));
 		if (t->kind == TL_INTERACTION) {
 			json_object_set_new(it, "direction", text_or_null(t->direction));
 			json_object_set_new(it, "awaiting", text_or_null(t->awaiting));

@@ -23,8 +23,7 @@ static bool settable(const struct field *f, bool create)
 	return create || !(f->flags & FF_CREATE_ONLY);
 }
 
-static int merge_value(json_t *v, const struct field *f, void *rec, const char *prefix, const char *key,
-		       struct verr *e)
+static int merge_value(json_t *v, const struct field *f, void *rec, const char *prefix, const char *key, struct verr *e)
 {
 	if (json_is_null(v)) {
 		if (!(f->flags & FF_NULLABLE))
@@ -82,7 +81,8 @@ static int merge_object(json_t *obj, struct table *t, void *rec, bool create, co
 	}
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		if (!*key)
 			return verr_set(e, NULL, group ? group : "body", "has a field with an empty name");
 		if (!group && extra && jenum_has(extra, key))

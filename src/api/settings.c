@@ -113,7 +113,8 @@ static int sla_parse(json_t *in, struct sla_config *cfg, struct verr *e)
 		return verr_set(e, NULL, "weekdays", "must list at least one working day (sun, mon, ... sat)");
 	size_t i;
 	json_t *v;
-	json_array_foreach(days, i, v) {
+	json_array_foreach(days, i, v)
+	{
 		char name[48];
 		snprintf(name, sizeof(name), "weekdays[%zu]", i);
 		int d = -1;
@@ -126,19 +127,21 @@ static int sla_parse(json_t *in, struct sla_config *cfg, struct verr *e)
 	}
 	if (!json_is_array(hol) || json_array_size(hol) > 64)
 		return verr_set(e, NULL, "holidays", "must be an array of at most 64 dates");
-	json_array_foreach(hol, i, v) {
+	json_array_foreach(hol, i, v)
+	{
 		char name[48];
 		snprintf(name, sizeof(name), "holidays[%zu]", i);
 		const char *s = json_string_value(v);
 		if (!s || !valid_date(s))
 			return verr_set(e, NULL, name, "must be a date (YYYY-MM-DD)");
 		int32_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-		cfg->holidays[cfg->n_holidays++] = y * 10000 + ((s[5] - '0') * 10 + (s[6] - '0')) * 100 +
-						   (s[8] - '0') * 10 + (s[9] - '0');
+		cfg->holidays[cfg->n_holidays++] =
+		    y * 10000 + ((s[5] - '0') * 10 + (s[6] - '0')) * 100 + (s[8] - '0') * 10 + (s[9] - '0');
 	}
 	if (!json_is_array(urg) || json_array_size(urg) == 0 || json_array_size(urg) > 16)
 		return verr_set(e, NULL, "urgencies", "must list 1 to 16 urgency classes");
-	json_array_foreach(urg, i, v) {
+	json_array_foreach(urg, i, v)
+	{
 		char prefix[48];
 		snprintf(prefix, sizeof(prefix), "urgencies[%zu].", i);
 		if (!json_is_object(v))
@@ -152,7 +155,8 @@ static int sla_parse(json_t *in, struct sla_config *cfg, struct verr *e)
 			if (parse_target(v, step_keys[s], prefix, &u->target[s], e))
 				return -1;
 		if (!sla_urgency_valid(u))
-			return verr_set(e, prefix, "name", "must be lowercase letters, digits or _ (such as life_saving)");
+			return verr_set(e, prefix, "name",
+					"must be lowercase letters, digits or _ (such as life_saving)");
 		for (size_t k = 0; k < cfg->n_urgencies; k++)
 			if (strcmp(cfg->urgencies[k].name, u->name) == 0)
 				return verr_set(e, prefix, "name", "is used twice");

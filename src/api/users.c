@@ -13,8 +13,7 @@
 json_t *user_json(const struct actor *u)
 {
 	return json_pack("{sI ss ss ss so}", "id", (json_int_t)u->id, "email", u->email, "name", u->name, "role",
-			 role_name(u->role), "partner_id",
-			 u->partner_id ? json_integer(u->partner_id) : json_null());
+			 role_name(u->role), "partner_id", u->partner_id ? json_integer(u->partner_id) : json_null());
 }
 
 struct people {
@@ -56,9 +55,9 @@ static void list_item(void *arg, const struct user *u)
 int api_users_list(struct req *req, struct resp *resp)
 {
 	struct user_filter f = {
-		.role = req_query(req, "role"),
-		.cursor = req_query_int(req, "cursor", 0),
-		.limit = req_query_int(req, "limit", 50),
+	    .role = req_query(req, "role"),
+	    .cursor = req_query_int(req, "cursor", 0),
+	    .limit = req_query_int(req, "limit", 50),
 	};
 	struct people pp = {.admin = req->user.role == ROLE_ADMIN};
 	bool more = false;

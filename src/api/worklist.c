@@ -20,9 +20,9 @@ static json_t *item_json(const struct work_item *it)
 	json_t *o = NULL;
 	switch (it->kind) {
 	case WORK_REFERRAL_STEP:
-		o = json_pack("{ss sI ss so ss ss so ss ss}", "kind", "referral_step", "referral_id", (json_int_t)it->id,
-			      "step", it->step, "due_at", iso(it->due), "status", it->status, "partner_name",
-			      it->partner_name, "patient",
+		o = json_pack("{ss sI ss so ss ss so ss ss}", "kind", "referral_step", "referral_id",
+			      (json_int_t)it->id, "step", it->step, "due_at", iso(it->due), "status", it->status,
+			      "partner_name", it->partner_name, "patient",
 			      it->has_patient ? json_pack("{sI ss ss}", "id", (json_int_t)it->patient_id, "given",
 							  it->given, "family", it->family)
 					      : json_null(),
@@ -53,7 +53,8 @@ int api_worklist(struct req *req, struct resp *resp)
 {
 	int64_t owner = req_query_int(req, "owner_id", req->user.id), now = time_now();
 	if (owner != req->user.id && req->user.role != ROLE_MANAGER && req->user.role != ROLE_ADMIN)
-		return resp_error(resp, 403, "forbidden", NULL, "Only managers and admins may see another person's worklist");
+		return resp_error(resp, 403, "forbidden", NULL,
+				  "Only managers and admins may see another person's worklist");
 	struct work_item *items = NULL;
 	size_t n = 0;
 	int rc = worklist_load(req->db, &req->user, owner, now, req->arena, &items, &n);

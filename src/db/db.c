@@ -30,26 +30,74 @@ void db_close(struct db *db)
 		db->drv->close(db);
 }
 
-const char *db_errmsg(struct db *db) { return db->drv->errmsg(db); }
-const char *db_engine(struct db *db) { return db->drv->name; }
-int db_exec(struct db *db, const char *sql) { return db->drv->exec(db, sql); }
-int db_begin(struct db *db) { return db->drv->begin(db); }
-int db_commit(struct db *db) { return db->drv->exec(db, "COMMIT"); }
-int db_rollback(struct db *db) { return db->drv->exec(db, "ROLLBACK"); }
-int db_prepare(struct db *db, const char *sql, struct db_stmt **out) { return db->drv->prepare(db, sql, out); }
-int db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->drv->bind_int(st, i, v); }
-int db_bind_text(struct db_stmt *st, int i, const char *v) { return st->drv->bind_text(st, i, v); }
+const char *db_errmsg(struct db *db)
+{
+	return db->drv->errmsg(db);
+}
+const char *db_engine(struct db *db)
+{
+	return db->drv->name;
+}
+int db_exec(struct db *db, const char *sql)
+{
+	return db->drv->exec(db, sql);
+}
+int db_begin(struct db *db)
+{
+	return db->drv->begin(db);
+}
+int db_commit(struct db *db)
+{
+	return db->drv->exec(db, "COMMIT");
+}
+int db_rollback(struct db *db)
+{
+	return db->drv->exec(db, "ROLLBACK");
+}
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+	return db->drv->prepare(db, sql, out);
+}
+int db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return st->drv->bind_int(st, i, v);
+}
+int db_bind_text(struct db_stmt *st, int i, const char *v)
+{
+	return st->drv->bind_text(st, i, v);
+}
 int db_bind_text_ref(struct db_stmt *st, int i, const char *v, size_t len)
 {
 	return st->drv->bind_text_ref(st, i, v, len);
 }
-int db_bind_null(struct db_stmt *st, int i) { return st->drv->bind_null(st, i); }
-int db_bind_blob(struct db_stmt *st, int i, const void *data, size_t len) { return st->drv->bind_blob(st, i, data, len); }
-const void *db_col_blob(struct db_stmt *st, int i, size_t *len) { return st->drv->col_blob(st, i, len); }
-int db_step(struct db_stmt *st) { return st->drv->step(st); }
-int64_t db_col_int(struct db_stmt *st, int i) { return st->drv->col_int(st, i); }
-const char *db_col_text(struct db_stmt *st, int i) { return st->drv->col_text(st, i); }
-bool db_col_null(struct db_stmt *st, int i) { return st->drv->col_null(st, i); }
+int db_bind_null(struct db_stmt *st, int i)
+{
+	return st->drv->bind_null(st, i);
+}
+int db_bind_blob(struct db_stmt *st, int i, const void *data, size_t len)
+{
+	return st->drv->bind_blob(st, i, data, len);
+}
+const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
+{
+	return st->drv->col_blob(st, i, len);
+}
+int db_step(struct db_stmt *st)
+{
+	return st->drv->step(st);
+}
+int64_t db_col_int(struct db_stmt *st, int i)
+{
+	return st->drv->col_int(st, i);
+}
+const char *db_col_text(struct db_stmt *st, int i)
+{
+	return st->drv->col_text(st, i);
+}
+bool db_col_null(struct db_stmt *st, int i)
+{
+	return st->drv->col_null(st, i);
+}
 
 int db_backup(struct db *db, const char *url, const char *path, char *msg, size_t msglen)
 {

@@ -20,12 +20,12 @@ struct db;
 struct db_stmt;
 
 enum {
-	DB_DONE = 0,       /* db_step: no more rows */
-	DB_ROW = 1,        /* db_step: a row is ready */
-	DB_ERROR = -1,     /* any other failure */
+	DB_DONE = 0,	     /* db_step: no more rows */
+	DB_ROW = 1,	     /* db_step: a row is ready */
+	DB_ERROR = -1,	     /* any other failure */
 	DB_ECONSTRAINT = -2, /* unique / foreign key / check violated */
-	DB_EBUSY = -3,     /* locked or unreachable for now: try later (503) */
-	DB_ECORRUPT = -4,  /* a stored value does not parse (500; logged where found) */
+	DB_EBUSY = -3,	     /* locked or unreachable for now: try later (503) */
+	DB_ECORRUPT = -4,    /* a stored value does not parse (500; logged where found) */
 };
 
 /* Opens url (a file path for SQLite). On failure returns NULL and, when err
@@ -33,7 +33,7 @@ enum {
 struct db *db_open(const char *url, char *err, size_t errlen);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
-const char *db_engine(struct db *db);   /* "sqlite" or "postgresql" */
+const char *db_engine(struct db *db); /* "sqlite" or "postgresql" */
 
 /* A trivial query, to tell that the database answers: 0 or DB_E*. */
 int db_ping(struct db *db);

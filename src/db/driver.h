@@ -8,7 +8,7 @@
 
 struct db_driver {
 	const char *name;
-	const char *id_column; /* replaces {{id}} in migrations */
+	const char *id_column;	 /* replaces {{id}} in migrations */
 	const char *blob_column; /* replaces {{blob}} */
 	struct db *(*open)(const char *url, char *err, size_t errlen);
 	void (*close)(struct db *db);

@@ -23,9 +23,9 @@ struct sqlite_stmt {
 	struct db_stmt base;
 	struct sqlite_db *db;
 	sqlite3_stmt *st;
-	char *sql;      /* the cache key; NULL for an uncached statement */
+	char *sql; /* the cache key; NULL for an uncached statement */
 	bool in_use;
-	uint64_t used;  /* last use, for eviction */
+	uint64_t used; /* last use, for eviction */
 };
 
 struct sqlite_db {
@@ -106,8 +106,7 @@ static struct db *sq_open(const char *url, char *err, size_t errlen)
 		url += 7;
 	struct sqlite_db *s = xcalloc(1, sizeof(*s));
 	s->base.drv = &db_sqlite_driver;
-	int rc = sqlite3_open_v2(url, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(url, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		if (err)
 			snprintf(err, errlen, "cannot open %s: %s", url,
@@ -118,9 +117,8 @@ static struct db *sq_open(const char *url, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->conn, 10000);
 	sqlite3_extended_result_codes(s->conn, 1);
 	char *msg = NULL;
-	rc = sqlite3_exec(s->conn,
-			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
-			  &msg);
+	rc = sqlite3_exec(s->conn, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL,
+			  NULL, &msg);
 	if (rc != SQLITE_OK) {
 		if (err)
 			snprintf(err, errlen, "cannot use %s as a database: %s", url, msg ? msg : sqlite3_errstr(rc));
@@ -310,7 +308,8 @@ static int sq_backup(struct db *db, const char *url, const char *path, char *msg
 	int pages = 0;
 	if (rc == SQLITE_OK) {
 		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(dest, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_prepare_v2(dest, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
 			pages = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
@@ -383,10 +382,11 @@ static int sq_bulk_schema(struct db *db, const char *type, const char *table, co
 			  void (*save)(void *arg, const char *name, const char *sql), void *arg)
 {
 	struct db_stmt *st = NULL;
-	int rc = sq_prepare(db,
-			    "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL AND tbl_name = ? AND "
-			    "(? IS NULL OR name = ?) ORDER BY name",
-			    &st);
+	int rc =
+	    sq_prepare(db,
+		       "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL AND tbl_name = ? AND "
+		       "(? IS NULL OR name = ?) ORDER BY name",
+		       &st);
 	if (rc < 0)
 		return rc;
 	sq_bind_text(st, 1, type);
@@ -411,31 +411,31 @@ static int sq_bulk_index_build(struct db *db)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.name = "sqlite",
-	.id_column = "INTEGER PRIMARY KEY",
-	.blob_column = "BLOB",
-	.open = sq_open,
-	.close = sq_close,
-	.errmsg = sq_errmsg,
-	.exec = sq_exec,
-	.begin = sq_begin,
-	.prepare = sq_prepare,
-	.bind_int = sq_bind_int,
-	.bind_text = sq_bind_text,
-	.bind_text_ref = sq_bind_text_ref,
-	.bind_null = sq_bind_null,
-	.bind_blob = sq_bind_blob,
-	.step = sq_step,
-	.col_int = sq_col_int,
-	.col_text = sq_col_text,
-	.col_null = sq_col_null,
-	.col_blob = sq_col_blob,
-	.finalize = sq_finalize,
-	.backup = sq_backup,
-	.bulk_insert = "INSERT OR ROLLBACK INTO ",
-	.bulk_open = sq_bulk_open,
-	.bulk_close = sq_bulk_close,
-	.bulk_schema = sq_bulk_schema,
-	.bulk_index_build = sq_bulk_index_build,
-	.bulk_sequence = NULL, /* SQLite takes MAX(id) + 1 */
+    .name = "sqlite",
+    .id_column = "INTEGER PRIMARY KEY",
+    .blob_column = "BLOB",
+    .open = sq_open,
+    .close = sq_close,
+    .errmsg = sq_errmsg,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_text_ref = sq_bind_text_ref,
+    .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_null = sq_col_null,
+    .col_blob = sq_col_blob,
+    .finalize = sq_finalize,
+    .backup = sq_backup,
+    .bulk_insert = "INSERT OR ROLLBACK INTO ",
+    .bulk_open = sq_bulk_open,
+    .bulk_close = sq_bulk_close,
+    .bulk_schema = sq_bulk_schema,
+    .bulk_index_build = sq_bulk_index_build,
+    .bulk_sequence = NULL, /* SQLite takes MAX(id) + 1 */
 };

@@ -16,14 +16,14 @@ struct audit_row {
 	int64_t at;
 	bool has_user;
 	int64_t user_id;
-	const char *role;        /* NULL allowed */
+	const char *role; /* NULL allowed */
 	const char *action;
 	const char *record_type; /* NULL allowed */
 	bool has_record;
 	int64_t record_id;
-	const char *client;      /* NULL allowed */
+	const char *client; /* NULL allowed */
 	const char *outcome;
-	const char *detail;      /* NULL allowed */
+	const char *detail; /* NULL allowed */
 };
 
 /* Writes AUDIT_HASH_LEN hex digits and a NUL into out. */

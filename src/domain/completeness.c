@@ -7,9 +7,9 @@
 #include "util/xalloc.h"
 
 static const char *const item_names[PKT__COUNT] = {
-	[PKT_REASON] = "reason",         [PKT_DIAGNOSES] = "diagnoses", [PKT_HISTORY] = "history",
-	[PKT_MEDICATIONS] = "medications", [PKT_ALLERGIES] = "allergies", [PKT_RESULTS] = "results",
-	[PKT_TREATMENT] = "treatment",   [PKT_QUESTION] = "question",   [PKT_ATTACHMENTS] = "attachments",
+    [PKT_REASON] = "reason",	       [PKT_DIAGNOSES] = "diagnoses", [PKT_HISTORY] = "history",
+    [PKT_MEDICATIONS] = "medications", [PKT_ALLERGIES] = "allergies", [PKT_RESULTS] = "results",
+    [PKT_TREATMENT] = "treatment",     [PKT_QUESTION] = "question",   [PKT_ATTACHMENTS] = "attachments",
 };
 
 #define ITEM_LIST "reason, diagnoses, history, medications, allergies, results, treatment, question, attachments"
@@ -17,19 +17,20 @@ static const char *const item_names[PKT__COUNT] = {
 #define GENERAL                                                                                                        \
 	(PKT_BIT(PKT_REASON) | PKT_BIT(PKT_DIAGNOSES) | PKT_BIT(PKT_HISTORY) | PKT_BIT(PKT_MEDICATIONS) |              \
 	 PKT_BIT(PKT_ALLERGIES) | PKT_BIT(PKT_QUESTION))
-#define W1 [PKT_REASON] = 1, [PKT_DIAGNOSES] = 1, [PKT_HISTORY] = 1, [PKT_MEDICATIONS] = 1, [PKT_ALLERGIES] = 1, \
-	   [PKT_QUESTION] = 1
+#define W1                                                                                                             \
+	[PKT_REASON] = 1, [PKT_DIAGNOSES] = 1, [PKT_HISTORY] = 1, [PKT_MEDICATIONS] = 1, [PKT_ALLERGIES] = 1,          \
+	[PKT_QUESTION] = 1
 
 static const struct checklist general = {GENERAL, {W1}};
 static const struct checklist cardiology = {GENERAL | PKT_BIT(PKT_RESULTS), {W1, [PKT_RESULTS] = 2}};
 static const struct checklist orthopaedics = {GENERAL | PKT_BIT(PKT_RESULTS) | PKT_BIT(PKT_TREATMENT),
 					      {W1, [PKT_RESULTS] = 2, [PKT_TREATMENT] = 1}};
-static const struct checklist oncology = {
-	GENERAL | PKT_BIT(PKT_RESULTS) | PKT_BIT(PKT_TREATMENT) | PKT_BIT(PKT_ATTACHMENTS),
-	{W1, [PKT_RESULTS] = 2, [PKT_TREATMENT] = 2, [PKT_ATTACHMENTS] = 1}};
+static const struct checklist oncology = {GENERAL | PKT_BIT(PKT_RESULTS) | PKT_BIT(PKT_TREATMENT) |
+					      PKT_BIT(PKT_ATTACHMENTS),
+					  {W1, [PKT_RESULTS] = 2, [PKT_TREATMENT] = 2, [PKT_ATTACHMENTS] = 1}};
 
-const char *const completeness_specialties[] = {"general", "cardiology", "orthopaedics", "orthopedics", "oncology",
-						NULL};
+const char *const completeness_specialties[] = {"general",     "cardiology", "orthopaedics",
+						"orthopedics", "oncology",   NULL};
 static const struct checklist *const specialty_lists[] = {&general, &cardiology, &orthopaedics, &orthopaedics,
 							  &oncology};
 
@@ -172,7 +173,8 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 		return verr_set(e, NULL, "required", "must be an array of packet item names");
 	size_t idx;
 	json_t *v;
-	json_array_foreach(req, idx, v) {
+	json_array_foreach(req, idx, v)
+	{
 		enum packet_item item;
 		snprintf(field, sizeof(field), "required[%zu]", idx);
 		if (!json_is_string(v))
@@ -190,7 +192,8 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 		if (!json_is_object(weights))
 			return verr_set(e, NULL, "weights", "must be an object of item names to weights");
 		const char *key;
-		json_object_foreach(weights, key, v) {
+		json_object_foreach(weights, key, v)
+		{
 			enum packet_item item;
 			if (!quotable(key)) /* no item name is unquotable; keep odd bytes out of the field */
 				return unknown_item(e, "weights", key);
@@ -221,7 +224,7 @@ static bool nonblank(const char *s)
 unsigned completeness_present(const struct packet_text *p)
 {
 	static const enum packet_item items[6] = {PKT_HISTORY, PKT_MEDICATIONS, PKT_ALLERGIES,
-						  PKT_RESULTS, PKT_TREATMENT, PKT_QUESTION};
+						  PKT_RESULTS, PKT_TREATMENT,	PKT_QUESTION};
 	unsigned present = 0;
 	if (nonblank(p->reason))
 		present |= PKT_BIT(PKT_REASON);

@@ -16,14 +16,14 @@
 
 /* The packet items, in their canonical (display and JSON) order. */
 enum packet_item {
-	PKT_REASON = 0,  /* "reason" */
-	PKT_DIAGNOSES,   /* "diagnoses": ICD-10 codes */
-	PKT_HISTORY,     /* "history" */
+	PKT_REASON = 0,	 /* "reason" */
+	PKT_DIAGNOSES,	 /* "diagnoses": ICD-10 codes */
+	PKT_HISTORY,	 /* "history" */
 	PKT_MEDICATIONS, /* "medications": current medications */
-	PKT_ALLERGIES,   /* "allergies" */
-	PKT_RESULTS,     /* "results": tests, imaging, pathology */
-	PKT_TREATMENT,   /* "treatment": treatment so far */
-	PKT_QUESTION,    /* "question": the question for the receiver */
+	PKT_ALLERGIES,	 /* "allergies" */
+	PKT_RESULTS,	 /* "results": tests, imaging, pathology */
+	PKT_TREATMENT,	 /* "treatment": treatment so far */
+	PKT_QUESTION,	 /* "question": the question for the receiver */
 	PKT_ATTACHMENTS, /* "attachments": documents */
 	PKT__COUNT
 };
@@ -40,9 +40,9 @@ enum packet_item {
  * rest. Strings may be NULL; nothing is kept. */
 struct packet_text {
 	const char *reason;
-	size_t n_diagnoses;  /* normalised codes the referral has */
+	size_t n_diagnoses;   /* normalised codes the referral has */
 	const char *items[6]; /* history, medications, allergies, results, treatment, question */
-	size_t n_documents;  /* documents attached */
+	size_t n_documents;   /* documents attached */
 };
 
 /* The PKT_BIT set of the items a packet has: a text counts when it holds
@@ -80,10 +80,10 @@ extern const char *const completeness_specialties[];
 const struct checklist *completeness_default(const char *specialty, bool *matched);
 
 struct completeness {
-	int score;        /* 0..100 */
-	size_t n_missing; /* required items absent */
-	enum packet_item missing[PKT__COUNT];       /* in canonical order */
-	const char *missing_names[PKT__COUNT];      /* their names */
+	int score;			       /* 0..100 */
+	size_t n_missing;		       /* required items absent */
+	enum packet_item missing[PKT__COUNT];  /* in canonical order */
+	const char *missing_names[PKT__COUNT]; /* their names */
 };
 
 /* Scores present (PKT_BIT set of the items the packet has) against c:

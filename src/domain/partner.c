@@ -6,19 +6,20 @@
 
 #include "domain/npi.h"
 
-const char *const partner_kinds[] = {"physician", "practice", "hospital", "clinic", "imaging", "laboratory",
-				     "therapy", "home_health", "pharmacy", "other", NULL};
+const char *const partner_kinds[] = {"physician", "practice",	 "hospital", "clinic", "imaging", "laboratory",
+				     "therapy",	  "home_health", "pharmacy", "other",  NULL};
 const char *const partner_stages[] = {"prospect", "contacted", "meeting", "active", "inactive", "lost", NULL};
 const char *const identifier_schemes[] = {"npi", "scfhs", "license", "facility", "other", NULL};
-const char *const contact_roles[] = {"office_manager", "referral_coordinator", "physician", "nurse", "billing",
-				     "other", NULL};
+const char *const contact_roles[] = {
+    "office_manager", "referral_coordinator", "physician", "nurse", "billing", "other", NULL};
 const char *const contact_channels[] = {"phone", "email", "fax", "portal", "message", "in_person", NULL};
 const char *const partner_sources[] = {"event", "peer_referral", "registry", "other", NULL};
 
 static const char *const partner_fields[] = {
-	"kind", "name", "identifiers", "specialty", "taxonomy_code", "organization", "phone", "email", "address",
-	"languages", "payers", "in_network", "stage", "owner_id", "checkin_days", "goals_theirs", "goals_ours",
-	"notes", "source", "services_theirs", "services_ours", "wait_days", "capacity_note", NULL};
+    "kind",	    "name",	     "identifiers", "specialty", "taxonomy_code", "organization",    "phone",
+    "email",	    "address",	     "languages",   "payers",	 "in_network",	  "stage",	     "owner_id",
+    "checkin_days", "goals_theirs",  "goals_ours",  "notes",	 "source",	  "services_theirs", "services_ours",
+    "wait_days",    "capacity_note", NULL};
 static const char *const address_fields[] = {"line", "city", "region", "postal_code", "country", NULL};
 static const char *const identifier_fields[] = {"scheme", "value", "issuer", "expires_on", NULL};
 static const char *const contact_fields[] = {"name", "role", "phone", "email", "preferred_channel", "notes", NULL};
@@ -105,8 +106,8 @@ bool valid_country(const char *s)
 }
 
 /* A string field that, when present and not null, must satisfy pred. */
-static int check_format(json_t *obj, const char *key, const char *prefix, bool (*pred)(const char *),
-			const char *what, struct verr *e)
+static int check_format(json_t *obj, const char *key, const char *prefix, bool (*pred)(const char *), const char *what,
+			struct verr *e)
 {
 	const char *s = jstr(obj, key);
 	if (s && !pred(s))
@@ -122,21 +123,23 @@ static int check_identifiers(json_t *arr, struct verr *e)
 		return verr_set(e, NULL, "identifiers", "must have at most 20 entries");
 	size_t i;
 	json_t *id;
-	json_array_foreach(arr, i, id) {
+	json_array_foreach(arr, i, id)
+	{
 		char prefix[48], self[48];
 		snprintf(prefix, sizeof(prefix), "identifiers[%zu].", i);
 		snprintf(self, sizeof(self), "identifiers[%zu]", i);
 		if (!json_is_object(id))
 			return verr_set(e, NULL, self, "must be an object");
-		if (jcheck_known(id, prefix, identifier_fields, e) || jcheck_enum(id, "scheme", prefix, J_REQUIRED,
-										     identifier_schemes, e) ||
+		if (jcheck_known(id, prefix, identifier_fields, e) ||
+		    jcheck_enum(id, "scheme", prefix, J_REQUIRED, identifier_schemes, e) ||
 		    jcheck_string(id, "value", prefix, J_REQUIRED, 1, 64, e) ||
 		    jcheck_string(id, "issuer", prefix, J_NULLABLE, 0, 200, e) ||
 		    jcheck_string(id, "expires_on", prefix, J_NULLABLE, 0, 10, e) ||
 		    check_format(id, "expires_on", prefix, valid_date, "must be a date (YYYY-MM-DD)", e))
 			return -1;
 		if (strcmp(jstr(id, "scheme"), "npi") == 0 && !npi_valid(jstr(id, "value")))
-			return verr_set(e, prefix, "value", "is not a valid NPI: it must be 10 digits with a correct check digit");
+			return verr_set(e, prefix, "value",
+					"is not a valid NPI: it must be 10 digits with a correct check digit");
 	}
 	return 0;
 }
@@ -153,7 +156,8 @@ static int check_string_array(json_t *obj, const char *key, size_t max_items, si
 		return verr_set(e, NULL, key, "must have at most %zu entries", max_items);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char name[64];
 		snprintf(name, sizeof(name), "%s[%zu]", key, i);
 		json_t *wrap = json_pack("{sO}", name, v);

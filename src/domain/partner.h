@@ -27,7 +27,7 @@ bool valid_email(const char *s);
 bool valid_phone(const char *s);
 bool valid_taxonomy_code(const char *s);
 bool valid_language_tag(const char *s);
-bool valid_date(const char *s);       /* YYYY-MM-DD, a real calendar date */
-bool valid_country(const char *s);    /* two capital letters */
+bool valid_date(const char *s);	   /* YYYY-MM-DD, a real calendar date */
+bool valid_country(const char *s); /* two capital letters */
 
 #endif

@@ -5,21 +5,21 @@
 #include <string.h>
 
 static const char *const state_names[RSTATE__COUNT] = {
-	[RSTATE_DRAFT] = "draft",
-	[RSTATE_SENT] = "sent",
-	[RSTATE_RECEIVED] = "received",
-	[RSTATE_INFO_REQUESTED] = "info_requested",
-	[RSTATE_ACCEPTED] = "accepted",
-	[RSTATE_WAITLISTED] = "waitlisted",
-	[RSTATE_DECLINED] = "declined",
-	[RSTATE_REDIRECTED] = "redirected",
-	[RSTATE_SCHEDULED] = "scheduled",
-	[RSTATE_SEEN] = "seen",
-	[RSTATE_COMPLETED] = "completed",
-	[RSTATE_CANCELLED] = "cancelled",
-	[RSTATE_EXPIRED] = "expired",
-	[RSTATE_FAILED] = "failed",
-	[RSTATE_ENTERED_IN_ERROR] = "entered_in_error",
+    [RSTATE_DRAFT] = "draft",
+    [RSTATE_SENT] = "sent",
+    [RSTATE_RECEIVED] = "received",
+    [RSTATE_INFO_REQUESTED] = "info_requested",
+    [RSTATE_ACCEPTED] = "accepted",
+    [RSTATE_WAITLISTED] = "waitlisted",
+    [RSTATE_DECLINED] = "declined",
+    [RSTATE_REDIRECTED] = "redirected",
+    [RSTATE_SCHEDULED] = "scheduled",
+    [RSTATE_SEEN] = "seen",
+    [RSTATE_COMPLETED] = "completed",
+    [RSTATE_CANCELLED] = "cancelled",
+    [RSTATE_EXPIRED] = "expired",
+    [RSTATE_FAILED] = "failed",
+    [RSTATE_ENTERED_IN_ERROR] = "entered_in_error",
 };
 
 static const char *const side_names[RSIDE__COUNT] = {"sender", "recipient", "system"};
@@ -50,52 +50,52 @@ struct move_rule {
  * plus the sender's entered_in_error from every state it may still cancel
  * from (referral.h). An admin's entered_in_error is handled in authority(). */
 static const struct move_rule rules[] = {
-	{RSTATE_DRAFT, RSTATE_SENT, S, NEED_NOTHING},
-	{RSTATE_DRAFT, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_DRAFT, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_DRAFT, RSTATE_SENT, S, NEED_NOTHING},
+    {RSTATE_DRAFT, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_DRAFT, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_SENT, RSTATE_RECEIVED, R, NEED_NOTHING},
-	{RSTATE_SENT, RSTATE_ACCEPTED, R, NEED_NOTHING},
-	{RSTATE_SENT, RSTATE_DECLINED, R, NEED_REASON},
-	{RSTATE_SENT, RSTATE_INFO_REQUESTED, R, NEED_NOTE},
-	{RSTATE_SENT, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_SENT, RSTATE_EXPIRED, Y, NEED_NOTHING},
-	{RSTATE_SENT, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_SENT, RSTATE_RECEIVED, R, NEED_NOTHING},
+    {RSTATE_SENT, RSTATE_ACCEPTED, R, NEED_NOTHING},
+    {RSTATE_SENT, RSTATE_DECLINED, R, NEED_REASON},
+    {RSTATE_SENT, RSTATE_INFO_REQUESTED, R, NEED_NOTE},
+    {RSTATE_SENT, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_SENT, RSTATE_EXPIRED, Y, NEED_NOTHING},
+    {RSTATE_SENT, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_RECEIVED, RSTATE_INFO_REQUESTED, R, NEED_NOTE},
-	{RSTATE_RECEIVED, RSTATE_ACCEPTED, R, NEED_NOTHING},
-	{RSTATE_RECEIVED, RSTATE_WAITLISTED, R, NEED_NOTHING},
-	{RSTATE_RECEIVED, RSTATE_DECLINED, R, NEED_REASON},
-	{RSTATE_RECEIVED, RSTATE_REDIRECTED, R, NEED_REDIRECT_PARTNER},
-	{RSTATE_RECEIVED, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_RECEIVED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_RECEIVED, RSTATE_INFO_REQUESTED, R, NEED_NOTE},
+    {RSTATE_RECEIVED, RSTATE_ACCEPTED, R, NEED_NOTHING},
+    {RSTATE_RECEIVED, RSTATE_WAITLISTED, R, NEED_NOTHING},
+    {RSTATE_RECEIVED, RSTATE_DECLINED, R, NEED_REASON},
+    {RSTATE_RECEIVED, RSTATE_REDIRECTED, R, NEED_REDIRECT_PARTNER},
+    {RSTATE_RECEIVED, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_RECEIVED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_INFO_REQUESTED, RSTATE_RECEIVED, R, NEED_NOTHING},
-	{RSTATE_INFO_REQUESTED, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_INFO_REQUESTED, RSTATE_EXPIRED, Y, NEED_NOTHING},
-	{RSTATE_INFO_REQUESTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_INFO_REQUESTED, RSTATE_RECEIVED, R, NEED_NOTHING},
+    {RSTATE_INFO_REQUESTED, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_INFO_REQUESTED, RSTATE_EXPIRED, Y, NEED_NOTHING},
+    {RSTATE_INFO_REQUESTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_ACCEPTED, RSTATE_SCHEDULED, R, NEED_APPOINTMENT},
-	{RSTATE_ACCEPTED, RSTATE_WAITLISTED, R, NEED_NOTHING},
-	{RSTATE_ACCEPTED, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_ACCEPTED, RSTATE_FAILED, R, NEED_NOTHING},
-	{RSTATE_ACCEPTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_ACCEPTED, RSTATE_SCHEDULED, R, NEED_APPOINTMENT},
+    {RSTATE_ACCEPTED, RSTATE_WAITLISTED, R, NEED_NOTHING},
+    {RSTATE_ACCEPTED, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_ACCEPTED, RSTATE_FAILED, R, NEED_NOTHING},
+    {RSTATE_ACCEPTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_WAITLISTED, RSTATE_SCHEDULED, R, NEED_APPOINTMENT},
-	{RSTATE_WAITLISTED, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_WAITLISTED, RSTATE_FAILED, R, NEED_NOTHING},
-	{RSTATE_WAITLISTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_WAITLISTED, RSTATE_SCHEDULED, R, NEED_APPOINTMENT},
+    {RSTATE_WAITLISTED, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_WAITLISTED, RSTATE_FAILED, R, NEED_NOTHING},
+    {RSTATE_WAITLISTED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_SCHEDULED, RSTATE_SEEN, R, NEED_NOTHING},
-	{RSTATE_SCHEDULED, RSTATE_ACCEPTED, R, NEED_NOTHING}, /* appointment cancelled or no-show */
-	{RSTATE_SCHEDULED, RSTATE_CANCELLED, S, NEED_NOTHING},
-	{RSTATE_SCHEDULED, RSTATE_FAILED, R, NEED_NOTHING},
-	{RSTATE_SCHEDULED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
+    {RSTATE_SCHEDULED, RSTATE_SEEN, R, NEED_NOTHING},
+    {RSTATE_SCHEDULED, RSTATE_ACCEPTED, R, NEED_NOTHING}, /* appointment cancelled or no-show */
+    {RSTATE_SCHEDULED, RSTATE_CANCELLED, S, NEED_NOTHING},
+    {RSTATE_SCHEDULED, RSTATE_FAILED, R, NEED_NOTHING},
+    {RSTATE_SCHEDULED, RSTATE_ENTERED_IN_ERROR, S, NEED_NOTHING},
 
-	{RSTATE_SEEN, RSTATE_COMPLETED, R, NEED_NOTE_OR_DOCUMENT},
+    {RSTATE_SEEN, RSTATE_COMPLETED, R, NEED_NOTE_OR_DOCUMENT},
 
-	{RSTATE_DECLINED, RSTATE_RECEIVED, R, NEED_NOTE}, /* re-opened */
-	{RSTATE_COMPLETED, RSTATE_SEEN, R, NEED_NOTE},    /* re-opened */
+    {RSTATE_DECLINED, RSTATE_RECEIVED, R, NEED_NOTE}, /* re-opened */
+    {RSTATE_COMPLETED, RSTATE_SEEN, R, NEED_NOTE},    /* re-opened */
 };
 
 #undef S
@@ -480,39 +480,39 @@ bool referral_appointment_move(enum rstate current, enum appt_outcome o, enum rs
 }
 
 static const char *const request_status[RSTATE__COUNT] = {
-	[RSTATE_DRAFT] = "draft",
-	[RSTATE_SENT] = "active",
-	[RSTATE_RECEIVED] = "active",
-	[RSTATE_INFO_REQUESTED] = "active",
-	[RSTATE_ACCEPTED] = "active",
-	[RSTATE_WAITLISTED] = "active",
-	[RSTATE_DECLINED] = "revoked",
-	[RSTATE_REDIRECTED] = "revoked",
-	[RSTATE_SCHEDULED] = "active",
-	[RSTATE_SEEN] = "active",
-	[RSTATE_COMPLETED] = "completed",
-	[RSTATE_CANCELLED] = "revoked",
-	[RSTATE_EXPIRED] = "revoked",
-	[RSTATE_FAILED] = "revoked",
-	[RSTATE_ENTERED_IN_ERROR] = "entered-in-error",
+    [RSTATE_DRAFT] = "draft",
+    [RSTATE_SENT] = "active",
+    [RSTATE_RECEIVED] = "active",
+    [RSTATE_INFO_REQUESTED] = "active",
+    [RSTATE_ACCEPTED] = "active",
+    [RSTATE_WAITLISTED] = "active",
+    [RSTATE_DECLINED] = "revoked",
+    [RSTATE_REDIRECTED] = "revoked",
+    [RSTATE_SCHEDULED] = "active",
+    [RSTATE_SEEN] = "active",
+    [RSTATE_COMPLETED] = "completed",
+    [RSTATE_CANCELLED] = "revoked",
+    [RSTATE_EXPIRED] = "revoked",
+    [RSTATE_FAILED] = "revoked",
+    [RSTATE_ENTERED_IN_ERROR] = "entered-in-error",
 };
 
 static const char *const task_status[RSTATE__COUNT] = {
-	[RSTATE_DRAFT] = "draft",
-	[RSTATE_SENT] = "requested",
-	[RSTATE_RECEIVED] = "received",
-	[RSTATE_INFO_REQUESTED] = "on-hold",
-	[RSTATE_ACCEPTED] = "accepted",
-	[RSTATE_WAITLISTED] = "on-hold",
-	[RSTATE_DECLINED] = "rejected",
-	[RSTATE_REDIRECTED] = "rejected",
-	[RSTATE_SCHEDULED] = "in-progress",
-	[RSTATE_SEEN] = "in-progress",
-	[RSTATE_COMPLETED] = "completed",
-	[RSTATE_CANCELLED] = "cancelled",
-	[RSTATE_EXPIRED] = "failed",
-	[RSTATE_FAILED] = "failed",
-	[RSTATE_ENTERED_IN_ERROR] = "entered-in-error",
+    [RSTATE_DRAFT] = "draft",
+    [RSTATE_SENT] = "requested",
+    [RSTATE_RECEIVED] = "received",
+    [RSTATE_INFO_REQUESTED] = "on-hold",
+    [RSTATE_ACCEPTED] = "accepted",
+    [RSTATE_WAITLISTED] = "on-hold",
+    [RSTATE_DECLINED] = "rejected",
+    [RSTATE_REDIRECTED] = "rejected",
+    [RSTATE_SCHEDULED] = "in-progress",
+    [RSTATE_SEEN] = "in-progress",
+    [RSTATE_COMPLETED] = "completed",
+    [RSTATE_CANCELLED] = "cancelled",
+    [RSTATE_EXPIRED] = "failed",
+    [RSTATE_FAILED] = "failed",
+    [RSTATE_ENTERED_IN_ERROR] = "entered-in-error",
 };
 
 const char *referral_fhir_request_status(enum rstate s)
@@ -537,23 +537,15 @@ static const struct bser_code bser_cancelled = {"6.0", "Service Request Fulfillm
 static const struct bser_code bser_completed = {"7.0", "Service Request Fulfillment Completed"};
 
 static const struct bser_code *const bser_by_state[RSTATE__COUNT] = {
-	[RSTATE_SENT] = &bser_created,
-	[RSTATE_ACCEPTED] = &bser_accepted,
-	[RSTATE_WAITLISTED] = &bser_accepted,
-	[RSTATE_DECLINED] = &bser_declined,
-	[RSTATE_REDIRECTED] = &bser_declined,
-	[RSTATE_SCHEDULED] = &bser_scheduled,
-	[RSTATE_SEEN] = &bser_event_completed,
-	[RSTATE_CANCELLED] = &bser_cancelled,
-	[RSTATE_COMPLETED] = &bser_completed,
+    [RSTATE_SENT] = &bser_created,	   [RSTATE_ACCEPTED] = &bser_accepted,	 [RSTATE_WAITLISTED] = &bser_accepted,
+    [RSTATE_DECLINED] = &bser_declined,	   [RSTATE_REDIRECTED] = &bser_declined, [RSTATE_SCHEDULED] = &bser_scheduled,
+    [RSTATE_SEEN] = &bser_event_completed, [RSTATE_CANCELLED] = &bser_cancelled, [RSTATE_COMPLETED] = &bser_completed,
 };
 
 static const struct bser_code *const bser_by_outcome[APPT__COUNT] = {
-	[APPT_BOOKED] = &bser_scheduled,
-	[APPT_RESCHEDULED] = &bser_scheduled,
-	[APPT_CANCELLED] = &bser_event_cancelled,
-	[APPT_NO_SHOW] = &bser_unattended,
-	[APPT_ATTENDED] = &bser_event_completed,
+    [APPT_BOOKED] = &bser_scheduled,	      [APPT_RESCHEDULED] = &bser_scheduled,
+    [APPT_CANCELLED] = &bser_event_cancelled, [APPT_NO_SHOW] = &bser_unattended,
+    [APPT_ATTENDED] = &bser_event_completed,
 };
 
 const struct bser_code *referral_bser_status(enum rstate s)

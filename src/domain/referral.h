@@ -65,28 +65,18 @@ enum rstate {
 	RSTATE__COUNT
 };
 
-enum rside {
-	RSIDE_SENDER = 0,
-	RSIDE_RECIPIENT,
-	RSIDE_SYSTEM,
-	RSIDE__COUNT
-};
+enum rside { RSIDE_SENDER = 0, RSIDE_RECIPIENT, RSIDE_SYSTEM, RSIDE__COUNT };
 
 enum rdirection {
 	RDIR_OUTBOUND = 0, /* we send a patient to a partner: we are the sender */
-	RDIR_INBOUND,      /* a partner sends a patient to us: we are the recipient */
+	RDIR_INBOUND,	   /* a partner sends a patient to us: we are the recipient */
 	RDIR__COUNT
 };
 
 /* Who is acting: one of our users (any staff role, admin or not), a
  * partner-portal user of the referral's own partner, or the system. The API
  * refuses portal users of any other partner before asking this module. */
-enum ractor {
-	RACTOR_STAFF = 0,
-	RACTOR_PARTNER,
-	RACTOR_SYSTEM,
-	RACTOR__COUNT
-};
+enum ractor { RACTOR_STAFF = 0, RACTOR_PARTNER, RACTOR_SYSTEM, RACTOR__COUNT };
 
 /* Return values of the move checks: 0 or negative, per style.md. */
 enum move_status {
@@ -99,9 +89,9 @@ enum move_status {
 /* What the request carries; the API sets a flag when the field is present
  * and non-empty. A NULL struct move_input means "nothing". */
 struct move_input {
-	bool has_reason;              /* "reason": a decline reason */
-	bool has_note;                /* "note": free text for the event */
-	bool has_document;            /* a document attached with this move */
+	bool has_reason;	      /* "reason": a decline reason */
+	bool has_note;		      /* "note": free text for the event */
+	bool has_document;	      /* a document attached with this move */
 	bool has_appointment_at;      /* "appointment_at" */
 	bool has_redirect_partner_id; /* "redirect_partner_id" */
 };
@@ -116,7 +106,7 @@ struct move_input {
  *                                           field reported as "note"
  *   ->redirected                            redirect_partner_id */
 struct move_error {
-	int status;          /* the value returned */
+	int status;	     /* the value returned */
 	const char *field;   /* MOVE_MISSING_FIELD: the API field name; else NULL */
 	const char *message; /* on failure: static English sentence; else NULL */
 	/* On MOVE_INVALID_TRANSITION and MOVE_FORBIDDEN_SIDE: the targets this
@@ -130,8 +120,8 @@ struct move_error {
  * NULL or not an exact, case-sensitive API name. */
 const char *referral_state_name(enum rstate s);
 int referral_state_from_name(const char *name, enum rstate *out);
-const char *referral_side_name(enum rside s);               /* sender, recipient, system */
-const char *referral_direction_name(enum rdirection d);     /* outbound, inbound */
+const char *referral_side_name(enum rside s);		/* sender, recipient, system */
+const char *referral_direction_name(enum rdirection d); /* outbound, inbound */
 int referral_direction_from_name(const char *name, enum rdirection *out);
 
 /* True when no move leaves s except an admin's entered_in_error:
@@ -178,9 +168,9 @@ size_t referral_moves(enum rstate from, enum rside side, bool is_admin, enum rst
  *   any        system   system side only (own)
  * A partner never acts on our behalf. The event row records on_behalf. */
 struct actor_sides {
-	bool may[RSIDE__COUNT];       /* the actor may act for this side */
+	bool may[RSIDE__COUNT];	      /* the actor may act for this side */
 	bool on_behalf[RSIDE__COUNT]; /* ... and doing so is on the partner's behalf */
-	enum rside own;               /* the side the actor itself is */
+	enum rside own;		      /* the side the actor itself is */
 };
 /* Fills out for that direction and actor. A direction or actor out of range
  * gives no side at all (every may[] false, own RSIDE__COUNT). */
@@ -216,14 +206,7 @@ size_t referral_actor_moves(enum rstate from, enum rdirection dir, enum ractor a
 
 /* ---- Appointments ----
  * Appointments are records of their own under a referral. */
-enum appt_outcome {
-	APPT_BOOKED = 0,
-	APPT_RESCHEDULED,
-	APPT_CANCELLED,
-	APPT_NO_SHOW,
-	APPT_ATTENDED,
-	APPT__COUNT
-};
+enum appt_outcome { APPT_BOOKED = 0, APPT_RESCHEDULED, APPT_CANCELLED, APPT_NO_SHOW, APPT_ATTENDED, APPT__COUNT };
 const char *appointment_outcome_name(enum appt_outcome o); /* booked, rescheduled, cancelled, no_show, attended */
 int appointment_outcome_from_name(const char *name, enum appt_outcome *out);
 

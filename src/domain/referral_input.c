@@ -12,33 +12,34 @@
 const char *const referral_directions[] = {"outbound", "inbound", NULL};
 const char *const referral_care_kinds[] = {"consult", "co_management", "transfer", NULL};
 const char *const patient_sexes[] = {"female", "male", "other", "unknown", NULL};
-const char *const referral_packet_fields[] = {"history", "medications", "allergies", "results", "treatment",
-					      "question", NULL};
-static const char *const create_fields[] = {"direction", "partner_id", "patient", "urgency", "reason", "diagnoses",
-					    "specialty", "packet", "care_responsibility", "sent_at", NULL};
-static const char *const patch_fields[] = {"urgency", "reason", "diagnoses", "specialty", "packet",
-					   "care_responsibility", NULL};
-static const char *const patient_fields[] = {"mrn", "given", "family", "birth_date", "sex", "phone", "language",
-					     "payer", NULL};
+const char *const referral_packet_fields[] = {"history",   "medications", "allergies", "results",
+					      "treatment", "question",	  NULL};
+static const char *const create_fields[] = {
+    "direction", "partner_id",		"patient", "urgency", "reason", "diagnoses", "specialty",
+    "packet",	 "care_responsibility", "sent_at", NULL};
+static const char *const patch_fields[] = {
+    "urgency", "reason", "diagnoses", "specialty", "packet", "care_responsibility", NULL};
+static const char *const patient_fields[] = {"mrn",   "given",	  "family", "birth_date", "sex",
+					     "phone", "language", "payer",  NULL};
 
 const struct text_rule patient_rules[] = {
-	{"mrn", J_NULLABLE, 1, 64, NULL, NULL, NULL},
-	{"given", J_REQUIRED, 1, 100, NULL, NULL, NULL},
-	{"family", J_REQUIRED, 1, 100, NULL, NULL, NULL},
-	{"birth_date", J_NULLABLE, 0, 10, NULL, valid_date, "must be a date (YYYY-MM-DD)"},
-	{"sex", J_NULLABLE, 0, 0, patient_sexes, NULL, NULL},
-	{"phone", J_NULLABLE, 0, 40, NULL, valid_phone, "must be a phone number (digits, spaces, + ( ) - .)"},
-	{"language", J_NULLABLE, 0, 35, NULL, valid_language_tag, "must be a language tag such as en or ar"},
-	{"payer", J_NULLABLE, 0, 100, NULL, NULL, NULL},
-	{0},
+    {"mrn", J_NULLABLE, 1, 64, NULL, NULL, NULL},
+    {"given", J_REQUIRED, 1, 100, NULL, NULL, NULL},
+    {"family", J_REQUIRED, 1, 100, NULL, NULL, NULL},
+    {"birth_date", J_NULLABLE, 0, 10, NULL, valid_date, "must be a date (YYYY-MM-DD)"},
+    {"sex", J_NULLABLE, 0, 0, patient_sexes, NULL, NULL},
+    {"phone", J_NULLABLE, 0, 40, NULL, valid_phone, "must be a phone number (digits, spaces, + ( ) - .)"},
+    {"language", J_NULLABLE, 0, 35, NULL, valid_language_tag, "must be a language tag such as en or ar"},
+    {"payer", J_NULLABLE, 0, 100, NULL, NULL, NULL},
+    {0},
 };
 
 const struct text_rule referral_text_rules[] = {
-	{"urgency", J_OPTIONAL, 1, URGENCY_NAME_MAX - 1, NULL, NULL, NULL},
-	{"reason", J_NULLABLE, 0, 2000, NULL, NULL, NULL},
-	{"specialty", J_NULLABLE, 0, 200, NULL, NULL, NULL},
-	{"care_responsibility", J_OPTIONAL, 0, 0, referral_care_kinds, NULL, NULL},
-	{0},
+    {"urgency", J_OPTIONAL, 1, URGENCY_NAME_MAX - 1, NULL, NULL, NULL},
+    {"reason", J_NULLABLE, 0, 2000, NULL, NULL, NULL},
+    {"specialty", J_NULLABLE, 0, 200, NULL, NULL, NULL},
+    {"care_responsibility", J_OPTIONAL, 0, 0, referral_care_kinds, NULL, NULL},
+    {0},
 };
 
 const struct text_rule referral_packet_rule = {"", J_NULLABLE, 0, 20000, NULL, NULL, NULL};
@@ -63,7 +64,8 @@ static int check_diagnoses(json_t *in, struct verr *e)
 		return verr_set(e, NULL, "diagnoses", "must have at most %d codes", REFERRAL_MAX_DIAGNOSES);
 	size_t i;
 	json_t *v;
-	json_array_foreach(dx, i, v) {
+	json_array_foreach(dx, i, v)
+	{
 		if (referral_check_diagnosis(json_string_value(v), i, e))
 			return -1;
 	}

@@ -18,9 +18,9 @@
 
 #define REFERRAL_MAX_DIAGNOSES 12
 
-extern const char *const referral_directions[];   /* outbound, inbound */
-extern const char *const referral_care_kinds[];   /* consult, co_management, transfer */
-extern const char *const patient_sexes[];         /* female, male, other, unknown */
+extern const char *const referral_directions[];	   /* outbound, inbound */
+extern const char *const referral_care_kinds[];	   /* consult, co_management, transfer */
+extern const char *const patient_sexes[];	   /* female, male, other, unknown */
 extern const char *const referral_packet_fields[]; /* history ... question, in column order */
 
 /* The rules of patient.* (mrn, given, family, birth_date, sex, phone,

@@ -14,10 +14,10 @@
  * active 30, inactive 90; lost partners never have check-ins, whatever their
  * checkin_days. The practice may change the first five (settings "cadence"). */
 enum { CADENCE_STAGES = 5, CADENCE_MAX_DAYS = 365 };
-extern const char *const cadence_stages[]; /* prospect … inactive, NULL */
-extern const char *const interaction_kinds[];   /* call, email, meeting, visit, lunch, event, message */
+extern const char *const cadence_stages[];	/* prospect … inactive, NULL */
+extern const char *const interaction_kinds[];	/* call, email, meeting, visit, lunch, event, message */
 extern const char *const commitment_statuses[]; /* open, done, cancelled */
-extern const char *const goal_statuses[];       /* open, in_progress, met, dropped */
+extern const char *const goal_statuses[];	/* open, in_progress, met, dropped */
 struct cadence_defaults {
 	int days[CADENCE_STAGES]; /* indexed like cadence_stages; 0..CADENCE_MAX_DAYS */
 };
@@ -40,11 +40,11 @@ int checkin_cadence(int checkin_days, const char *stage);
 int64_t checkin_next(int cadence_days, bool has_last, int64_t last_at, int64_t since);
 
 enum checkin_bucket {
-	CHECKIN_NONE = 0,  /* no cadence */
-	CHECKIN_LATER,     /* due after this week */
-	CHECKIN_WEEK,      /* due within 7 days */
-	CHECKIN_TODAY,     /* due within 24 hours */
-	CHECKIN_OVERDUE,   /* due before now */
+	CHECKIN_NONE = 0, /* no cadence */
+	CHECKIN_LATER,	  /* due after this week */
+	CHECKIN_WEEK,	  /* due within 7 days */
+	CHECKIN_TODAY,	  /* due within 24 hours */
+	CHECKIN_OVERDUE,  /* due before now */
 };
 enum checkin_bucket checkin_bucket_of(int64_t due_at, int64_t now);
 const char *checkin_bucket_name(enum checkin_bucket b); /* none, later, week, today, overdue */

@@ -4,27 +4,27 @@
 #include <string.h>
 
 static const char *const role_names[ROLE__COUNT] = {
-	[ROLE_NONE] = "none",
-	[ROLE_ADMIN] = "admin",
-	[ROLE_MANAGER] = "manager",
-	[ROLE_LIAISON] = "liaison",
-	[ROLE_COORDINATOR] = "coordinator",
-	[ROLE_CLINICIAN] = "clinician",
-	[ROLE_PARTNER] = "partner",
+    [ROLE_NONE] = "none",
+    [ROLE_ADMIN] = "admin",
+    [ROLE_MANAGER] = "manager",
+    [ROLE_LIAISON] = "liaison",
+    [ROLE_COORDINATOR] = "coordinator",
+    [ROLE_CLINICIAN] = "clinician",
+    [ROLE_PARTNER] = "partner",
 };
 
 static const char *const perm_names[PERM__COUNT] = {
-	[PERM_PUBLIC] = "public",
-	[PERM_SIGNED_IN] = "signed_in",
-	[PERM_PARTNERS_READ] = "partners.read",
-	[PERM_PARTNERS_WRITE] = "partners.write",
-	[PERM_TOKENS_CREATE] = "tokens.create",
-	[PERM_AUDIT_READ] = "audit.read",
-	[PERM_REFERRALS_LIST] = "referrals.list",
-	[PERM_REFERRALS_READ] = "referrals.read",
-	[PERM_REFERRALS_WRITE] = "referrals.write",
-	[PERM_REFERRALS_DECIDE] = "referrals.decide",
-	[PERM_SETTINGS_MANAGE] = "settings.manage",
+    [PERM_PUBLIC] = "public",
+    [PERM_SIGNED_IN] = "signed_in",
+    [PERM_PARTNERS_READ] = "partners.read",
+    [PERM_PARTNERS_WRITE] = "partners.write",
+    [PERM_TOKENS_CREATE] = "tokens.create",
+    [PERM_AUDIT_READ] = "audit.read",
+    [PERM_REFERRALS_LIST] = "referrals.list",
+    [PERM_REFERRALS_READ] = "referrals.read",
+    [PERM_REFERRALS_WRITE] = "referrals.write",
+    [PERM_REFERRALS_DECIDE] = "referrals.decide",
+    [PERM_SETTINGS_MANAGE] = "settings.manage",
 };
 
 #define P(p) (1u << (p))
@@ -33,14 +33,14 @@ static const char *const perm_names[PERM__COUNT] = {
 
 /* docs/api.md "Roles and permissions" is this table in words. */
 static const unsigned role_perms[ROLE__COUNT] = {
-	[ROLE_NONE] = 0,
-	[ROLE_ADMIN] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_AUDIT_READ) | CLINICAL | P(PERM_REFERRALS_DECIDE) |
-			P(PERM_SETTINGS_MANAGE),
-	[ROLE_MANAGER] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_REFERRALS_READ),
-	[ROLE_LIAISON] = STAFF | P(PERM_PARTNERS_WRITE),
-	[ROLE_COORDINATOR] = STAFF | P(PERM_PARTNERS_WRITE) | CLINICAL,
-	[ROLE_CLINICIAN] = STAFF | CLINICAL | P(PERM_REFERRALS_DECIDE),
-	[ROLE_PARTNER] = P(PERM_SIGNED_IN),
+    [ROLE_NONE] = 0,
+    [ROLE_ADMIN] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_AUDIT_READ) | CLINICAL | P(PERM_REFERRALS_DECIDE) |
+		   P(PERM_SETTINGS_MANAGE),
+    [ROLE_MANAGER] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_REFERRALS_READ),
+    [ROLE_LIAISON] = STAFF | P(PERM_PARTNERS_WRITE),
+    [ROLE_COORDINATOR] = STAFF | P(PERM_PARTNERS_WRITE) | CLINICAL,
+    [ROLE_CLINICIAN] = STAFF | CLINICAL | P(PERM_REFERRALS_DECIDE),
+    [ROLE_PARTNER] = P(PERM_SIGNED_IN),
 };
 
 enum role role_from_name(const char *name)

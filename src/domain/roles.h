@@ -17,17 +17,17 @@ enum role {
 };
 
 enum perm {
-	PERM_PUBLIC = 0,     /* no sign-in needed */
-	PERM_SIGNED_IN,      /* any signed-in user */
+	PERM_PUBLIC = 0, /* no sign-in needed */
+	PERM_SIGNED_IN,	 /* any signed-in user */
 	PERM_PARTNERS_READ,
 	PERM_PARTNERS_WRITE,
 	PERM_TOKENS_CREATE,
 	PERM_AUDIT_READ,
-	PERM_REFERRALS_LIST,  /* referral lists without clinical text */
-	PERM_REFERRALS_READ,  /* a referral's packet, documents, patients */
-	PERM_REFERRALS_WRITE, /* create, edit, move, appointments, documents */
-	PERM_REFERRALS_DECIDE,/* accept, decline, redirect, complete an inbound referral */
-	PERM_SETTINGS_MANAGE, /* service levels, checklists */
+	PERM_REFERRALS_LIST,   /* referral lists without clinical text */
+	PERM_REFERRALS_READ,   /* a referral's packet, documents, patients */
+	PERM_REFERRALS_WRITE,  /* create, edit, move, appointments, documents */
+	PERM_REFERRALS_DECIDE, /* accept, decline, redirect, complete an inbound referral */
+	PERM_SETTINGS_MANAGE,  /* service levels, checklists */
 	PERM__COUNT
 };
 

@@ -8,18 +8,27 @@
 
 #define DAY 86400
 #define TIME_MIN (-2208988800LL) /* 1900-01-01T00:00:00Z */
-#define TIME_MAX 253402300799LL  /* 9999-12-31T23:59:59Z */
+#define TIME_MAX 253402300799LL	 /* 9999-12-31T23:59:59Z */
 
-#define CAL(m) {(m), SLA_CALENDAR}
-#define BIZ(m) {(m), SLA_BUSINESS}
-#define EOD(m) {(m), SLA_END_OF_DAY}
-#define HOURS(h) ((h) * 60)
-#define DAYS(d) ((d) * 1440)
+#define CAL(m)                                                                                                         \
+	{                                                                                                              \
+		(m), SLA_CALENDAR                                                                                      \
+	}
+#define BIZ(m)                                                                                                         \
+	{                                                                                                              \
+		(m), SLA_BUSINESS                                                                                      \
+	}
+#define EOD(m)                                                                                                         \
+	{                                                                                                              \
+		(m), SLA_END_OF_DAY                                                                                    \
+	}
+#define HOURS(h) ((h)*60)
+#define DAYS(d) ((d)*1440)
 
 const struct urgency sla_default_urgencies[] = {
-	{"routine", {BIZ(DAYS(2)), CAL(DAYS(7)), CAL(DAYS(30)), CAL(DAYS(7))}},
-	{"urgent", {CAL(HOURS(4)), CAL(DAYS(2)), CAL(DAYS(7)), CAL(DAYS(2))}},
-	{"emergent", {CAL(HOURS(1)), EOD(0), CAL(DAYS(1)), CAL(DAYS(1))}},
+    {"routine", {BIZ(DAYS(2)), CAL(DAYS(7)), CAL(DAYS(30)), CAL(DAYS(7))}},
+    {"urgent", {CAL(HOURS(4)), CAL(DAYS(2)), CAL(DAYS(7)), CAL(DAYS(2))}},
+    {"emergent", {CAL(HOURS(1)), EOD(0), CAL(DAYS(1)), CAL(DAYS(1))}},
 };
 const size_t sla_default_urgency_count = sizeof sla_default_urgencies / sizeof sla_default_urgencies[0];
 

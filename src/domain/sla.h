@@ -45,21 +45,9 @@
 
 #include "domain/referral.h"
 
-enum sla_step {
-	SLA_STEP_NONE = -1,
-	SLA_ACKNOWLEDGE = 0,
-	SLA_SCHEDULE,
-	SLA_SEE,
-	SLA_REPORT,
-	SLA_STEP__COUNT
-};
+enum sla_step { SLA_STEP_NONE = -1, SLA_ACKNOWLEDGE = 0, SLA_SCHEDULE, SLA_SEE, SLA_REPORT, SLA_STEP__COUNT };
 
-enum sla_clock {
-	SLA_CALENDAR = 0,
-	SLA_BUSINESS,
-	SLA_END_OF_DAY,
-	SLA_CLOCK__COUNT
-};
+enum sla_clock { SLA_CALENDAR = 0, SLA_BUSINESS, SLA_END_OF_DAY, SLA_CLOCK__COUNT };
 
 #define SLA_MAX_MINUTES (366 * 1440) /* no target is longer than a year */
 #define URGENCY_NAME_MAX 32
@@ -149,8 +137,8 @@ struct sla_times {
 struct sla_status {
 	enum sla_step step; /* SLA_STEP_NONE when nothing is due */
 	int64_t start_at;   /* the time the step is measured from; 0 when none */
-	int64_t due_at;     /* 0 when none */
-	bool overdue;       /* now > due_at (due exactly now is on time) */
+	int64_t due_at;	    /* 0 when none */
+	bool overdue;	    /* now > due_at (due exactly now is on time) */
 };
 
 /* Where a referral in `state` stands at `now`: out is always filled.

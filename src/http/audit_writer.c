@@ -31,8 +31,8 @@ struct audit_writer {
 	struct db *db;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t work;   /* entries queued, or stopping */
-	pthread_cond_t done;   /* a batch was committed (or failed) */
+	pthread_cond_t work; /* entries queued, or stopping */
+	pthread_cond_t done; /* a batch was committed (or failed) */
 	struct entry *head, **tail;
 	bool stopping;
 };
@@ -41,8 +41,7 @@ static int write_batch(struct audit_writer *w, struct entry *batch)
 {
 	int rc = db_begin(w->db);
 	for (struct entry *e = batch; rc == 0 && e; e = e->next)
-		rc = audit_append(w->db, e->user, e->action, e->record_type, e->record_id, e->outcome,
-				  NULL);
+		rc = audit_append(w->db, e->user, e->action, e->record_type, e->record_id, e->outcome, NULL);
 	if (rc == 0)
 		rc = db_commit(w->db);
 	if (rc < 0) {
@@ -130,14 +129,11 @@ struct audit_writer *audit_writer_start(const char *db_url, char *err, size_t er
 	return w;
 }
 
-int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action,
-			const char *record_type, int64_t record_id, const char *outcome)
+int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action, const char *record_type,
+			int64_t record_id, const char *outcome)
 {
-	struct entry e = {.user = user,
-			  .action = action,
-			  .record_type = record_type,
-			  .outcome = outcome,
-			  .record_id = record_id};
+	struct entry e = {
+	    .user = user, .action = action, .record_type = record_type, .outcome = outcome, .record_id = record_id};
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
@@ -153,9 +149,9 @@ int audit_writer_submit(struct audit_writer *w, const struct actor *user, const 
 	return e.rc;
 }
 
-int audit_writer_submit_async(struct audit_writer *w, const struct actor *user,
-			      const char *action, const char *record_type, int64_t record_id, const char *outcome,
-			      audit_done_fn done, void *arg)
+int audit_writer_submit_async(struct audit_writer *w, const struct actor *user, const char *action,
+			      const char *record_type, int64_t record_id, const char *outcome, audit_done_fn done,
+			      void *arg)
 {
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){.user = user,

@@ -26,17 +26,17 @@ struct audit_writer *audit_writer_start(const char *db_url, char *err, size_t er
 /* Appends one entry and returns once it is committed: 0, or a DB_E* code
  * (the entry is then not in the log). The strings are borrowed until it
  * returns. */
-int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action,
-			const char *record_type, int64_t record_id, const char *outcome);
+int audit_writer_submit(struct audit_writer *w, const struct actor *user, const char *action, const char *record_type,
+			int64_t record_id, const char *outcome);
 
 /* The same without waiting: done(arg, rc) is called on the writer's thread
  * once the entry is committed (rc 0) or not (DB_E*). The strings and user
  * must stay valid until then. Returns 0, or DB_EBUSY when the writer is
  * stopping (done is then not called). */
 typedef void (*audit_done_fn)(void *arg, int rc);
-int audit_writer_submit_async(struct audit_writer *w, const struct actor *user,
-			      const char *action, const char *record_type, int64_t record_id, const char *outcome,
-			      audit_done_fn done, void *arg);
+int audit_writer_submit_async(struct audit_writer *w, const struct actor *user, const char *action,
+			      const char *record_type, int64_t record_id, const char *outcome, audit_done_fn done,
+			      void *arg);
 
 /* Commits what is queued, stops the thread and closes the connection. */
 void audit_writer_stop(struct audit_writer *w);

@@ -84,13 +84,20 @@ static const char *fhir_issue_code(const char *code)
 	static const struct {
 		const char *ours, *fhir;
 	} map[] = {
-		{"validation_failed", "invalid"}, {"malformed_json", "structure"},
-		{"malformed_request", "structure"}, {"unauthenticated", "login"},
-		{"forbidden", "forbidden"},        {"csrf_failed", "security"},
-		{"not_found", "not-found"},        {"method_not_allowed", "not-supported"},
-		{"unsupported_media_type", "not-supported"}, {"conflict", "conflict"},
-		{"invalid_transition", "business-rule"},     {"too_large", "too-costly"},
-		{"rate_limited", "throttled"},     {"unavailable", "transient"},
+	    {"validation_failed", "invalid"},
+	    {"malformed_json", "structure"},
+	    {"malformed_request", "structure"},
+	    {"unauthenticated", "login"},
+	    {"forbidden", "forbidden"},
+	    {"csrf_failed", "security"},
+	    {"not_found", "not-found"},
+	    {"method_not_allowed", "not-supported"},
+	    {"unsupported_media_type", "not-supported"},
+	    {"conflict", "conflict"},
+	    {"invalid_transition", "business-rule"},
+	    {"too_large", "too-costly"},
+	    {"rate_limited", "throttled"},
+	    {"unavailable", "transient"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].ours, code) == 0)
@@ -223,7 +230,8 @@ int resp_db_error(struct resp *resp, struct db *db, int rc)
 {
 	if (rc == DB_EBUSY) {
 		resp_header(resp, "Retry-After", "2");
-		return resp_error(resp, 503, "unavailable", NULL, "The database is unavailable or busy; try again shortly");
+		return resp_error(resp, 503, "unavailable", NULL,
+				  "The database is unavailable or busy; try again shortly");
 	}
 	if (rc == DB_ECONSTRAINT)
 		return resp_error(resp, 409, "conflict", NULL, "This conflicts with a record that already exists");
@@ -281,8 +289,7 @@ int resp_page(struct resp *resp, struct db_stmt *st, int64_t limit, json_t *(*ro
 			 json_pack("{so so}", "items", items, "next_cursor", more ? json_string(cur) : json_null()));
 }
 
-int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
-	      const char *outcome)
+int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id, const char *outcome)
 {
 	struct audit_writer *w = req->srv ? server_audit_writer(req->srv) : NULL;
 	if (w)

@@ -31,24 +31,24 @@ typedef int (*req_verified_fn)(struct req *req, struct resp *resp, bool ok, void
 struct req {
 	struct arena *arena;
 	struct server *srv;
-	struct db *db;              /* this worker thread's connection */
+	struct db *db; /* this worker thread's connection */
 	const char *method;
 	const char *path;
 	const struct route *route;
 	const struct param_value *params; /* the declared query parameters, parsed (router.h) */
-	int64_t scope_partner;      /* the partner of the route's scope, once resolved (0: none) */
-	int64_t id;                 /* the {id} path parameter, when the route has one */
-	json_t *body;               /* the parsed JSON body, or NULL */
-	const char *raw;            /* RF_RAW_BODY routes: the body bytes (not NUL-safe) */
+	int64_t scope_partner;		  /* the partner of the route's scope, once resolved (0: none) */
+	int64_t id;			  /* the {id} path parameter, when the route has one */
+	json_t *body;			  /* the parsed JSON body, or NULL */
+	const char *raw;		  /* RF_RAW_BODY routes: the body bytes (not NUL-safe) */
 	size_t raw_len;
-	struct actor user;          /* who asks (id 0: not signed in); user.client is client */
-	bool via_cookie;            /* signed in by session cookie */
-	bool via_bearer;            /* signed in by API token */
-	const char *session_hash;   /* SHA-256 of the session cookie, when via_cookie */
-	const char *csrf_token;     /* the session's CSRF token, when via_cookie */
-	const char *client;         /* client address, for audit and throttling */
+	struct actor user;	  /* who asks (id 0: not signed in); user.client is client */
+	bool via_cookie;	  /* signed in by session cookie */
+	bool via_bearer;	  /* signed in by API token */
+	const char *session_hash; /* SHA-256 of the session cookie, when via_cookie */
+	const char *csrf_token;	  /* the session's CSRF token, when via_cookie */
+	const char *client;	  /* client address, for audit and throttling */
 	bool tls;
-	void *conn;                 /* the MHD connection: use req_query/req_header */
+	void *conn; /* the MHD connection: use req_query/req_header */
 	struct {    /* set by req_verify_password, for the server */
 		const char *stored, *password;
 		req_verified_fn then;
@@ -60,13 +60,13 @@ struct req {
 
 struct resp {
 	int status;
-	json_t *json;               /* owned: serialised as the body */
-	const void *data;           /* or raw bytes, not owned (static assets) */
-	char *owned;                /* or a malloc'd JSON body (resp_jw), freed after sending */
+	json_t *json;	  /* owned: serialised as the body */
+	const void *data; /* or raw bytes, not owned (static assets) */
+	char *owned;	  /* or a malloc'd JSON body (resp_jw), freed after sending */
 	size_t len;
 	const char *content_type;
-	const char *error_code;     /* set by resp_error, for the access log */
-	int dialect;                /* enum route_dialect of the path: how errors are written */
+	const char *error_code; /* set by resp_error, for the access log */
+	int dialect;		/* enum route_dialect of the path: how errors are written */
 	int nheaders;
 	struct {
 		const char *name, *value; /* arena or static strings */
@@ -104,7 +104,7 @@ void resp_clear_body(struct resp *resp);
 #define RESP_FIELD_MAX 512
 #define RESP_FORMAT_MAX (1024 * 1024) /* the formatted message before the cap */
 int resp_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 /* The same with one more member in the error object, extra_key: extra (a
  * jansson value, borrowed), e.g. "allowed": [...]. */
 int resp_error_with(struct resp *resp, int status, const char *code, const char *field, const char *extra_key,
@@ -147,7 +147,6 @@ int resp_page(struct resp *resp, struct db_stmt *st, int64_t limit, json_t *(*ro
  * through the server's group-commit writer when there is one; returns once
  * the entry is committed. Changes audit inside their own transaction with
  * audit_append(). */
-int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id,
-	      const char *outcome);
+int req_audit(struct req *req, const char *action, const char *record_type, int64_t record_id, const char *outcome);
 
 #endif

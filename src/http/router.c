@@ -19,7 +19,7 @@
 #include "util/xalloc.h"
 
 const struct route routes[] = {
-#define ROUTE(method, pattern, handler, perm, flags, scope, params, limit, summary) \
+#define ROUTE(method, pattern, handler, perm, flags, scope, params, limit, summary)                                    \
 	{#method, pattern, handler, perm, flags, scope, params, limit, summary},
 #include "http/routes.def"
 #undef ROUTE
@@ -104,13 +104,13 @@ static const struct {
 	const char *const *values;
 	int (*valid)(const char *);
 } enum_lists[] = {
-	{"partner_stages", partner_stages, NULL},
-	{"partner_kinds", partner_kinds, NULL},
-	{"referral_directions", referral_directions, NULL},
-	{"referral_states", NULL, is_state},
-	{"roles", NULL, is_role},
-	{"interaction_kinds", interaction_kinds, NULL},
-	{"commitment_statuses", commitment_statuses, NULL},
+    {"partner_stages", partner_stages, NULL},
+    {"partner_kinds", partner_kinds, NULL},
+    {"referral_directions", referral_directions, NULL},
+    {"referral_states", NULL, is_state},
+    {"roles", NULL, is_role},
+    {"interaction_kinds", interaction_kinds, NULL},
+    {"commitment_statuses", commitment_statuses, NULL},
 };
 
 static struct {
@@ -134,8 +134,8 @@ static int parse_range(const char *s, int64_t *min, int64_t *max)
 	memcpy(b, dots + 2, nb);
 	b[nb] = '\0';
 	return parse_int64(a, INT64_MIN, INT64_MAX, min) || parse_int64(b, INT64_MIN, INT64_MAX, max) || *min > *max
-		       ? -1
-		       : 0;
+		   ? -1
+		   : 0;
 }
 
 static void parse_one(const char *route, char *item, struct route_param *p)
@@ -175,9 +175,10 @@ static void parse_one(const char *route, char *item, struct route_param *p)
 	} else if (strncmp(type, "enum(", 5) == 0) {
 		p->type = PT_ENUM;
 		size_t len = strlen(type + 5);
-		for (size_t k = 0; len > 1 && type[5 + len - 1] == ')' && k < sizeof(enum_lists) / sizeof(enum_lists[0]);
-		     k++) {
-			if (strlen(enum_lists[k].name) == len - 1 && strncmp(enum_lists[k].name, type + 5, len - 1) == 0) {
+		for (size_t k = 0;
+		     len > 1 && type[5 + len - 1] == ')' && k < sizeof(enum_lists) / sizeof(enum_lists[0]); k++) {
+			if (strlen(enum_lists[k].name) == len - 1 &&
+			    strncmp(enum_lists[k].name, type + 5, len - 1) == 0) {
 				p->values = enum_lists[k].values;
 				p->valid = enum_lists[k].valid;
 				p->list = enum_lists[k].name;
@@ -223,8 +224,7 @@ size_t router_params(size_t r, const struct route_param **out)
 	return r < routes_count ? parsed.counts[r] : 0;
 }
 
-static int check_value(const struct route_param *p, const char *v, struct param_value *out, char *msg,
-		       size_t msglen)
+static int check_value(const struct route_param *p, const char *v, struct param_value *out, char *msg, size_t msglen)
 {
 	out->set = true;
 	out->s = v;
@@ -275,8 +275,8 @@ static int check_value(const struct route_param *p, const char *v, struct param_
 	BUG("unknown parameter type");
 }
 
-int router_parse_query(size_t r, bool (*get)(void *arg, size_t i, const char **name, const char **value),
-		       void *arg, struct param_value *values, const char **field, char *msg, size_t msglen)
+int router_parse_query(size_t r, bool (*get)(void *arg, size_t i, const char **name, const char **value), void *arg,
+		       struct param_value *values, const char **field, char *msg, size_t msglen)
 {
 	const struct route_param *ps = NULL;
 	size_t n = router_params(r, &ps);

@@ -17,16 +17,16 @@ struct resp;
 
 enum route_flags {
 	RF_NONE = 0,
-	RF_NO_CSRF = 1 << 0,    /* a cookie-signed change without X-CSRF-Token is allowed (sign-in) */
+	RF_NO_CSRF = 1 << 0,	/* a cookie-signed change without X-CSRF-Token is allowed (sign-in) */
 	RF_AUDIT_READ = 1 << 1, /* a successful read is written to the audit log (protected records) */
-	RF_RAW_BODY = 1 << 2,   /* the body is a file (any type), not JSON: the handler reads req->raw */
-	RF_WRITE = 1 << 3,      /* the router opens the write transaction: commit on 2xx, roll back otherwise */
+	RF_RAW_BODY = 1 << 2,	/* the body is a file (any type), not JSON: the handler reads req->raw */
+	RF_WRITE = 1 << 3,	/* the router opens the write transaction: commit on 2xx, roll back otherwise */
 };
 
 /* How error bodies are written for a group of routes. */
 enum route_dialect {
-	DIALECT_JSON,   /* {"error":{"code","message","field"}} — /api and /healthz */
-	DIALECT_FHIR,   /* an OperationOutcome — /fhir */
+	DIALECT_JSON, /* {"error":{"code","message","field"}} — /api and /healthz */
+	DIALECT_FHIR, /* an OperationOutcome — /fhir */
 };
 
 struct route {
@@ -35,8 +35,8 @@ struct route {
 	int (*handler)(struct req *, struct resp *);
 	enum perm perm;
 	unsigned flags;
-	enum scope scope;       /* whose record a change is: the ownership rule (service/scope.h) */
-	const char *params;     /* the declared query parameters, see routes.def */
+	enum scope scope;   /* whose record a change is: the ownership rule (service/scope.h) */
+	const char *params; /* the declared query parameters, see routes.def */
 	size_t body_limit;
 	const char *summary;
 };
@@ -75,17 +75,17 @@ enum param_type { PT_ID, PT_INT, PT_TEXT, PT_BOOL, PT_MONTH, PT_ENUM };
 struct route_param {
 	const char *name;
 	enum param_type type;
-	int64_t min, max;            /* PT_INT, PT_ID; PT_TEXT: max characters */
-	const char *const *values;   /* PT_ENUM: NULL-ended, or NULL when valid is set */
-	int (*valid)(const char *);  /* PT_ENUM: 1 when the value is one of the list */
-	const char *list;            /* PT_ENUM: the list's name, for messages and help */
+	int64_t min, max;	    /* PT_INT, PT_ID; PT_TEXT: max characters */
+	const char *const *values;  /* PT_ENUM: NULL-ended, or NULL when valid is set */
+	int (*valid)(const char *); /* PT_ENUM: 1 when the value is one of the list */
+	const char *list;	    /* PT_ENUM: the list's name, for messages and help */
 };
 
 /* A parsed value: set only when the request named the parameter. */
 struct param_value {
 	bool set;
-	int64_t i;       /* PT_ID, PT_INT, PT_MONTH (YYYYMM), PT_BOOL (0/1) */
-	const char *s;   /* the text as sent (every type) */
+	int64_t i;     /* PT_ID, PT_INT, PT_MONTH (YYYYMM), PT_BOOL (0/1) */
+	const char *s; /* the text as sent (every type) */
 };
 
 /* The declared parameters of route index r (parsed once; a malformed params
@@ -97,7 +97,7 @@ size_t router_params(size_t r, const struct route_param **out);
  * yields the i-th query argument (0, 1, …) or returns false after the last.
  * Returns 0, or -1 with *field naming the bad or unknown parameter and msg
  * saying why. */
-int router_parse_query(size_t r, bool (*get)(void *arg, size_t i, const char **name, const char **value),
-		       void *arg, struct param_value *values, const char **field, char *msg, size_t msglen);
+int router_parse_query(size_t r, bool (*get)(void *arg, size_t i, const char **name, const char **value), void *arg,
+		       struct param_value *values, const char **field, char *msg, size_t msglen);
 
 #endif

@@ -121,9 +121,9 @@ struct ctx {
 	struct req req;
 	struct resp resp;
 	struct buf body;
-	int route;              /* index, or ROUTER_* */
-	bool api;               /* under /api/ or /healthz */
-	int early_status;       /* refuse before dispatch (400, 413) */
+	int route;	  /* index, or ROUTER_* */
+	bool api;	  /* under /api/ or /healthz */
+	int early_status; /* refuse before dispatch (400, 413) */
 	const char *early_code;
 	const char *early_msg;
 	struct timespec start;
@@ -235,7 +235,8 @@ static const char *client_address(struct MHD_Connection *conn, struct arena *a)
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text, sizeof(text));
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+				  sizeof(text));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
 				  sizeof(text));
@@ -339,7 +340,8 @@ static int check_scope(struct req *req, struct resp *resp, const struct route *r
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		resp_error(resp, 403, "forbidden", NULL, "A liaison may change only the partners they own; ask a manager");
+		resp_error(resp, 403, "forbidden", NULL,
+			   "A liaison may change only the partners they own; ask a manager");
 		return 1;
 	}
 	return 0;
@@ -374,8 +376,9 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 	if (req->via_cookie && is_change(req->method) && !(rt->flags & RF_NO_CSRF)) {
 		const char *sent = req_header(req, "X-CSRF-Token");
 		if (!sent || !req->csrf_token || !secret_equal(sent, req->csrf_token))
-			return resp_error(resp, 403, "csrf_failed", NULL,
-					  "The request lacks a valid X-CSRF-Token header; reload the page and try again");
+			return resp_error(
+			    resp, 403, "csrf_failed", NULL,
+			    "The request lacks a valid X-CSRF-Token header; reload the page and try again");
 	}
 	rc = parse_query(req, resp, (size_t)cx->route);
 	if (rc)
@@ -659,7 +662,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 		/* /api and /fhir are routed (their errors in their own dialect);
 		 * every other path is a static file. */
-		cx->api = strncmp(url, "/api/", 5) == 0 || strncmp(url, "/fhir/", 6) == 0 || strcmp(url, "/healthz") == 0;
+		cx->api =
+		    strncmp(url, "/api/", 5) == 0 || strncmp(url, "/fhir/", 6) == 0 || strcmp(url, "/healthz") == 0;
 		cx->resp.dialect = (int)router_dialect(url);
 		size_t limit = 0;
 		if (cx->api) {
@@ -741,8 +745,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (cx->audit == AUDIT_WAITING) {
 		MHD_suspend_connection(conn);
-		if (audit_writer_submit_async(srv->audit, &cx->req.user, "read", routes[cx->route].pattern,
-					      cx->req.id, "success", audit_done, cx) < 0) {
+		if (audit_writer_submit_async(srv->audit, &cx->req.user, "read", routes[cx->route].pattern, cx->req.id,
+					      "success", audit_done, cx) < 0) {
 			cx->audit_rc = DB_EBUSY;
 			cx->audit = AUDIT_DONE;
 			MHD_resume_connection(conn);
@@ -876,7 +880,8 @@ int server_run(const struct server_config *cfg)
 		sin6->sin6_port = htons(cfg->port);
 		flags |= MHD_USE_IPv6;
 	} else {
-		fprintf(stderr, "liaison: --listen needs a numeric address such as 127.0.0.1:8080, not %s\n", cfg->host);
+		fprintf(stderr, "liaison: --listen needs a numeric address such as 127.0.0.1:8080, not %s\n",
+			cfg->host);
 		return 1;
 	}
 

@@ -12,7 +12,7 @@ struct db;
 struct server_config {
 	const char *db_url;
 	const char *host;     /* numeric IPv4 or IPv6 address */
-	uint16_t port;        /* 0: any free port (printed) */
+	uint16_t port;	      /* 0: any free port (printed) */
 	const char *web_root; /* NULL: the embedded web UI */
 	unsigned threads;     /* 0: from the number of cores */
 };

@@ -30,12 +30,12 @@
 static const struct {
 	const char *email, *name, *role;
 } demo_users[] = {
-	{DEMO_ADMIN, "Nadia Rahman", "admin"},
-	{"manager@demo.liaison.test", "Omar Al-Harbi", "manager"},
-	{"liaison@demo.liaison.test", "Sarah Mitchell", "liaison"},
-	{"liaison2@demo.liaison.test", "خالد العتيبي", "liaison"},
-	{"coordinator@demo.liaison.test", "Maria Lopez", "coordinator"},
-	{"clinician@demo.liaison.test", "Dr. James Carter", "clinician"},
+    {DEMO_ADMIN, "Nadia Rahman", "admin"},
+    {"manager@demo.liaison.test", "Omar Al-Harbi", "manager"},
+    {"liaison@demo.liaison.test", "Sarah Mitchell", "liaison"},
+    {"liaison2@demo.liaison.test", "خالد العتيبي", "liaison"},
+    {"coordinator@demo.liaison.test", "Maria Lopez", "coordinator"},
+    {"clinician@demo.liaison.test", "Dr. James Carter", "clinician"},
 };
 
 void demo_print_signin(const char *url)
@@ -84,7 +84,8 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	int64_t *owner_ids = xcalloc(total ? total : 1, sizeof(int64_t));
 	json_t *p;
 	int64_t first_partner = 0;
-	json_array_foreach(partners, i, p) {
+	json_array_foreach(partners, i, p)
+	{
 		if (rc < 0)
 			break;
 		json_t *contacts = json_incref(json_object_get(p, "contacts"));
@@ -108,7 +109,8 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			first_partner = pid;
 		size_t j;
 		json_t *c;
-		json_array_foreach(contacts, j, c) {
+		json_array_foreach(contacts, j, c)
+		{
 			struct contact crec;
 			contact_defaults(&crec, pid);
 			if (rc >= 0 && contact_apply_json(c, &crec, true, &e))
@@ -126,8 +128,8 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 	 * (results) besides the general items, and no medication list. */
 	if (rc >= 0) {
 		struct checklist peds = {0};
-		const enum packet_item items[] = {PKT_REASON, PKT_DIAGNOSES, PKT_HISTORY, PKT_ALLERGIES, PKT_RESULTS,
-						  PKT_QUESTION};
+		const enum packet_item items[] = {PKT_REASON,	 PKT_DIAGNOSES, PKT_HISTORY,
+						  PKT_ALLERGIES, PKT_RESULTS,	PKT_QUESTION};
 		for (size_t k = 0; k < sizeof(items) / sizeof(items[0]); k++) {
 			peds.required |= PKT_BIT(items[k]);
 			peds.weight[items[k]] = items[k] == PKT_RESULTS ? 2 : 1;

@@ -35,35 +35,34 @@ static size_t pick(struct rng *r, size_t n)
 	return (size_t)(next(r) % n);
 }
 
-static const char *const given_en[] = {"James", "Mary", "Robert", "Patricia", "Michael", "Linda", "David",
-				       "Elizabeth", "William", "Susan", "Daniel", "Karen", "Thomas", "Nancy"};
-static const char *const family_en[] = {"Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Wilson",
-					"Moore", "Taylor", "Anderson", "Thomas", "Jackson", "White", "Harris"};
-static const char *const given_ar[] = {"محمد", "فاطمة", "عبدالله", "نورة", "خالد", "سارة", "أحمد", "ريم",
-				       "سلطان", "هند", "فيصل", "لطيفة"};
-static const char *const family_ar[] = {"العتيبي", "القحطاني", "الغامدي", "الدوسري", "الشهري", "الزهراني",
-					"الحربي", "المطيري", "السبيعي", "العنزي"};
+static const char *const given_en[] = {"James",	    "Mary",    "Robert", "Patricia", "Michael", "Linda",  "David",
+				       "Elizabeth", "William", "Susan",	 "Daniel",   "Karen",	"Thomas", "Nancy"};
+static const char *const family_en[] = {"Smith", "Johnson", "Brown",	"Garcia", "Miller",  "Davis", "Wilson",
+					"Moore", "Taylor",  "Anderson", "Thomas", "Jackson", "White", "Harris"};
+static const char *const given_ar[] = {"محمد", "فاطمة", "عبدالله", "نورة", "خالد", "سارة",
+				       "أحمد", "ريم",	"سلطان",   "هند",  "فيصل", "لطيفة"};
+static const char *const family_ar[] = {"العتيبي",  "القحطاني", "الغامدي", "الدوسري", "الشهري",
+					"الزهراني", "الحربي",	"المطيري", "السبيعي", "العنزي"};
 
 static const struct {
 	const char *reason, *dx, *history, *question;
 } cases[] = {
-	{"Exertional chest pain", "I20.9", "Hypertension for 10 years; ex-smoker.", "Please assess for angiography."},
-	{"Palpitations and dizziness", "R00.2", "Episodes for three months, worse with caffeine.",
-	 "Holter and rhythm assessment, please."},
-	{"Knee pain after a fall", "M25.561", "Twisting injury playing football six weeks ago.",
-	 "Is arthroscopy indicated?"},
-	{"Type 2 diabetes, poor control", "E11.65", "HbA1c 9.8% despite metformin and gliclazide.",
-	 "Please advise on insulin start."},
-	{"Breast lump", "N63.0", "Painless 2 cm lump found on self-examination.", "Urgent triple assessment, please."},
-	{"Low back pain with sciatica", "M54.41", "Eight weeks of pain radiating to the left leg.",
-	 "Physiotherapy plan and imaging advice."},
-	{"Persistent cough", "R05.9", "Cough for ten weeks, no fever, non-smoker.", "Please rule out asthma."},
-	{"Child with recurrent ear infections", "H66.90", "Five episodes of otitis media this year.",
-	 "Consider grommets?"},
-	{"Headaches with visual aura", "G43.109", "Monthly attacks for a year, not helped by simple analgesia.",
-	 "Neurology opinion on prophylaxis."},
-	{"Follow-up after myocardial infarction", "I25.2", "Stented six months ago, doing well.",
-	 "Cardiac rehabilitation, please."},
+    {"Exertional chest pain", "I20.9", "Hypertension for 10 years; ex-smoker.", "Please assess for angiography."},
+    {"Palpitations and dizziness", "R00.2", "Episodes for three months, worse with caffeine.",
+     "Holter and rhythm assessment, please."},
+    {"Knee pain after a fall", "M25.561", "Twisting injury playing football six weeks ago.",
+     "Is arthroscopy indicated?"},
+    {"Type 2 diabetes, poor control", "E11.65", "HbA1c 9.8% despite metformin and gliclazide.",
+     "Please advise on insulin start."},
+    {"Breast lump", "N63.0", "Painless 2 cm lump found on self-examination.", "Urgent triple assessment, please."},
+    {"Low back pain with sciatica", "M54.41", "Eight weeks of pain radiating to the left leg.",
+     "Physiotherapy plan and imaging advice."},
+    {"Persistent cough", "R05.9", "Cough for ten weeks, no fever, non-smoker.", "Please rule out asthma."},
+    {"Child with recurrent ear infections", "H66.90", "Five episodes of otitis media this year.", "Consider grommets?"},
+    {"Headaches with visual aura", "G43.109", "Monthly attacks for a year, not helped by simple analgesia.",
+     "Neurology opinion on prophylaxis."},
+    {"Follow-up after myocardial infarction", "I25.2", "Stented six months ago, doing well.",
+     "Cardiac rehabilitation, please."},
 };
 
 /* The load's "now": no event is recorded later than it. */
@@ -85,8 +84,8 @@ static int move(struct db *db, int64_t id, enum rstate to, const struct actor *u
  * beside it), with its audit entry. */
 static int book(struct db *db, const struct actor *u, int64_t id, int64_t starts, const char *status, int64_t at)
 {
-	struct appointment a = {.referral_id = id, .starts_at = starts, .status = status,
-				.location = "Clinic 2, main building"};
+	struct appointment a = {
+	    .referral_id = id, .starts_at = starts, .status = status, .location = "Clinic 2, main building"};
 	int64_t appt = 0;
 	return appointment_add(db, u, &a, at, &appt);
 }
@@ -138,16 +137,16 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		double u = unit(&r);
 		const char *urg = u < 0.8 ? "routine" : u < 0.95 ? "urgent" : "emergent";
 		struct referral_input in = {
-			.direction = inbound ? RDIR_INBOUND : RDIR_OUTBOUND,
-			.partner_id = partners[k],
-			.urgency = urg,
-			.reason = cases[c].reason,
-			.diagnoses = {cases[c].dx},
-			.n_diagnoses = 1,
-			.packet = {cases[c].history, "Amlodipine 5 mg daily; aspirin 81 mg daily", "No known drug allergies",
-				   NULL, NULL, cases[c].question},
-			.sent_at = inbound ? created : 0,
-			.created_at = created,
+		    .direction = inbound ? RDIR_INBOUND : RDIR_OUTBOUND,
+		    .partner_id = partners[k],
+		    .urgency = urg,
+		    .reason = cases[c].reason,
+		    .diagnoses = {cases[c].dx},
+		    .n_diagnoses = 1,
+		    .packet = {cases[c].history, "Amlodipine 5 mg daily; aspirin 81 mg daily",
+			       "No known drug allergies", NULL, NULL, cases[c].question},
+		    .sent_at = inbound ? created : 0,
+		    .created_at = created,
 		};
 		in.patient.mrn = mrn;
 		in.patient.given = arabic ? given_ar[pick(&r, 12)] : given_en[pick(&r, 14)];
@@ -186,7 +185,8 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 				rc = move(db, id, RSTATE_ACCEPTED, decider, behalf, NULL, NULL, t + 7200);
 				if (rc >= 0)
 					rc = move(db, id, RSTATE_WAITLISTED, decider, behalf, NULL,
-						  "No capacity this month; first free slot expected in three weeks.", t + 9000);
+						  "No capacity this month; first free slot expected in three weeks.",
+						  t + 9000);
 			}
 			continue;
 		}
@@ -195,14 +195,15 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			rc = move(db, id, RSTATE_RECEIVED, clinician, false, NULL, NULL, t);
 			if (rc >= 0)
 				rc = move(db, id, RSTATE_REDIRECTED, clinician, false, NULL,
-					  "Forwarded to a paediatric colleague better placed to see this patient.", t + 3600);
+					  "Forwarded to a paediatric colleague better placed to see this patient.",
+					  t + 3600);
 			continue;
 		}
 		if (age_days < 3 && fate < 0.5)
 			continue; /* still waiting for acknowledgement */
 		if (fate < 0.02 && age_days > 40) {
-			rc = move(db, id, RSTATE_EXPIRED, NULL, false, "no_action", "No action within the validity window",
-				  t + 30 * 86400);
+			rc = move(db, id, RSTATE_EXPIRED, NULL, false, "no_action",
+				  "No action within the validity window", t + 30 * 86400);
 			continue;
 		}
 		t += (int64_t)(unit(&r) * 2 * 86400);
@@ -212,8 +213,8 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			continue;
 		}
 		if (fate < 0.14) {
-			rc = move(db, id, RSTATE_CANCELLED, coordinator, inbound, NULL, "Patient chose another provider",
-				  t);
+			rc = move(db, id, RSTATE_CANCELLED, coordinator, inbound, NULL,
+				  "Patient chose another provider", t);
 			continue;
 		}
 		rc = move(db, id, RSTATE_ACCEPTED, decider, behalf, NULL, NULL, t);
@@ -226,7 +227,8 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			/* A no-show, then rebooked. */
 			rc = book(db, coordinator, id, appt, "no_show", t);
 			if (rc >= 0)
-				rc = move(db, id, RSTATE_ACCEPTED, coordinator, behalf, NULL, "appointment no_show", appt + 3600);
+				rc = move(db, id, RSTATE_ACCEPTED, coordinator, behalf, NULL, "appointment no_show",
+					  appt + 3600);
 			t = appt + 86400;
 			appt = t + 7 * 86400;
 			if (rc >= 0)
@@ -240,8 +242,8 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		}
 		rc = book(db, coordinator, id, appt, "attended", t);
 		if (rc >= 0 && fate > 0.15 && fate < 0.17) {
-			rc = move(db, id, RSTATE_FAILED, coordinator, behalf, "unreachable", "Patient could not be reached",
-				  appt);
+			rc = move(db, id, RSTATE_FAILED, coordinator, behalf, "unreachable",
+				  "Patient could not be reached", appt);
 			continue;
 		}
 		if (rc >= 0)

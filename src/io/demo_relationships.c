@@ -37,22 +37,23 @@ static double unit(struct rng *r)
 
 static const char *const kinds[] = {"call", "email", "meeting", "visit", "lunch", "event", "message"};
 static const char *const summaries[] = {
-	"Quarterly check-in with the office manager; referral process running smoothly.",
-	"Discussed wait times for new patients; they asked for faster appointment confirmations.",
-	"Dropped off updated referral forms and the new clinic brochure.",
-	"Lunch with the physician: interested in our new cardiac rehabilitation programme.",
-	"They asked for the consult report of a shared patient; sent the same day.",
-	"Invited their team to our grand rounds on diabetes management.",
-	"Followed up on a declined referral and agreed on the scope of what we accept.",
-	"اتصال متابعة مع منسقة الإحالات؛ طلبوا تأكيد المواعيد خلال يومين.",
-	"زيارة للعيادة وتسليم نماذج الإحالة المحدثة.",
+    "Quarterly check-in with the office manager; referral process running smoothly.",
+    "Discussed wait times for new patients; they asked for faster appointment confirmations.",
+    "Dropped off updated referral forms and the new clinic brochure.",
+    "Lunch with the physician: interested in our new cardiac rehabilitation programme.",
+    "They asked for the consult report of a shared patient; sent the same day.",
+    "Invited their team to our grand rounds on diabetes management.",
+    "Followed up on a declined referral and agreed on the scope of what we accept.",
+    "اتصال متابعة مع منسقة الإحالات؛ طلبوا تأكيد المواعيد خلال يومين.",
+    "زيارة للعيادة وتسليم نماذج الإحالة المحدثة.",
 };
 
 /* Edits an interaction as PATCH /interactions/{id} does, through the same
  * service function (the version before goes to its history): editor
  * appends summary_suffix to the summary at time at and, unless kind is
  * NULL, changes its kind. */
-static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind, const char *summary_suffix)
+static int demo_edit(struct db *db, int64_t id, int64_t editor, int64_t at, const char *kind,
+		     const char *summary_suffix)
 {
 	struct interaction old, i;
 	struct arena a;
@@ -122,8 +123,10 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 			ix.occurred_at = horizon - (int64_t)(unit(&r) * 700 * 86400);
 			ix.kind = kinds[next(&r) % 7];
 			ix.awaiting = unit(&r) < 0.3 ? (unit(&r) < 0.5 ? "us" : "them") : NULL;
-			ix.responded_at = ix.awaiting ? ix.occurred_at + (int64_t)((1 + unit(&r) *
-						   (strcmp(ix.awaiting, "us") ? 72 : 20)) * 3600) : 0;
+			ix.responded_at =
+			    ix.awaiting ? ix.occurred_at +
+					      (int64_t)((1 + unit(&r) * (strcmp(ix.awaiting, "us") ? 72 : 20)) * 3600)
+					: 0;
 			ix.follow_up_at = unit(&r) < 0.2 ? ix.occurred_at + 14 * 86400 : 0;
 			ix.summary = summaries[next(&r) % 9];
 			ix.direction = unit(&r) < 0.7 ? "outbound" : "inbound";
@@ -175,9 +178,9 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 				const char *side, *title;
 				int64_t created, updated;
 			} goals[] = {
-				{"theirs", "Appointments for their patients within two weeks", 200, 30},
-				{"ours", "Consult reports back within 7 days of the visit", 300, 10},
-				{"shared", "Joint diabetes pathway for shared patients", 100, 5},
+			    {"theirs", "Appointments for their patients within two weeks", 200, 30},
+			    {"ours", "Consult reports back within 7 days of the visit", 300, 10},
+			    {"shared", "Joint diabetes pathway for shared patients", 100, 5},
 			};
 			for (size_t k = 0; k < 3 && rc >= 0; k++) {
 				if (k == 2 && i % 8 != 0)
@@ -202,7 +205,8 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 		 * second about one of its goals, where there are some. */
 		int64_t referral = 0;
 		if (rc >= 0)
-			rc = db_query_int(db, &referral, "SELECT COALESCE(MAX(id), 0) FROM referrals WHERE partner_id = ?", "i", p);
+			rc = db_query_int(db, &referral,
+					  "SELECT COALESCE(MAX(id), 0) FROM referrals WHERE partner_id = ?", "i", p);
 		for (int k = 0; rc >= 0 && k < (int)(unit(&r) * 4); k++) {
 			int64_t due = now - (int64_t)((unit(&r) * 300 - 20) * 86400);
 			char due_on[TIME_DATE_LEN];
@@ -217,10 +221,10 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 			c.goal_id = k == 1 ? goal : 0;
 			c.title = c.referral_id ? (f < 0.8 ? "Send the consult report of the shared patient"
 							   : "Send the patient's latest results")
-				  : c.goal_id ? (f < 0.8 ? "Share our appointment slots for their patients"
-							 : "Send their wait-time figures")
-					      : (f < 0.8 ? "Bring the new referral pad on the next visit"
-							 : "Send the updated referral form");
+				  : c.goal_id	? (f < 0.8 ? "Share our appointment slots for their patients"
+							   : "Send their wait-time figures")
+						: (f < 0.8 ? "Bring the new referral pad on the next visit"
+							   : "Send the updated referral form");
 			c.owner_id = owner;
 			c.promised_by = f < 0.8 ? "us" : "partner";
 			c.due_on = due_on;
@@ -244,11 +248,12 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 				changed = true;
 				pr.services_theirs = i % 4 == 0 ? "Same-week imaging, stress echo, 24-hour Holter"
 								: "Physiotherapy, hydrotherapy, home visits";
-				pr.services_ours = i % 4 == 0
-							   ? "Cardiac rehabilitation and a direct line to our on-call cardiologist"
-							   : "Post-operative rehab slots within 5 days; shared care plans";
+				pr.services_ours =
+				    i % 4 == 0 ? "Cardiac rehabilitation and a direct line to our on-call cardiologist"
+					       : "Post-operative rehab slots within 5 days; shared care plans";
 				pr.wait_days = 3 + (int64_t)(unit(&r) * 25);
-				pr.capacity_note = i % 3 == 0 ? "Four new patients a week" : "Two new patients a week; more in summer";
+				pr.capacity_note =
+				    i % 3 == 0 ? "Four new patients a week" : "Two new patients a week; more in summer";
 			}
 			if (strcmp(pr.stage, "prospect") == 0 || strcmp(pr.stage, "contacted") == 0 ||
 			    strcmp(pr.stage, "meeting") == 0) {

@@ -115,9 +115,10 @@ static int feed_lines(struct csv_reader *r, const char *data, size_t len)
 		const char *nl = memchr(data, '\n', len);
 		size_t n = nl ? (size_t)(nl - data) + 1 : len;
 		if (csv_parse(&r->p, data, n, on_field, on_row, r) != n && !r->stop) {
-			snprintf(r->err, sizeof(r->err),
-				 "line %zu: malformed CSV: a quote inside an unquoted field, or text after a closing quote",
-				 r->line);
+			snprintf(
+			    r->err, sizeof(r->err),
+			    "line %zu: malformed CSV: a quote inside an unquoted field, or text after a closing quote",
+			    r->line);
 			r->stop = -1;
 		}
 		if (r->stop)
@@ -170,14 +171,34 @@ int csv_reader_finish(struct csv_reader *r)
 /* ==== the mapping ==== */
 
 const char *const import_partner_columns[] = {
-	"name", "kind", "specialty", "taxonomy_code", "organization", "phone", "email", "address_line", "city",
-	"region", "postal_code", "country", "npi", "languages", "payers", "in_network", "stage", "owner_email",
-	"owner_id", "checkin_days", "notes", NULL};
-const char *const import_referral_columns[] = {
-	"direction", "partner_id", "partner_npi", "patient_mrn", "patient_given", "patient_family",
-	"patient_birth_date", "patient_sex", "patient_phone", "patient_language", "patient_payer", "urgency",
-	"reason", "diagnoses", "specialty", "care_responsibility", "status", "created_at", "history", "medications",
-	"allergies", "results", "treatment", "question", NULL};
+    "name",  "kind",	    "specialty",   "taxonomy_code", "organization", "phone",	 "email",  "address_line",
+    "city",  "region",	    "postal_code", "country",	    "npi",	    "languages", "payers", "in_network",
+    "stage", "owner_email", "owner_id",	   "checkin_days",  "notes",	    NULL};
+const char *const import_referral_columns[] = {"direction",
+					       "partner_id",
+					       "partner_npi",
+					       "patient_mrn",
+					       "patient_given",
+					       "patient_family",
+					       "patient_birth_date",
+					       "patient_sex",
+					       "patient_phone",
+					       "patient_language",
+					       "patient_payer",
+					       "urgency",
+					       "reason",
+					       "diagnoses",
+					       "specialty",
+					       "care_responsibility",
+					       "status",
+					       "created_at",
+					       "history",
+					       "medications",
+					       "allergies",
+					       "results",
+					       "treatment",
+					       "question",
+					       NULL};
 
 int import_header(enum import_kind kind, const struct csv_row *row, struct import_columns *c, struct verr *e)
 {
@@ -216,7 +237,8 @@ int import_header(enum import_kind kind, const struct csv_row *row, struct impor
 		if (c->at[required[k]] < 0)
 			return verr_set(e, NULL, names[required[k]], "is a required column and the header has none");
 	if (c->at[RC_PARTNER_ID] < 0 && c->at[RC_PARTNER_NPI] < 0)
-		return verr_set(e, NULL, "partner_id", "is a required column (or partner_npi) and the header has neither");
+		return verr_set(e, NULL, "partner_id",
+				"is a required column (or partner_npi) and the header has neither");
 	return 0;
 }
 
@@ -278,9 +300,10 @@ static void partner_field_to_column(struct verr *e)
 {
 	static const struct {
 		const char *path, *column;
-	} map[] = {{"address.line", "address_line"}, {"address.city", "city"},       {"address.region", "region"},
-		   {"address.postal_code", "postal_code"}, {"address.country", "country"}, {"identifiers", "npi"},
-		   {"languages", "languages"},           {"payers", "payers"}};
+	} map[] = {{"address.line", "address_line"}, {"address.city", "city"},
+		   {"address.region", "region"},     {"address.postal_code", "postal_code"},
+		   {"address.country", "country"},   {"identifiers", "npi"},
+		   {"languages", "languages"},	     {"payers", "payers"}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strncmp(e->field, map[i].path, strlen(map[i].path)) == 0) {
 			snprintf(e->field, sizeof(e->field), "%s", map[i].column);
@@ -300,10 +323,11 @@ int import_partner_row(const struct import_columns *c, const struct csv_row *row
 		size_t len;
 		const char *v = col(c, row, f, &len);
 		if (v && !text_valid_utf8(v, len))
-			return verr_set(e, NULL, import_partner_columns[f], "must be valid UTF-8 text without NUL characters");
+			return verr_set(e, NULL, import_partner_columns[f],
+					"must be valid UTF-8 text without NUL characters");
 	}
 	static const enum partner_col plain[] = {PC_NAME,  PC_KIND,  PC_SPECIALTY, PC_TAXONOMY_CODE, PC_ORGANIZATION,
-						 PC_PHONE, PC_EMAIL, PC_STAGE,     PC_NOTES};
+						 PC_PHONE, PC_EMAIL, PC_STAGE,	   PC_NOTES};
 	json_t *o = json_object();
 	for (size_t k = 0; k < sizeof(plain) / sizeof(plain[0]); k++) {
 		const char *v = col(c, row, (int)plain[k], NULL);
@@ -313,7 +337,10 @@ int import_partner_row(const struct import_columns *c, const struct csv_row *row
 	static const struct {
 		enum partner_col f;
 		const char *key;
-	} addr[] = {{PC_ADDRESS_LINE, "line"}, {PC_CITY, "city"}, {PC_REGION, "region"}, {PC_POSTAL_CODE, "postal_code"},
+	} addr[] = {{PC_ADDRESS_LINE, "line"},
+		    {PC_CITY, "city"},
+		    {PC_REGION, "region"},
+		    {PC_POSTAL_CODE, "postal_code"},
 		    {PC_COUNTRY, "country"}};
 	json_t *a = NULL;
 	for (size_t k = 0; k < sizeof(addr) / sizeof(addr[0]); k++) {
@@ -401,7 +428,8 @@ static int parse_created(const char *s, int64_t now, int64_t *out, struct verr *
 		if (time_parse_rfc3339(full, &t))
 			return verr_set(e, NULL, "created_at", "must be a date or date-time");
 	} else if (time_parse_rfc3339(s, &t)) {
-		return verr_set(e, NULL, "created_at", "must be a date (2025-03-14) or an RFC 3339 date-time (2025-03-14T09:30:00Z)");
+		return verr_set(e, NULL, "created_at",
+				"must be a date (2025-03-14) or an RFC 3339 date-time (2025-03-14T09:30:00Z)");
 	}
 	if (t > now + 300)
 		return verr_set(e, NULL, "created_at", "must not be in the future");
@@ -454,18 +482,18 @@ static const struct {
 	const char *key;
 	size_t off;
 } text_cols[TEXT_COLS] = {
-	{RC_PATIENT_MRN, "mrn", offsetof(struct referral_row, mrn)},
-	{RC_PATIENT_GIVEN, "given", offsetof(struct referral_row, given)},
-	{RC_PATIENT_FAMILY, "family", offsetof(struct referral_row, family)},
-	{RC_PATIENT_BIRTH_DATE, "birth_date", offsetof(struct referral_row, birth_date)},
-	{RC_PATIENT_SEX, "sex", offsetof(struct referral_row, sex)},
-	{RC_PATIENT_PHONE, "phone", offsetof(struct referral_row, phone)},
-	{RC_PATIENT_LANGUAGE, "language", offsetof(struct referral_row, language)},
-	{RC_PATIENT_PAYER, "payer", offsetof(struct referral_row, payer)},
-	{RC_URGENCY, "urgency", offsetof(struct referral_row, urgency)},
-	{RC_REASON, "reason", offsetof(struct referral_row, reason)},
-	{RC_SPECIALTY, "specialty", offsetof(struct referral_row, specialty)},
-	{RC_CARE_RESPONSIBILITY, "care_responsibility", offsetof(struct referral_row, care)},
+    {RC_PATIENT_MRN, "mrn", offsetof(struct referral_row, mrn)},
+    {RC_PATIENT_GIVEN, "given", offsetof(struct referral_row, given)},
+    {RC_PATIENT_FAMILY, "family", offsetof(struct referral_row, family)},
+    {RC_PATIENT_BIRTH_DATE, "birth_date", offsetof(struct referral_row, birth_date)},
+    {RC_PATIENT_SEX, "sex", offsetof(struct referral_row, sex)},
+    {RC_PATIENT_PHONE, "phone", offsetof(struct referral_row, phone)},
+    {RC_PATIENT_LANGUAGE, "language", offsetof(struct referral_row, language)},
+    {RC_PATIENT_PAYER, "payer", offsetof(struct referral_row, payer)},
+    {RC_URGENCY, "urgency", offsetof(struct referral_row, urgency)},
+    {RC_REASON, "reason", offsetof(struct referral_row, reason)},
+    {RC_SPECIALTY, "specialty", offsetof(struct referral_row, specialty)},
+    {RC_CARE_RESPONSIBILITY, "care_responsibility", offsetof(struct referral_row, care)},
 };
 
 /* Their rules, found by name once (found row by row, the lookups were a
@@ -536,20 +564,20 @@ struct import_run {
 	bool have_header;
 	int64_t now;
 	struct arena arena;
-	struct db_bulk *bulk;       /* the driver's bulk load (db.h) */
-	struct referral_bulk *rb;   /* the referrals stored (service/referral.h) */
-	struct strmap patients;   /* mrn -> patient id */
-	struct strmap npis;       /* npi -> partner id (active partners) */
+	struct db_bulk *bulk;	  /* the driver's bulk load (db.h) */
+	struct referral_bulk *rb; /* the referrals stored (service/referral.h) */
+	struct strmap patients;	  /* mrn -> patient id */
+	struct strmap npis;	  /* npi -> partner id (active partners) */
 	bool npis_loaded;
 	struct partner_info *partners;
 	size_t npartners, partners_cap;
-	size_t *pindex;           /* index + 1 into partners; 0 empty */
-	size_t pindex_cap;        /* a power of two */
+	size_t *pindex;	   /* index + 1 into partners; 0 empty */
+	size_t pindex_cap; /* a power of two */
 	/* the row being stored as the reading thread mapped it (NULL: map it here) */
 	const struct referral_row *pre;
 	const struct verr *pre_err;
-	const char *pre_key;      /* its patient's search key, when the reading thread made it */
-	int64_t pre_mrn;          /* its MRN's number (1, 2, ... in the order first seen), 0: none */
+	const char *pre_key; /* its patient's search key, when the reading thread made it */
+	int64_t pre_mrn;     /* its MRN's number (1, 2, ... in the order first seen), 0: none */
 	/* The patient of each MRN number, 0 until known (rows mapped on the
 	 * reading thread; the others use patients). */
 	int64_t *patient_of;
@@ -560,7 +588,7 @@ struct import_run {
 	int64_t file_size, bytes;
 	struct timespec started, last_print;
 	/* the first error */
-	int status;               /* 0, 1 (data refused) or -1 */
+	int status; /* 0, 1 (data refused) or -1 */
 	char msg[512];
 };
 
@@ -632,7 +660,8 @@ static int load_npis(struct import_run *r)
 		json_t *ids = json_loads(db_col_text(st, 1), 0, NULL);
 		size_t i;
 		json_t *x;
-		json_array_foreach(ids, i, x) {
+		json_array_foreach(ids, i, x)
+		{
 			const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
 			int64_t have;
 			if (scheme && value && strcmp(scheme, "npi") == 0 && !strmap_get(&r->npis, value, &have))
@@ -784,7 +813,8 @@ static int patient_id(struct import_run *r, const struct referral_row *x, const 
 			while (cap <= (size_t)mrn_no)
 				cap *= 2;
 			r->patient_of = xrealloc(r->patient_of, cap * sizeof(*r->patient_of));
-			memset(r->patient_of + r->patient_of_cap, 0, (cap - r->patient_of_cap) * sizeof(*r->patient_of));
+			memset(r->patient_of + r->patient_of_cap, 0,
+			       (cap - r->patient_of_cap) * sizeof(*r->patient_of));
 			r->patient_of_cap = cap;
 		}
 		known = &r->patient_of[mrn_no];
@@ -807,9 +837,16 @@ static int patient_id(struct import_run *r, const struct referral_row *x, const 
 			return 0;
 		}
 	}
-	struct patient p = {.mrn = x->mrn, .given = x->given, .family = x->family, .birth_date = x->birth_date,
-			    .sex = x->sex, .phone = x->phone, .language = x->language, .payer = x->payer,
-			    .search_key = search_key, .created_at = at};
+	struct patient p = {.mrn = x->mrn,
+			    .given = x->given,
+			    .family = x->family,
+			    .birth_date = x->birth_date,
+			    .sex = x->sex,
+			    .phone = x->phone,
+			    .language = x->language,
+			    .payer = x->payer,
+			    .search_key = search_key,
+			    .created_at = at};
 	*id = referral_bulk_patient(r->rb, &p);
 	if (known)
 		*known = *id;
@@ -857,18 +894,18 @@ static int store_referral(struct import_run *r, const struct csv_row *row)
 	if ((rc = patient_id(r, x, r->pre_key, r->pre_mrn, &pid)) < 0)
 		return fail_db(r, rc);
 	struct referral_bulk_row br = {
-		.direction = x->direction,
-		.partner_id = partner_id,
-		.partner_specialty = p->specialty,
-		.urgency = u,
-		.specialty = x->specialty,
-		.care = x->care,
-		.reason = x->reason,
-		.diagnoses = x->diagnoses,
-		.n_diagnoses = x->n_dx,
-		.status = x->status,
-		.created_at = x->created_at,
-		.patient_id = pid,
+	    .direction = x->direction,
+	    .partner_id = partner_id,
+	    .partner_specialty = p->specialty,
+	    .urgency = u,
+	    .specialty = x->specialty,
+	    .care = x->care,
+	    .reason = x->reason,
+	    .diagnoses = x->diagnoses,
+	    .n_diagnoses = x->n_dx,
+	    .status = x->status,
+	    .created_at = x->created_at,
+	    .patient_id = pid,
 	};
 	for (int k = 0; k < 6; k++)
 		br.packet[k] = x->packet[k];
@@ -922,25 +959,25 @@ static void index_phase(void *arg, size_t i, size_t n, const char *name)
 #define READ_QUEUE 4
 
 struct row_block {
-	struct buf data;        /* the fields' bytes, each NUL-terminated */
+	struct buf data; /* the fields' bytes, each NUL-terminated */
 	size_t nrows, nfields;
 	size_t rows_cap, fields_cap;
-	size_t *line, *first;   /* per row: its line, its first field (first[nrows] = nfields) */
-	size_t *off, *len;      /* per field; off (size_t)-1 for an empty one */
+	size_t *line, *first; /* per row: its line, its first field (first[nrows] = nfields) */
+	size_t *off, *len;    /* per field; off (size_t)-1 for an empty one */
 	/* referrals: each row mapped and checked by import_referral_row() on the
 	 * reading thread (parsed[i], with errs[i] when rcs[i] is not 0) */
 	struct referral_row *parsed;
 	struct verr *errs;
 	int *rcs;
-	size_t *key_off;        /* per row: its patient's search key in keys, or (size_t)-1 */
-	int64_t *mrn_no;        /* per row: its MRN's number in the run (1, 2, ...), 0 for none */
+	size_t *key_off; /* per row: its patient's search key in keys, or (size_t)-1 */
+	int64_t *mrn_no; /* per row: its MRN's number in the run (1, 2, ...), 0 for none */
 	struct buf keys;
 	size_t parsed_cap;
 	bool have_parsed;
-	int64_t bytes;          /* bytes of the file read when the block was sent */
-	bool last;              /* the end: nothing follows */
-	int stop;               /* last: the CSV reader's result (-1: err) */
-	int read_errno;         /* last: fread failed with it */
+	int64_t bytes;	/* bytes of the file read when the block was sent */
+	bool last;	/* the end: nothing follows */
+	int stop;	/* last: the CSV reader's result (-1: err) */
+	int read_errno; /* last: fread failed with it */
 	char err[160];
 };
 
@@ -958,7 +995,7 @@ struct read_ahead {
 	bool have_header, header_ok;
 	struct import_columns cols;
 	struct csv_reader csv;
-	struct strmap mrns;     /* the MRNs of the rows mapped so far */
+	struct strmap mrns; /* the MRNs of the rows mapped so far */
 	struct row_block *cur;
 	int64_t bytes;
 	/* The file's SHA-256 through OpenSSL's libcrypto, which uses the
@@ -1266,7 +1303,8 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			if (b->have_parsed && b->rcs[i] <= 0 && r->have_header) {
 				r->pre = &b->parsed[i];
 				r->pre_err = b->rcs[i] ? &b->errs[i] : NULL;
-				r->pre_key = !b->rcs[i] && b->key_off[i] != (size_t)-1 ? b->keys.data + b->key_off[i] : NULL;
+				r->pre_key =
+				    !b->rcs[i] && b->key_off[i] != (size_t)-1 ? b->keys.data + b->key_off[i] : NULL;
 				r->pre_mrn = b->rcs[i] ? 0 : b->mrn_no[i];
 			}
 			done = on_record(r, &row) != 0;
@@ -1285,7 +1323,8 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 			done = true;
 			if (b->read_errno) {
 				r->status = -1;
-				snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path, strerror(b->read_errno));
+				snprintf(r->msg, sizeof(r->msg), "cannot read %s: %s", o->path,
+					 strerror(b->read_errno));
 			} else if (b->stop < 0) {
 				r->status = 1;
 				snprintf(r->msg, sizeof(r->msg), "%s", b->err);
@@ -1314,7 +1353,7 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		struct actor cli = actor_system("cli");
 		if (rc == 0)
 			rc = audit_append(db, &cli, "import", o->kind == IMPORT_PARTNERS ? "partner" : "referral", 0,
-				  "success", detail);
+					  "success", detail);
 		if (rc == 0) {
 			progress_phase(r, "writing to disk");
 			rc = db_commit(db);

@@ -13,8 +13,8 @@
 #include "domain/roles.h"
 
 struct actor {
-	int64_t id;         /* the user; 0: not signed in, or the system */
-	enum role role;     /* meaningful only when id != 0 */
+	int64_t id;	    /* the user; 0: not signed in, or the system */
+	enum role role;	    /* meaningful only when id != 0 */
 	int64_t partner_id; /* 0 unless a partner-organisation user */
 	const char *client; /* client address for audit and throttling, or "cli", "job", "demo" */
 	const char *email;  /* may be NULL */

@@ -27,8 +27,8 @@ int analytics_volume(struct db *db, int64_t partner_id, const char *specialty, i
 	if (partner_id && specialty) {
 		qb_init(&q, "SELECT month, direction, COUNT(*) FROM referrals");
 		qb_add(&q, " WHERE partner_id = ? AND specialty = ?", "it", partner_id, specialty);
-		qb_add(&q, " AND month BETWEEN ? AND ? AND status <> 'entered_in_error' GROUP BY month, direction", "ii",
-		       from, to);
+		qb_add(&q, " AND month BETWEEN ? AND ? AND status <> 'entered_in_error' GROUP BY month, direction",
+		       "ii", from, to);
 	} else if (partner_id) {
 		qb_init(&q, "SELECT month, direction, referrals FROM referral_volume");
 		qb_add(&q, " WHERE partner_id = ? AND month BETWEEN ? AND ?", "iii", partner_id, from, to);

@@ -18,7 +18,7 @@ struct db;
 
 struct volume {
 	int64_t from, to; /* months, YYYYMM */
-	int n;            /* months from from to to */
+	int n;		  /* months from from to to */
 	int64_t in[VOLUME_MAX_MONTHS], out[VOLUME_MAX_MONTHS];
 };
 

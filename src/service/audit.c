@@ -34,18 +34,18 @@ int audit_append(struct db *db, const struct actor *user, const char *action, co
 		return rc;
 
 	struct audit_row row = {
-		.id = last_id + 1,
-		.at = time_now(),
-		.has_user = user && user->id,
-		.user_id = user ? user->id : 0,
-		.role = user && user->id ? role_name(user->role) : NULL,
-		.action = action,
-		.record_type = record_type,
-		.has_record = record_id != 0,
-		.record_id = record_id,
-		.client = client,
-		.outcome = outcome,
-		.detail = detail,
+	    .id = last_id + 1,
+	    .at = time_now(),
+	    .has_user = user && user->id,
+	    .user_id = user ? user->id : 0,
+	    .role = user && user->id ? role_name(user->role) : NULL,
+	    .action = action,
+	    .record_type = record_type,
+	    .has_record = record_id != 0,
+	    .record_id = record_id,
+	    .client = client,
+	    .outcome = outcome,
+	    .detail = detail,
 	};
 	char hash[AUDIT_HASH_LEN + 1];
 	audit_chain_hash(prev, &row, hash);
@@ -95,18 +95,18 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_id, char *msg, size_
 	int result = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct audit_row row = {
-			.id = db_col_int(st, 0),
-			.at = db_col_int(st, 1),
-			.has_user = !db_col_null(st, 2),
-			.user_id = db_col_int(st, 2),
-			.role = db_col_text(st, 3),
-			.action = db_col_text(st, 4),
-			.record_type = db_col_text(st, 5),
-			.has_record = !db_col_null(st, 6),
-			.record_id = db_col_int(st, 6),
-			.client = db_col_text(st, 7),
-			.outcome = db_col_text(st, 8),
-			.detail = db_col_text(st, 9),
+		    .id = db_col_int(st, 0),
+		    .at = db_col_int(st, 1),
+		    .has_user = !db_col_null(st, 2),
+		    .user_id = db_col_int(st, 2),
+		    .role = db_col_text(st, 3),
+		    .action = db_col_text(st, 4),
+		    .record_type = db_col_text(st, 5),
+		    .has_record = !db_col_null(st, 6),
+		    .record_id = db_col_int(st, 6),
+		    .client = db_col_text(st, 7),
+		    .outcome = db_col_text(st, 8),
+		    .detail = db_col_text(st, 9),
 		};
 		const char *stored_prev = db_col_text(st, 10);
 		const char *stored_hash = db_col_text(st, 11);
@@ -143,22 +143,25 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_id, char *msg, size_
 	return result;
 }
 
-#define F(name, type, member) {name, name, type, FF_READONLY, offsetof(struct audit_entry, member), 0, 0, NULL}
+#define F(name, type, member)                                                                                          \
+	{                                                                                                              \
+		name, name, type, FF_READONLY, offsetof(struct audit_entry, member), 0, 0, NULL                        \
+	}
 
 /* The columns an admin reads (the chain's prev_hash and the detail stay in
  * the log). */
 static const struct field entry_fields[] = {
-	F("id", FT_ID, id),
-	F("at", FT_TIME, at),
-	F("user_id", FT_ID, user_id),
-	F("role", FT_TEXT, role),
-	F("action", FT_TEXT, action),
-	F("record_type", FT_TEXT, record_type),
-	F("record_id", FT_ID, record_id),
-	F("client", FT_TEXT, client),
-	F("outcome", FT_TEXT, outcome),
-	F("hash", FT_TEXT, hash),
-	{0},
+    F("id", FT_ID, id),
+    F("at", FT_TIME, at),
+    F("user_id", FT_ID, user_id),
+    F("role", FT_TEXT, role),
+    F("action", FT_TEXT, action),
+    F("record_type", FT_TEXT, record_type),
+    F("record_id", FT_ID, record_id),
+    F("client", FT_TEXT, client),
+    F("outcome", FT_TEXT, outcome),
+    F("hash", FT_TEXT, hash),
+    {0},
 };
 
 static struct table entry_table = TABLE_INIT("audit_log", entry_fields);

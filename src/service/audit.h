@@ -28,12 +28,12 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_id, char *msg, size_
 /* An entry as admins read it (text borrowed from the database row). */
 struct audit_entry {
 	int64_t id, at;
-	int64_t user_id;          /* 0: none (the system or an anonymous client) */
-	const char *role;         /* NULL without a user */
+	int64_t user_id;  /* 0: none (the system or an anonymous client) */
+	const char *role; /* NULL without a user */
 	const char *action;
-	const char *record_type;  /* may be NULL */
-	int64_t record_id;        /* 0: none */
-	const char *client;       /* may be NULL */
+	const char *record_type; /* may be NULL */
+	int64_t record_id;	 /* 0: none */
+	const char *client;	 /* may be NULL */
 	const char *outcome, *hash;
 };
 

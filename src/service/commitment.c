@@ -15,22 +15,25 @@
 #include "util/buf.h"
 #include "util/timefmt.h"
 
-#define F(name, type, flags, member) {name, name, type, flags, offsetof(struct commitment, member), 0, 0, NULL}
+#define F(name, type, flags, member)                                                                                   \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct commitment, member), 0, 0, NULL                               \
+	}
 
 static const struct field commitment_fields[] = {
-	F("id", FT_ID, FF_KEY, id),
-	F("partner_id", FT_ID, FF_REQUIRED | FF_CREATE_ONLY | FF_NOUPDATE, partner_id),
-	F("referral_id", FT_ID, FF_NULLABLE, referral_id),
-	F("goal_id", FT_ID, FF_NULLABLE, goal_id),
-	F("owner_id", FT_ID, FF_NULLABLE, owner_id),
-	F("promised_by", FT_TEXT, FF_CREATE_ONLY | FF_NOUPDATE, promised_by),
-	F("title", FT_TEXT, FF_REQUIRED, title),
-	F("due_on", FT_TEXT, FF_REQUIRED, due_on),
-	F("status", FT_TEXT, FF_NONE, status),
-	F("done_at", FT_TIME, FF_READONLY, done_at),
-	F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("updated_at", FT_TIME, FF_READONLY, updated_at),
-	{0},
+    F("id", FT_ID, FF_KEY, id),
+    F("partner_id", FT_ID, FF_REQUIRED | FF_CREATE_ONLY | FF_NOUPDATE, partner_id),
+    F("referral_id", FT_ID, FF_NULLABLE, referral_id),
+    F("goal_id", FT_ID, FF_NULLABLE, goal_id),
+    F("owner_id", FT_ID, FF_NULLABLE, owner_id),
+    F("promised_by", FT_TEXT, FF_CREATE_ONLY | FF_NOUPDATE, promised_by),
+    F("title", FT_TEXT, FF_REQUIRED, title),
+    F("due_on", FT_TEXT, FF_REQUIRED, due_on),
+    F("status", FT_TEXT, FF_NONE, status),
+    F("done_at", FT_TIME, FF_READONLY, done_at),
+    F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("updated_at", FT_TIME, FF_READONLY, updated_at),
+    {0},
 };
 
 struct table commitment_table = TABLE_INIT("commitments", commitment_fields);
@@ -73,8 +76,7 @@ bool commitment_overdue(const struct commitment *c, int64_t now)
 
 /* A link (referral_id, goal_id) names a record of scope s that belongs to
  * the commitment's partner. Returns 0, 1 (e set) or DB_E*. */
-static int check_link(struct db *db, enum scope s, const char *field, int64_t id, int64_t partner_id,
-		      struct verr *e)
+static int check_link(struct db *db, enum scope s, const char *field, int64_t id, int64_t partner_id, struct verr *e)
 {
 	int64_t owner = 0;
 	int rc = scope_partner(db, s, id, &owner);
@@ -122,8 +124,8 @@ int commitment_create(struct db *db, const struct actor *actor, struct commitmen
 	return rc;
 }
 
-int commitment_update(struct db *db, const struct actor *actor, const struct commitment *old,
-		      struct commitment *c, struct verr *e)
+int commitment_update(struct db *db, const struct actor *actor, const struct commitment *old, struct commitment *c,
+		      struct verr *e)
 {
 	c->id = old->id;
 	c->partner_id = old->partner_id;

@@ -22,10 +22,10 @@ struct db;
 struct commitment {
 	int64_t id, partner_id;
 	int64_t referral_id, goal_id, owner_id; /* 0: none */
-	const char *promised_by;                /* "us" or "partner" */
-	const char *title, *due_on;             /* due_on YYYY-MM-DD */
-	const char *status;                     /* open, done, cancelled */
-	int64_t done_at;                        /* 0: not done */
+	const char *promised_by;		/* "us" or "partner" */
+	const char *title, *due_on;		/* due_on YYYY-MM-DD */
+	const char *status;			/* open, done, cancelled */
+	int64_t done_at;			/* 0: not done */
 	int64_t created_at, updated_at;
 	/* Read with the record, not stored in it: the partner's name and the
 	 * linked goal's title (NULL without a goal). */
@@ -52,8 +52,8 @@ int commitment_create(struct db *db, const struct actor *actor, struct commitmen
  * entry (detail: the new status when it changed). A change of status sets
  * done_at (now when done, else none). Returns 0, 1 when a changed link or
  * owner breaks a rule (e set), or DB_E*. */
-int commitment_update(struct db *db, const struct actor *actor, const struct commitment *old,
-		      struct commitment *c, struct verr *e);
+int commitment_update(struct db *db, const struct actor *actor, const struct commitment *old, struct commitment *c,
+		      struct verr *e);
 
 /* Loads commitment id into c (text in a). Returns 1, 0 when there is none,
  * or DB_E*. */

@@ -11,20 +11,23 @@
 #include "db/qb.h"
 #include "util/timefmt.h"
 
-#define F(name, type, flags, member) {name, name, type, flags, offsetof(struct contact, member), 0, 0, NULL}
+#define F(name, type, flags, member)                                                                                   \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct contact, member), 0, 0, NULL                                  \
+	}
 
 static const struct field contact_fields[] = {
-	F("id", FT_ID, FF_KEY, id),
-	F("partner_id", FT_ID, FF_READONLY | FF_NOUPDATE, partner_id),
-	F("name", FT_TEXT, FF_REQUIRED, name),
-	F("role", FT_TEXT, FF_NONE, role),
-	F("phone", FT_TEXT, FF_NULLABLE, phone),
-	F("email", FT_TEXT, FF_NULLABLE, email),
-	F("preferred_channel", FT_TEXT, FF_NULLABLE, preferred_channel),
-	F("notes", FT_TEXT, FF_NULLABLE, notes),
-	F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("updated_at", FT_TIME, FF_READONLY, updated_at),
-	{0},
+    F("id", FT_ID, FF_KEY, id),
+    F("partner_id", FT_ID, FF_READONLY | FF_NOUPDATE, partner_id),
+    F("name", FT_TEXT, FF_REQUIRED, name),
+    F("role", FT_TEXT, FF_NONE, role),
+    F("phone", FT_TEXT, FF_NULLABLE, phone),
+    F("email", FT_TEXT, FF_NULLABLE, email),
+    F("preferred_channel", FT_TEXT, FF_NULLABLE, preferred_channel),
+    F("notes", FT_TEXT, FF_NULLABLE, notes),
+    F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("updated_at", FT_TIME, FF_READONLY, updated_at),
+    {0},
 };
 
 struct table contact_table = TABLE_INIT("contacts", contact_fields);

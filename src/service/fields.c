@@ -254,7 +254,7 @@ static void write_value(struct jw *w, const struct field *f, void *rec)
 void fields_write(struct jw *w, struct table *t, const void *rec)
 {
 	void *r = (void *)rec; /* only read: the accessors are shared with writers */
-	size_t open = 0; /* length of the group whose object is open */
+	size_t open = 0;       /* length of the group whose object is open */
 	const char *open_name = NULL;
 	for (const struct field *f = t->fields; f->name; f++) {
 		if (f->flags & FF_HIDDEN)

@@ -37,13 +37,13 @@ enum field_type { FT_ID, FT_INT, FT_BOOL, FT_TEXT, FT_TIME, FT_JSON };
 
 enum field_flags {
 	FF_NONE = 0,
-	FF_KEY = 1 << 0,         /* the record's id: read and shown, never written */
-	FF_READONLY = 1 << 1,    /* set by the service (times, derived values), not by a client */
-	FF_REQUIRED = 1 << 2,    /* a client must give it on create */
-	FF_NULLABLE = 1 << 3,    /* a client may send null to clear it */
+	FF_KEY = 1 << 0,	 /* the record's id: read and shown, never written */
+	FF_READONLY = 1 << 1,	 /* set by the service (times, derived values), not by a client */
+	FF_REQUIRED = 1 << 2,	 /* a client must give it on create */
+	FF_NULLABLE = 1 << 3,	 /* a client may send null to clear it */
 	FF_CREATE_ONLY = 1 << 4, /* a client sets it on create; a PATCH may not change it */
-	FF_HIDDEN = 1 << 5,      /* stored, never shown (search keys); implies FF_READONLY for clients */
-	FF_NOUPDATE = 1 << 6,    /* written by INSERT only (created_at, and what never changes) */
+	FF_HIDDEN = 1 << 5,	 /* stored, never shown (search keys); implies FF_READONLY for clients */
+	FF_NOUPDATE = 1 << 6,	 /* written by INSERT only (created_at, and what never changes) */
 };
 
 /* One field. name is the JSON member ("address.city" is the member city of
@@ -52,22 +52,25 @@ struct field {
 	const char *name;
 	const char *column;
 	enum field_type type;
-	unsigned flags;                /* enum field_flags */
-	size_t offset;                 /* offsetof(struct <record>, member) */
-	int64_t min, max;              /* FT_INT, FT_ID: the range a client may set (0, 0: any) */
-	const struct text_rule *rule;  /* FT_TEXT: the rule a client's value must meet, or NULL */
+	unsigned flags;		      /* enum field_flags */
+	size_t offset;		      /* offsetof(struct <record>, member) */
+	int64_t min, max;	      /* FT_INT, FT_ID: the range a client may set (0, 0: any) */
+	const struct text_rule *rule; /* FT_TEXT: the rule a client's value must meet, or NULL */
 };
 
 /* A resource's table. fields ends with a zero entry ({0}). */
 struct table {
-	const char *name;              /* the SQL table */
+	const char *name; /* the SQL table */
 	const struct field *fields;
 	/* Made once from fields by the functions below. */
 	pthread_once_t once;
 	size_t n;
 	char *select_list, *insert_sql, *update_sql;
 };
-#define TABLE_INIT(sqlname, fieldarray) {.name = (sqlname), .fields = (fieldarray), .once = PTHREAD_ONCE_INIT}
+#define TABLE_INIT(sqlname, fieldarray)                                                                                \
+	{                                                                                                              \
+		.name = (sqlname), .fields = (fieldarray), .once = PTHREAD_ONCE_INIT                                   \
+	}
 
 /* "id, kind, name, …": every column, in table order (hidden ones too). */
 const char *fields_select(struct table *t);

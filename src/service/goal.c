@@ -11,19 +11,22 @@
 #include "service/scope.h"
 #include "util/timefmt.h"
 
-#define F(name, type, flags, member) {name, name, type, flags, offsetof(struct goal, member), 0, 0, NULL}
+#define F(name, type, flags, member)                                                                                   \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct goal, member), 0, 0, NULL                                     \
+	}
 
 static const struct field goal_fields[] = {
-	F("id", FT_ID, FF_KEY, id),
-	F("partner_id", FT_ID, FF_READONLY | FF_NOUPDATE, partner_id),
-	F("side", FT_TEXT, FF_REQUIRED, side),
-	F("title", FT_TEXT, FF_REQUIRED, title),
-	F("status", FT_TEXT, FF_NONE, status),
-	F("target_on", FT_TEXT, FF_NULLABLE, target_on),
-	F("notes", FT_TEXT, FF_NULLABLE, notes),
-	F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("updated_at", FT_TIME, FF_READONLY, updated_at),
-	{0},
+    F("id", FT_ID, FF_KEY, id),
+    F("partner_id", FT_ID, FF_READONLY | FF_NOUPDATE, partner_id),
+    F("side", FT_TEXT, FF_REQUIRED, side),
+    F("title", FT_TEXT, FF_REQUIRED, title),
+    F("status", FT_TEXT, FF_NONE, status),
+    F("target_on", FT_TEXT, FF_NULLABLE, target_on),
+    F("notes", FT_TEXT, FF_NULLABLE, notes),
+    F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("updated_at", FT_TIME, FF_READONLY, updated_at),
+    {0},
 };
 
 struct table goal_table = TABLE_INIT("goals", goal_fields);

@@ -14,23 +14,26 @@
 #include "util/jw.h"
 #include "util/timefmt.h"
 
-#define F(name, type, flags, member) {name, name, type, flags, offsetof(struct interaction, member), 0, 0, NULL}
+#define F(name, type, flags, member)                                                                                   \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct interaction, member), 0, 0, NULL                              \
+	}
 
 static const struct field interaction_fields[] = {
-	F("id", FT_ID, FF_KEY, id),
-	F("partner_id", FT_ID, FF_REQUIRED | FF_CREATE_ONLY | FF_NOUPDATE, partner_id),
-	F("contact_id", FT_ID, FF_NULLABLE, contact_id),
-	F("user_id", FT_ID, FF_NULLABLE | FF_CREATE_ONLY | FF_NOUPDATE, user_id),
-	F("kind", FT_TEXT, FF_REQUIRED, kind),
-	F("direction", FT_TEXT, FF_REQUIRED, direction),
-	F("occurred_at", FT_TIME, FF_NONE, occurred_at),
-	F("summary", FT_TEXT, FF_REQUIRED, summary),
-	F("follow_up_at", FT_TIME, FF_NULLABLE, follow_up_at),
-	F("awaiting", FT_TEXT, FF_NULLABLE, awaiting),
-	F("responded_at", FT_TIME, FF_NULLABLE, responded_at),
-	F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("updated_at", FT_TIME, FF_READONLY, updated_at),
-	{0},
+    F("id", FT_ID, FF_KEY, id),
+    F("partner_id", FT_ID, FF_REQUIRED | FF_CREATE_ONLY | FF_NOUPDATE, partner_id),
+    F("contact_id", FT_ID, FF_NULLABLE, contact_id),
+    F("user_id", FT_ID, FF_NULLABLE | FF_CREATE_ONLY | FF_NOUPDATE, user_id),
+    F("kind", FT_TEXT, FF_REQUIRED, kind),
+    F("direction", FT_TEXT, FF_REQUIRED, direction),
+    F("occurred_at", FT_TIME, FF_NONE, occurred_at),
+    F("summary", FT_TEXT, FF_REQUIRED, summary),
+    F("follow_up_at", FT_TIME, FF_NULLABLE, follow_up_at),
+    F("awaiting", FT_TEXT, FF_NULLABLE, awaiting),
+    F("responded_at", FT_TIME, FF_NULLABLE, responded_at),
+    F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("updated_at", FT_TIME, FF_READONLY, updated_at),
+    {0},
 };
 
 struct table interaction_table = TABLE_INIT("interactions", interaction_fields);
@@ -97,16 +100,17 @@ static int version_save(struct db *db, const struct interaction *old, int64_t by
 	jw_object(&w);
 	fields_write(&w, &interaction_table, old);
 	jw_object_end(&w);
-	int rc = db_run(db,
-			"INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, "
-			"?, ?)",
-			"iizt", old->id, at, by, b.data);
+	int rc =
+	    db_run(db,
+		   "INSERT INTO interaction_versions (interaction_id, changed_at, changed_by, previous) VALUES (?, ?, "
+		   "?, ?)",
+		   "iizt", old->id, at, by, b.data);
 	buf_release(&b);
 	return rc;
 }
 
-int interaction_update(struct db *db, const struct actor *actor, const struct interaction *old,
-		       struct interaction *i, int64_t at, struct verr *e)
+int interaction_update(struct db *db, const struct actor *actor, const struct interaction *old, struct interaction *i,
+		       int64_t at, struct verr *e)
 {
 	i->id = old->id;
 	i->partner_id = old->partner_id;
@@ -142,9 +146,9 @@ int interaction_history(struct db *db, int64_t id, void (*each)(void *arg, const
 		return rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct interaction_version v = {
-			.changed_at = db_col_int(st, 0),
-			.changed_by = db_col_null(st, 1) ? 0 : db_col_int(st, 1),
-			.previous = db_col_text(st, 2),
+		    .changed_at = db_col_int(st, 0),
+		    .changed_by = db_col_null(st, 1) ? 0 : db_col_int(st, 1),
+		    .previous = db_col_text(st, 2),
 		};
 		each(arg, &v);
 	}

@@ -57,8 +57,8 @@ int interaction_create(struct db *db, const struct actor *actor, struct interact
  * first, then i, with its audit entry. Returns 0, 1 when a rule is broken
  * (e set: a contact of another partner, a follow-up or response before the
  * interaction), or DB_E*. */
-int interaction_update(struct db *db, const struct actor *actor, const struct interaction *old,
-		       struct interaction *i, int64_t at, struct verr *e);
+int interaction_update(struct db *db, const struct actor *actor, const struct interaction *old, struct interaction *i,
+		       int64_t at, struct verr *e);
 
 /* Loads interaction id into i (text in a). Returns 1, 0 when there is none,
  * or DB_E*. */

@@ -21,45 +21,48 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-#define F(name, column, type, flags, member) {name, column, type, flags, offsetof(struct partner, member), 0, 0, NULL}
+#define F(name, column, type, flags, member)                                                                           \
+	{                                                                                                              \
+		name, column, type, flags, offsetof(struct partner, member), 0, 0, NULL                                \
+	}
 
 static const struct field partner_fields[] = {
-	F("id", "id", FT_ID, FF_KEY, id),
-	F("kind", "kind", FT_TEXT, FF_NONE, kind),
-	F("name", "name", FT_TEXT, FF_REQUIRED, name),
-	F("name_key", "name_key", FT_TEXT, FF_HIDDEN, name_key),
-	F("search_key", "search_key", FT_TEXT, FF_HIDDEN, search_key),
-	F("identifiers", "identifiers", FT_JSON, FF_NONE, identifiers),
-	F("specialty", "specialty", FT_TEXT, FF_NULLABLE, specialty),
-	F("specialty_key", "specialty_key", FT_TEXT, FF_HIDDEN, specialty_key),
-	F("taxonomy_code", "taxonomy_code", FT_TEXT, FF_NULLABLE, taxonomy_code),
-	F("organization", "organization", FT_TEXT, FF_NULLABLE, organization),
-	F("phone", "phone", FT_TEXT, FF_NULLABLE, phone),
-	F("email", "email", FT_TEXT, FF_NULLABLE, email),
-	F("address.line", "addr_line", FT_TEXT, FF_NULLABLE, addr_line),
-	F("address.city", "addr_city", FT_TEXT, FF_NULLABLE, addr_city),
-	F("address.region", "addr_region", FT_TEXT, FF_NULLABLE, addr_region),
-	F("address.postal_code", "addr_postal_code", FT_TEXT, FF_NULLABLE, addr_postal_code),
-	F("address.country", "addr_country", FT_TEXT, FF_NULLABLE, addr_country),
-	F("languages", "languages", FT_JSON, FF_NONE, languages),
-	F("payers", "payers", FT_JSON, FF_NONE, payers),
-	F("in_network", "in_network", FT_BOOL, FF_NONE, in_network),
-	F("stage", "stage", FT_TEXT, FF_NONE, stage),
-	F("owner_id", "owner_id", FT_ID, FF_NULLABLE, owner_id),
-	F("checkin_days", "checkin_days", FT_INT, FF_NULLABLE, checkin_days),
-	F("goals_theirs", "goals_theirs", FT_TEXT, FF_NULLABLE, goals_theirs),
-	F("goals_ours", "goals_ours", FT_TEXT, FF_NULLABLE, goals_ours),
-	F("notes", "notes", FT_TEXT, FF_NULLABLE, notes),
-	F("archived_at", "archived_at", FT_TIME, FF_HIDDEN, archived_at),
-	F("created_at", "created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("updated_at", "updated_at", FT_TIME, FF_READONLY, updated_at),
-	F("source", "source", FT_TEXT, FF_NULLABLE, source),
-	F("stage_at", "stage_at", FT_TIME, FF_HIDDEN, stage_at),
-	F("services_theirs", "services_theirs", FT_TEXT, FF_NULLABLE, services_theirs),
-	F("services_ours", "services_ours", FT_TEXT, FF_NULLABLE, services_ours),
-	F("wait_days", "wait_days", FT_INT, FF_NULLABLE, wait_days),
-	F("capacity_note", "capacity_note", FT_TEXT, FF_NULLABLE, capacity_note),
-	{0},
+    F("id", "id", FT_ID, FF_KEY, id),
+    F("kind", "kind", FT_TEXT, FF_NONE, kind),
+    F("name", "name", FT_TEXT, FF_REQUIRED, name),
+    F("name_key", "name_key", FT_TEXT, FF_HIDDEN, name_key),
+    F("search_key", "search_key", FT_TEXT, FF_HIDDEN, search_key),
+    F("identifiers", "identifiers", FT_JSON, FF_NONE, identifiers),
+    F("specialty", "specialty", FT_TEXT, FF_NULLABLE, specialty),
+    F("specialty_key", "specialty_key", FT_TEXT, FF_HIDDEN, specialty_key),
+    F("taxonomy_code", "taxonomy_code", FT_TEXT, FF_NULLABLE, taxonomy_code),
+    F("organization", "organization", FT_TEXT, FF_NULLABLE, organization),
+    F("phone", "phone", FT_TEXT, FF_NULLABLE, phone),
+    F("email", "email", FT_TEXT, FF_NULLABLE, email),
+    F("address.line", "addr_line", FT_TEXT, FF_NULLABLE, addr_line),
+    F("address.city", "addr_city", FT_TEXT, FF_NULLABLE, addr_city),
+    F("address.region", "addr_region", FT_TEXT, FF_NULLABLE, addr_region),
+    F("address.postal_code", "addr_postal_code", FT_TEXT, FF_NULLABLE, addr_postal_code),
+    F("address.country", "addr_country", FT_TEXT, FF_NULLABLE, addr_country),
+    F("languages", "languages", FT_JSON, FF_NONE, languages),
+    F("payers", "payers", FT_JSON, FF_NONE, payers),
+    F("in_network", "in_network", FT_BOOL, FF_NONE, in_network),
+    F("stage", "stage", FT_TEXT, FF_NONE, stage),
+    F("owner_id", "owner_id", FT_ID, FF_NULLABLE, owner_id),
+    F("checkin_days", "checkin_days", FT_INT, FF_NULLABLE, checkin_days),
+    F("goals_theirs", "goals_theirs", FT_TEXT, FF_NULLABLE, goals_theirs),
+    F("goals_ours", "goals_ours", FT_TEXT, FF_NULLABLE, goals_ours),
+    F("notes", "notes", FT_TEXT, FF_NULLABLE, notes),
+    F("archived_at", "archived_at", FT_TIME, FF_HIDDEN, archived_at),
+    F("created_at", "created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("updated_at", "updated_at", FT_TIME, FF_READONLY, updated_at),
+    F("source", "source", FT_TEXT, FF_NULLABLE, source),
+    F("stage_at", "stage_at", FT_TIME, FF_HIDDEN, stage_at),
+    F("services_theirs", "services_theirs", FT_TEXT, FF_NULLABLE, services_theirs),
+    F("services_ours", "services_ours", FT_TEXT, FF_NULLABLE, services_ours),
+    F("wait_days", "wait_days", FT_INT, FF_NULLABLE, wait_days),
+    F("capacity_note", "capacity_note", FT_TEXT, FF_NULLABLE, capacity_note),
+    {0},
 };
 
 struct table partner_table = TABLE_INIT("partners", partner_fields);
@@ -101,8 +104,9 @@ static void derive_keys(struct partner *p, struct arena *a)
 static int stage_history(struct db *db, const struct actor *actor, int64_t id, const char *from, const char *to,
 			 int64_t at)
 {
-	return db_run(db, "INSERT INTO partner_stages (partner_id, from_stage, to_stage, at, user_id) VALUES (?, ?, ?, ?, ?)",
-		      "ittiz", id, from, to, at, actor ? actor->id : (int64_t)0);
+	return db_run(
+	    db, "INSERT INTO partner_stages (partner_id, from_stage, to_stage, at, user_id) VALUES (?, ?, ?, ?, ?)",
+	    "ittiz", id, from, to, at, actor ? actor->id : (int64_t)0);
 }
 
 int partner_create(struct db *db, const struct actor *actor, struct partner *p, bool quiet)

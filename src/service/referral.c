@@ -29,86 +29,97 @@
 
 /* ---- field tables ---- */
 
-#define RF(name, column, type, flags, member) \
-	{name, column, type, flags, offsetof(struct referral, member), 0, 0, NULL}
+#define RF(name, column, type, flags, member)                                                                          \
+	{                                                                                                              \
+		name, column, type, flags, offsetof(struct referral, member), 0, 0, NULL                               \
+	}
 static const struct field referral_fields[] = {
-	RF("id", "id", FT_ID, FF_KEY, id),
-	RF("direction", "direction", FT_TEXT, FF_CREATE_ONLY, direction),
-	RF("partner_id", "partner_id", FT_ID, FF_CREATE_ONLY, partner_id),
-	RF("patient_id", "patient_id", FT_ID, FF_CREATE_ONLY, patient_id),
-	RF("urgency", "urgency", FT_TEXT, FF_NONE, urgency),
-	RF("specialty", "specialty", FT_TEXT, FF_NULLABLE, specialty),
-	RF("care_responsibility", "care_responsibility", FT_TEXT, FF_NONE, care_responsibility),
-	RF("reason", "reason", FT_TEXT, FF_NULLABLE, reason),
-	RF("diagnoses", "diagnoses", FT_JSON, FF_NONE, diagnoses),
-	RF("packet.history", "history", FT_TEXT, FF_NULLABLE, packet[0]),
-	RF("packet.medications", "medications", FT_TEXT, FF_NULLABLE, packet[1]),
-	RF("packet.allergies", "allergies", FT_TEXT, FF_NULLABLE, packet[2]),
-	RF("packet.results", "results", FT_TEXT, FF_NULLABLE, packet[3]),
-	RF("packet.treatment", "treatment", FT_TEXT, FF_NULLABLE, packet[4]),
-	RF("packet.question", "question", FT_TEXT, FF_NULLABLE, packet[5]),
-	RF("status", "status", FT_TEXT, FF_READONLY, status),
-	RF("status_at", "status_at", FT_TIME, FF_HIDDEN, status_at),
-	RF("completeness_score", "completeness_score", FT_INT, FF_HIDDEN, completeness_score),
-	RF("completeness_override", "completeness_override", FT_BOOL, FF_HIDDEN, completeness_override),
-	RF("redirected_from", "redirected_from", FT_ID, FF_READONLY, redirected_from),
-	RF("created_by", "created_by", FT_ID, FF_HIDDEN, created_by),
-	RF("sent_at", "sent_at", FT_TIME, FF_HIDDEN, sent_at),
-	RF("seen_at", "seen_at", FT_TIME, FF_HIDDEN, seen_at),
-	RF("closed_at", "closed_at", FT_TIME, FF_HIDDEN, closed_at),
-	RF("due_step", "due_step", FT_TEXT, FF_HIDDEN, due_step),
-	RF("due_at", "due_at", FT_TIME, FF_HIDDEN, due_at),
-	RF("month", "month", FT_INT, FF_HIDDEN | FF_NOUPDATE, month),
-	RF("created_at", "created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	RF("updated_at", "updated_at", FT_TIME, FF_READONLY, updated_at),
-	{0},
+    RF("id", "id", FT_ID, FF_KEY, id),
+    RF("direction", "direction", FT_TEXT, FF_CREATE_ONLY, direction),
+    RF("partner_id", "partner_id", FT_ID, FF_CREATE_ONLY, partner_id),
+    RF("patient_id", "patient_id", FT_ID, FF_CREATE_ONLY, patient_id),
+    RF("urgency", "urgency", FT_TEXT, FF_NONE, urgency),
+    RF("specialty", "specialty", FT_TEXT, FF_NULLABLE, specialty),
+    RF("care_responsibility", "care_responsibility", FT_TEXT, FF_NONE, care_responsibility),
+    RF("reason", "reason", FT_TEXT, FF_NULLABLE, reason),
+    RF("diagnoses", "diagnoses", FT_JSON, FF_NONE, diagnoses),
+    RF("packet.history", "history", FT_TEXT, FF_NULLABLE, packet[0]),
+    RF("packet.medications", "medications", FT_TEXT, FF_NULLABLE, packet[1]),
+    RF("packet.allergies", "allergies", FT_TEXT, FF_NULLABLE, packet[2]),
+    RF("packet.results", "results", FT_TEXT, FF_NULLABLE, packet[3]),
+    RF("packet.treatment", "treatment", FT_TEXT, FF_NULLABLE, packet[4]),
+    RF("packet.question", "question", FT_TEXT, FF_NULLABLE, packet[5]),
+    RF("status", "status", FT_TEXT, FF_READONLY, status),
+    RF("status_at", "status_at", FT_TIME, FF_HIDDEN, status_at),
+    RF("completeness_score", "completeness_score", FT_INT, FF_HIDDEN, completeness_score),
+    RF("completeness_override", "completeness_override", FT_BOOL, FF_HIDDEN, completeness_override),
+    RF("redirected_from", "redirected_from", FT_ID, FF_READONLY, redirected_from),
+    RF("created_by", "created_by", FT_ID, FF_HIDDEN, created_by),
+    RF("sent_at", "sent_at", FT_TIME, FF_HIDDEN, sent_at),
+    RF("seen_at", "seen_at", FT_TIME, FF_HIDDEN, seen_at),
+    RF("closed_at", "closed_at", FT_TIME, FF_HIDDEN, closed_at),
+    RF("due_step", "due_step", FT_TEXT, FF_HIDDEN, due_step),
+    RF("due_at", "due_at", FT_TIME, FF_HIDDEN, due_at),
+    RF("month", "month", FT_INT, FF_HIDDEN | FF_NOUPDATE, month),
+    RF("created_at", "created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    RF("updated_at", "updated_at", FT_TIME, FF_READONLY, updated_at),
+    {0},
 };
 struct table referral_table = TABLE_INIT("referrals", referral_fields);
 
-#define PF(name, flags, member) {name, name, FT_TEXT, flags, offsetof(struct patient, member), 0, 0, NULL}
+#define PF(name, flags, member)                                                                                        \
+	{                                                                                                              \
+		name, name, FT_TEXT, flags, offsetof(struct patient, member), 0, 0, NULL                               \
+	}
 static const struct field patient_fields[] = {
-	{"id", "id", FT_ID, FF_KEY, offsetof(struct patient, id), 0, 0, NULL},
-	PF("mrn", FF_NULLABLE, mrn),
-	PF("given", FF_REQUIRED, given),
-	PF("family", FF_REQUIRED, family),
-	PF("birth_date", FF_NULLABLE, birth_date),
-	PF("sex", FF_NULLABLE, sex),
-	PF("phone", FF_NULLABLE, phone),
-	PF("language", FF_NULLABLE, language),
-	PF("payer", FF_NULLABLE, payer),
-	PF("search_key", FF_HIDDEN, search_key),
-	{"created_at", "created_at", FT_TIME, FF_HIDDEN | FF_NOUPDATE, offsetof(struct patient, created_at), 0, 0, NULL},
-	{"updated_at", "updated_at", FT_TIME, FF_HIDDEN, offsetof(struct patient, updated_at), 0, 0, NULL},
-	{0},
+    {"id", "id", FT_ID, FF_KEY, offsetof(struct patient, id), 0, 0, NULL},
+    PF("mrn", FF_NULLABLE, mrn),
+    PF("given", FF_REQUIRED, given),
+    PF("family", FF_REQUIRED, family),
+    PF("birth_date", FF_NULLABLE, birth_date),
+    PF("sex", FF_NULLABLE, sex),
+    PF("phone", FF_NULLABLE, phone),
+    PF("language", FF_NULLABLE, language),
+    PF("payer", FF_NULLABLE, payer),
+    PF("search_key", FF_HIDDEN, search_key),
+    {"created_at", "created_at", FT_TIME, FF_HIDDEN | FF_NOUPDATE, offsetof(struct patient, created_at), 0, 0, NULL},
+    {"updated_at", "updated_at", FT_TIME, FF_HIDDEN, offsetof(struct patient, updated_at), 0, 0, NULL},
+    {0},
 };
 struct table patient_table = TABLE_INIT("patients", patient_fields);
 
-#define AF(name, type, flags, member) {name, name, type, flags, offsetof(struct appointment, member), 0, 0, NULL}
+#define AF(name, type, flags, member)                                                                                  \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct appointment, member), 0, 0, NULL                              \
+	}
 static const struct field appointment_fields[] = {
-	AF("id", FT_ID, FF_KEY, id),
-	AF("referral_id", FT_ID, FF_READONLY | FF_NOUPDATE, referral_id),
-	AF("starts_at", FT_TIME, FF_REQUIRED, starts_at),
-	AF("status", FT_TEXT, FF_READONLY, status),
-	AF("location", FT_TEXT, FF_NULLABLE, location),
-	AF("note", FT_TEXT, FF_NULLABLE, note),
-	AF("created_at", FT_TIME, FF_HIDDEN | FF_NOUPDATE, created_at),
-	AF("updated_at", FT_TIME, FF_HIDDEN, updated_at),
-	{0},
+    AF("id", FT_ID, FF_KEY, id),
+    AF("referral_id", FT_ID, FF_READONLY | FF_NOUPDATE, referral_id),
+    AF("starts_at", FT_TIME, FF_REQUIRED, starts_at),
+    AF("status", FT_TEXT, FF_READONLY, status),
+    AF("location", FT_TEXT, FF_NULLABLE, location),
+    AF("note", FT_TEXT, FF_NULLABLE, note),
+    AF("created_at", FT_TIME, FF_HIDDEN | FF_NOUPDATE, created_at),
+    AF("updated_at", FT_TIME, FF_HIDDEN, updated_at),
+    {0},
 };
 struct table appointment_table = TABLE_INIT("appointments", appointment_fields);
 
 /* The bytes (column data) are not a field: written and read by hand. */
-#define DF(name, type, flags, member) {name, name, type, flags, offsetof(struct document, member), 0, 0, NULL}
+#define DF(name, type, flags, member)                                                                                  \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct document, member), 0, 0, NULL                                 \
+	}
 static const struct field document_fields[] = {
-	DF("id", FT_ID, FF_KEY, id),
-	DF("referral_id", FT_ID, FF_HIDDEN, referral_id),
-	DF("filename", FT_TEXT, FF_NONE, filename),
-	DF("content_type", FT_TEXT, FF_NONE, content_type),
-	DF("size", FT_INT, FF_READONLY, size),
-	DF("sha256", FT_TEXT, FF_READONLY, sha256),
-	DF("uploaded_by", FT_ID, FF_HIDDEN, uploaded_by),
-	DF("created_at", FT_TIME, FF_READONLY, created_at),
-	{0},
+    DF("id", FT_ID, FF_KEY, id),
+    DF("referral_id", FT_ID, FF_HIDDEN, referral_id),
+    DF("filename", FT_TEXT, FF_NONE, filename),
+    DF("content_type", FT_TEXT, FF_NONE, content_type),
+    DF("size", FT_INT, FF_READONLY, size),
+    DF("sha256", FT_TEXT, FF_READONLY, sha256),
+    DF("uploaded_by", FT_ID, FF_HIDDEN, uploaded_by),
+    DF("created_at", FT_TIME, FF_READONLY, created_at),
+    {0},
 };
 struct table document_table = TABLE_INIT("documents", document_fields);
 
@@ -154,8 +165,8 @@ static void due_of(const struct referral_head *h, const struct sla_config *cfg, 
 {
 	struct work_calendar cal;
 	sla_config_calendar(cfg, &cal);
-	struct sla_times t = {.has_sent = h->has_sent, .sent_at = h->sent_at, .has_seen = h->has_seen,
-			      .seen_at = h->seen_at};
+	struct sla_times t = {
+	    .has_sent = h->has_sent, .sent_at = h->sent_at, .has_seen = h->has_seen, .seen_at = h->seen_at};
 	sla_current(sla_config_urgency(cfg, h->urgency), h->status, &t, now, &cal, out);
 }
 
@@ -252,11 +263,11 @@ static int appointment_insert(struct db *db, struct appointment *a, int64_t at, 
 static int insert_event(struct db *db, int64_t referral_id, int64_t at, const struct actor *user, bool on_behalf,
 			const char *from, const char *to, const char *reason, const char *note)
 {
-	return db_run(db,
-		      "INSERT INTO referral_events (referral_id, at, user_id, on_behalf, from_status, to_status, reason, "
-		      "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		      "iizitttt", referral_id, at, user ? user->id : (int64_t)0, (int64_t)on_behalf, from, to,
-		      reason, note);
+	return db_run(
+	    db,
+	    "INSERT INTO referral_events (referral_id, at, user_id, on_behalf, from_status, to_status, reason, "
+	    "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iizitttt", referral_id, at, user ? user->id : (int64_t)0, (int64_t)on_behalf, from, to, reason, note);
 }
 
 /* ---- creating ---- */
@@ -372,7 +383,7 @@ int referral_create(struct db *db, const struct actor *actor, const struct refer
 /* ---- the packet ---- */
 
 static void refuse(struct refusal *why, enum refusal_kind kind, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void refuse(struct refusal *why, enum refusal_kind kind, const char *field, const char *fmt, ...)
 {
 	why->kind = kind;
@@ -395,14 +406,14 @@ int referral_update(struct db *db, const struct actor *actor, int64_t id, const 
 		       referral_state_name(h.status));
 		return 1;
 	}
-	static const char *const simple_sql[] = {
-		"UPDATE referrals SET urgency = ? WHERE id = ?", "UPDATE referrals SET reason = ? WHERE id = ?",
-		"UPDATE referrals SET specialty = ? WHERE id = ?",
-		"UPDATE referrals SET care_responsibility = ? WHERE id = ?"};
+	static const char *const simple_sql[] = {"UPDATE referrals SET urgency = ? WHERE id = ?",
+						 "UPDATE referrals SET reason = ? WHERE id = ?",
+						 "UPDATE referrals SET specialty = ? WHERE id = ?",
+						 "UPDATE referrals SET care_responsibility = ? WHERE id = ?"};
 	static const char *const packet_sql[] = {
-		"UPDATE referrals SET history = ? WHERE id = ?", "UPDATE referrals SET medications = ? WHERE id = ?",
-		"UPDATE referrals SET allergies = ? WHERE id = ?", "UPDATE referrals SET results = ? WHERE id = ?",
-		"UPDATE referrals SET treatment = ? WHERE id = ?", "UPDATE referrals SET question = ? WHERE id = ?"};
+	    "UPDATE referrals SET history = ? WHERE id = ?",   "UPDATE referrals SET medications = ? WHERE id = ?",
+	    "UPDATE referrals SET allergies = ? WHERE id = ?", "UPDATE referrals SET results = ? WHERE id = ?",
+	    "UPDATE referrals SET treatment = ? WHERE id = ?", "UPDATE referrals SET question = ? WHERE id = ?"};
 	const bool set[] = {p->set_urgency, p->set_reason, p->set_specialty, p->set_care};
 	const char *const val[] = {p->urgency, p->reason, p->specialty, p->care};
 	for (int i = 0; rc >= 0 && i < 4; i++)
@@ -470,7 +481,8 @@ size_t referral_allowed(const struct actor *actor, const struct referral_head *h
 	if (!role_has(actor->role, PERM_REFERRALS_WRITE))
 		return 0;
 	struct move_option opts[RSTATE__COUNT];
-	size_t n = referral_actor_moves(h->status, h->direction, ractor_of(actor), actor->role == ROLE_ADMIN, opts), k = 0;
+	size_t n = referral_actor_moves(h->status, h->direction, ractor_of(actor), actor->role == ROLE_ADMIN, opts),
+	       k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!referral_needs_decide(h->direction, opts[i].to) || may_decide(actor))
 			out[k++] = opts[i];
@@ -481,8 +493,8 @@ int referral_move_check(const struct actor *actor, const struct referral_head *h
 			const struct move_input *in, struct acting_as *as, struct refusal *why)
 {
 	struct move_error err;
-	int rc = referral_check_actor_move(h->status, to, h->direction, ractor_of(actor), actor->role == ROLE_ADMIN,
-					   in, as, &err);
+	int rc = referral_check_actor_move(h->status, to, h->direction, ractor_of(actor), actor->role == ROLE_ADMIN, in,
+					   as, &err);
 	why->from = h->status;
 	why->to = to;
 	if (rc == MOVE_MISSING_FIELD) {
@@ -564,11 +576,11 @@ int referral_move(struct db *db, const struct actor *actor, int64_t id, const st
 	if (rc < 0)
 		return rc;
 	struct move_input in = {
-		.has_reason = nonempty(m->reason),
-		.has_note = nonempty(m->note),
-		.has_document = ndocs > 0,
-		.has_appointment_at = m->appointment_at != 0,
-		.has_redirect_partner_id = m->redirect_partner_id != 0,
+	    .has_reason = nonempty(m->reason),
+	    .has_note = nonempty(m->note),
+	    .has_document = ndocs > 0,
+	    .has_appointment_at = m->appointment_at != 0,
+	    .has_redirect_partner_id = m->redirect_partner_id != 0,
 	};
 	struct acting_as as = {0};
 	if (referral_move_check(actor, &h, m->to, &in, &as, why))
@@ -602,7 +614,8 @@ int referral_move(struct db *db, const struct actor *actor, int64_t id, const st
 			free(override_note);
 			if (ok < 0)
 				return ok;
-			refuse(why, REFUSE_BAD_PARTNER, "redirect_partner_id", "redirect_partner_id names no active partner");
+			refuse(why, REFUSE_BAD_PARTNER, "redirect_partner_id",
+			       "redirect_partner_id names no active partner");
 			return 1;
 		}
 	}
@@ -610,8 +623,8 @@ int referral_move(struct db *db, const struct actor *actor, int64_t id, const st
 		rc = referral_set_status(db, &h, m->to, actor, as.on_behalf, m->reason, note, 0);
 	free(override_note);
 	if (rc >= 0 && m->to == RSTATE_SCHEDULED) {
-		struct appointment ap = {.referral_id = h.id, .starts_at = m->appointment_at, .status = "booked",
-					 .location = m->location};
+		struct appointment ap = {
+		    .referral_id = h.id, .starts_at = m->appointment_at, .status = "booked", .location = m->location};
 		int64_t appt;
 		rc = appointment_insert(db, &ap, 0, &appt); /* audited as the move */
 	}
@@ -629,10 +642,11 @@ int referrals_expire(struct db *db, int64_t now)
 		if (rc < 0)
 			return rc;
 		int64_t id = 0;
-		rc = db_query_int(db, &id,
-				  "SELECT id FROM referrals WHERE status IN ('sent', 'info_requested') AND status_at < ? "
-				  "LIMIT 1",
-				  "i", cutoff);
+		rc = db_query_int(
+		    db, &id,
+		    "SELECT id FROM referrals WHERE status IN ('sent', 'info_requested') AND status_at < ? "
+		    "LIMIT 1",
+		    "i", cutoff);
 		if (rc == DB_ROW) {
 			struct referral_head h = {0};
 			rc = referral_head_load(db, id, &h);
@@ -679,8 +693,8 @@ int appointment_book(struct db *db, const struct actor *actor, int64_t referral_
 	struct acting_as as = {0};
 	if (referral_move_check(actor, &h, RSTATE_SCHEDULED, &in, &as, why))
 		return 1;
-	struct appointment ap = {.referral_id = h.id, .starts_at = starts_at, .status = "booked",
-				 .location = location, .note = note};
+	struct appointment ap = {
+	    .referral_id = h.id, .starts_at = starts_at, .status = "booked", .location = location, .note = note};
 	rc = appointment_insert(db, &ap, 0, id);
 	if (rc >= 0)
 		rc = referral_set_status(db, &h, RSTATE_SCHEDULED, actor, as.on_behalf, NULL, "appointment booked", 0);
@@ -744,10 +758,11 @@ int document_attach(struct db *db, const struct actor *actor, struct document *d
 {
 	int64_t now = at ? at : time_now();
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
-			    "INSERT INTO documents (referral_id, filename, content_type, size, sha256, data, uploaded_by, "
-			    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			    &st);
+	int rc =
+	    db_prepare(db,
+		       "INSERT INTO documents (referral_id, filename, content_type, size, sha256, data, uploaded_by, "
+		       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		       &st);
 	if (rc == 0) {
 		d->size = (int64_t)len;
 		d->uploaded_by = actor ? actor->id : 0;
@@ -779,8 +794,7 @@ int document_attach(struct db *db, const struct actor *actor, struct document *d
 	return rc < 0 ? rc : 0;
 }
 
-int document_get(struct db *db, int64_t id, struct document *out, const void **data, size_t *len,
-		 struct arena *a)
+int document_get(struct db *db, int64_t id, struct document *out, const void **data, size_t *len, struct arena *a)
 {
 	struct buf sql;
 	buf_init(&sql, 0);
@@ -889,10 +903,11 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 	if (rc <= 0)
 		return rc < 0 ? rc : DB_ERROR;
 	struct db_stmt *st = NULL;
-	rc = db_prepare(db,
-			"SELECT p.name, (SELECT MIN(x.id) FROM referrals x WHERE x.redirected_from = ?) FROM partners p "
-			"WHERE p.id = ?",
-			&st);
+	rc =
+	    db_prepare(db,
+		       "SELECT p.name, (SELECT MIN(x.id) FROM referrals x WHERE x.redirected_from = ?) FROM partners p "
+		       "WHERE p.id = ?",
+		       &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -961,8 +976,8 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 }
 
 /* The list columns: one query per page, never one per item. */
-#define LIST_COLUMNS                                                                                            \
-	"r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, r.specialty, "  \
+#define LIST_COLUMNS                                                                                                   \
+	"r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, r.specialty, "         \
 	"r.status, r.due_step, r.due_at, r.created_at, r.updated_at"
 #define LIST_FROM " FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id"
 
@@ -984,8 +999,8 @@ static void item_read(struct db_stmt *st, struct referral_item *it)
 	it->updated_at = db_col_int(st, 13);
 }
 
-int referral_list(struct db *db, const struct referral_filter *f, void (*each)(void *arg, const struct referral_item *it),
-		  void *arg, bool *more)
+int referral_list(struct db *db, const struct referral_filter *f,
+		  void (*each)(void *arg, const struct referral_item *it), void *arg, bool *more)
 {
 	struct qb q;
 	qb_init(&q, "SELECT " LIST_COLUMNS LIST_FROM);
@@ -1117,13 +1132,13 @@ struct batch_val {
 };
 
 struct batch {
-	char *head;             /* "INSERT INTO t (a, b) VALUES " */
+	char *head; /* "INSERT INTO t (a, b) VALUES " */
 	int ncols;
-	size_t rows;            /* complete rows held */
+	size_t rows; /* complete rows held */
 	size_t nvals;
 	struct batch_val *vals; /* ncols * BULK_BATCH_ROWS */
-	struct buf text;        /* the text values, each NUL-terminated */
-	char *full;             /* the statement for a full batch */
+	struct buf text;	/* the text values, each NUL-terminated */
+	char *full;		/* the statement for a full batch */
 };
 
 static char *batch_sql(const struct batch *b, size_t rows)
@@ -1213,7 +1228,7 @@ static int batch_flush(struct db *db, struct batch *b)
 	int rc = db_prepare(db, partial ? partial : b->full, &st);
 	for (size_t i = 0; rc == 0 && i < b->nvals; i++) {
 		const struct batch_val *v = &b->vals[i];
-		rc = v->kind == BV_INT	 ? db_bind_int(st, (int)i + 1, v->i)
+		rc = v->kind == BV_INT	  ? db_bind_int(st, (int)i + 1, v->i)
 		     : v->kind == BV_TEXT ? db_bind_text_ref(st, (int)i + 1, b->text.data + v->i, v->len)
 		     : v->kind == BV_REF  ? db_bind_text_ref(st, (int)i + 1, v->p, v->len)
 					  : db_bind_null(st, (int)i + 1);
@@ -1232,7 +1247,7 @@ struct volume_table {
 	struct volume_slot {
 		uint64_t key;
 		int64_t n;
-	} *slots;
+	} * slots;
 	size_t cap, n; /* cap: a power of two */
 };
 
@@ -1552,17 +1567,19 @@ static int store_volume(struct referral_bulk *r)
 			int64_t id = (int64_t)(key >> 21), month = (int64_t)(key >> 1 & 0xFFFFF), n = vt->slots[i].n;
 			const char *dir = referral_direction_name(key & 1 ? RDIR_INBOUND : RDIR_OUTBOUND);
 			if (!t)
-				rc = db_run(r->db,
-					    "INSERT INTO referral_volume (partner_id, month, direction, referrals) VALUES (?, "
-					    "?, ?, ?) ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = "
-					    "referrals + excluded.referrals",
-					    "iiti", id, month, dir, n);
+				rc = db_run(
+				    r->db,
+				    "INSERT INTO referral_volume (partner_id, month, direction, referrals) VALUES (?, "
+				    "?, ?, ?) ON CONFLICT (partner_id, month, direction) DO UPDATE SET referrals = "
+				    "referrals + excluded.referrals",
+				    "iiti", id, month, dir, n);
 			else
-				rc = db_run(r->db,
-					    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
-					    "VALUES (?, ?, ?, ?) ON CONFLICT (specialty, month, direction) DO UPDATE SET "
-					    "referrals = referrals + excluded.referrals",
-					    "titi", r->specialty_names[id], month, dir, n);
+				rc = db_run(
+				    r->db,
+				    "INSERT INTO referral_volume_specialty (specialty, month, direction, referrals) "
+				    "VALUES (?, ?, ?, ?) ON CONFLICT (specialty, month, direction) DO UPDATE SET "
+				    "referrals = referrals + excluded.referrals",
+				    "titi", r->specialty_names[id], month, dir, n);
 		}
 	}
 	if (rc == 0 && r->lists_dropped)

@@ -40,17 +40,17 @@ struct referral {
 	const char *direction;
 	int64_t partner_id, patient_id;
 	const char *urgency, *specialty, *care_responsibility, *reason;
-	const char *diagnoses;  /* JSON array text of normalised codes */
-	const char *packet[6];  /* referral_packet_fields' order */
+	const char *diagnoses; /* JSON array text of normalised codes */
+	const char *packet[6]; /* referral_packet_fields' order */
 	const char *status;
 	int64_t status_at;
 	int64_t completeness_score;
 	bool completeness_override;
 	int64_t redirected_from, created_by; /* 0: none */
 	int64_t sent_at, seen_at, closed_at; /* 0: none */
-	const char *due_step;   /* NULL: nothing due */
+	const char *due_step;		     /* NULL: nothing due */
 	int64_t due_at;
-	int64_t month;          /* YYYYMM of created_at */
+	int64_t month; /* YYYYMM of created_at */
 	int64_t created_at, updated_at;
 };
 extern struct table referral_table;
@@ -109,12 +109,12 @@ int referral_head_load(struct db *db, int64_t id, struct referral_head *h);
 enum refusal_kind {
 	REFUSE_NONE = 0,
 	REFUSE_INVALID_TRANSITION, /* 409, allowed[] */
-	REFUSE_OTHER_SIDE,         /* 403: the other side's move, or an admin's */
-	REFUSE_NEEDS_DECIDE,       /* 403: referrals.decide */
-	REFUSE_MISSING_FIELD,      /* 422 naming field */
-	REFUSE_INCOMPLETE,         /* 422 override_completeness: the packet's score */
-	REFUSE_BAD_PARTNER,        /* 422 naming field: no active partner */
-	REFUSE_CONFLICT,           /* 409 conflict: closed packet, finished appointment */
+	REFUSE_OTHER_SIDE,	   /* 403: the other side's move, or an admin's */
+	REFUSE_NEEDS_DECIDE,	   /* 403: referrals.decide */
+	REFUSE_MISSING_FIELD,	   /* 422 naming field */
+	REFUSE_INCOMPLETE,	   /* 422 override_completeness: the packet's score */
+	REFUSE_BAD_PARTNER,	   /* 422 naming field: no active partner */
+	REFUSE_CONFLICT,	   /* 409 conflict: closed packet, finished appointment */
 };
 
 /* Why a write was refused. message is an English sentence for the
@@ -122,7 +122,7 @@ enum refusal_kind {
  * permission applied), for REFUSE_INVALID_TRANSITION. */
 struct refusal {
 	enum refusal_kind kind;
-	const char *field;   /* static, or NULL */
+	const char *field; /* static, or NULL */
 	char message[240];
 	enum rstate from, to;
 	size_t n_allowed;
@@ -137,9 +137,9 @@ struct referral_input {
 	enum rdirection direction;
 	int64_t partner_id;
 	struct patient patient; /* mrn may be NULL; id and times ignored */
-	const char *urgency;    /* NULL: routine */
-	const char *specialty;  /* NULL: outbound takes the partner's */
-	const char *care;       /* NULL: consult */
+	const char *urgency;	/* NULL: routine */
+	const char *specialty;	/* NULL: outbound takes the partner's */
+	const char *care;	/* NULL: consult */
 	const char *reason;
 	const char *diagnoses[REFERRAL_MAX_DIAGNOSES]; /* ICD-10 codes as given (normalised here) */
 	size_t n_diagnoses;
@@ -179,8 +179,8 @@ int referral_update(struct db *db, const struct actor *actor, int64_t id, const 
 struct move_request {
 	enum rstate to;
 	const char *note, *reason, *location;
-	int64_t appointment_at;       /* 0: none */
-	int64_t redirect_partner_id;  /* 0: none */
+	int64_t appointment_at;	     /* 0: none */
+	int64_t redirect_partner_id; /* 0: none */
 	bool override_completeness;
 };
 /* The whole move of referral id by actor: the domain check (side, fields,
@@ -203,7 +203,8 @@ int referral_set_status(struct db *db, const struct referral_head *h, enum rstat
 
 /* The moves open to actor on h (decide permission applied), into out.
  * Returns their number (0 when the actor may not write referrals). */
-size_t referral_allowed(const struct actor *actor, const struct referral_head *h, struct move_option out[RSTATE__COUNT]);
+size_t referral_allowed(const struct actor *actor, const struct referral_head *h,
+			struct move_option out[RSTATE__COUNT]);
 
 /* The background job: referrals left in sent or info_requested for
  * REFERRAL_EXPIRY_DAYS move to expired, each in its own transaction. Safe
@@ -237,12 +238,10 @@ int appointment_get(struct db *db, int64_t id, struct appointment *out, struct a
 int document_attach(struct db *db, const struct actor *actor, struct document *d, const void *data, size_t len,
 		    int64_t at);
 /* A document with its bytes (copied into a). 1, 0 (none) or DB_E*. */
-int document_get(struct db *db, int64_t id, struct document *out, const void **data, size_t *len,
-		 struct arena *a);
+int document_get(struct db *db, int64_t id, struct document *out, const void **data, size_t *len, struct arena *a);
 /* The documents of a referral in id order, each to each(arg, d).
  * Returns 0 or DB_E*. */
-int document_list(struct db *db, int64_t referral_id, void (*each)(void *arg, const struct document *d),
-		  void *arg);
+int document_list(struct db *db, int64_t referral_id, void (*each)(void *arg, const struct document *d), void *arg);
 
 /* ---- reads ---- */
 
@@ -288,8 +287,8 @@ struct referral_filter {
 /* Calls each(arg, item) for up to f->limit referrals, newest first, with
  * borrowed text valid during the call; *more says another page follows.
  * Returns 0 or DB_E*. */
-int referral_list(struct db *db, const struct referral_filter *f, void (*each)(void *arg, const struct referral_item *it),
-		  void *arg, bool *more);
+int referral_list(struct db *db, const struct referral_filter *f,
+		  void (*each)(void *arg, const struct referral_item *it), void *arg, bool *more);
 /* The patient's referrals (newest first, at most 200), as list items. */
 int referral_list_patient(struct db *db, int64_t patient_id, void (*each)(void *arg, const struct referral_item *it),
 			  void *arg);
@@ -325,11 +324,11 @@ struct urgency;
 
 struct referral_bulk_row {
 	enum rdirection direction;
-	int64_t partner_id;            /* an active partner (the caller checked) */
+	int64_t partner_id;	       /* an active partner (the caller checked) */
 	const char *partner_specialty; /* the partner's, for an outbound row without one */
 	const struct urgency *urgency; /* referral_bulk_urgency's; NULL: the first class */
 	const char *specialty, *care, *reason;
-	const char *diagnoses;         /* normalised, as JSON text */
+	const char *diagnoses; /* normalised, as JSON text */
 	size_t n_diagnoses;
 	const char *packet[6];
 	enum rstate status;

@@ -30,8 +30,8 @@ int relationship_checkin(struct db *db, int64_t id, struct checkin *out)
 		return rc;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		out->cadence = checkin_cadence_in(&defaults, db_col_null(st, 0) ? 0 : (int)db_col_int(st, 0),
-						  db_col_text(st, 1));
+		out->cadence =
+		    checkin_cadence_in(&defaults, db_col_null(st, 0) ? 0 : (int)db_col_int(st, 0), db_col_text(st, 1));
 		out->has_last = !db_col_null(st, 3);
 		out->last = db_col_int(st, 3);
 		out->next = checkin_next(out->cadence, out->has_last, out->last, db_col_int(st, 2));
@@ -71,8 +71,9 @@ int relationship_reliability(struct db *db, enum reliability_of of, int64_t id, 
 	time_date(now, today);
 	struct qb q;
 	qb_init(&q, "SELECT due_on, status, done_at FROM commitments");
-	qb_add(&q, of == RELIABILITY_OWNER ? " WHERE owner_id = ? AND promised_by = 'us'"
-					   : " WHERE partner_id = ? AND promised_by = 'us'",
+	qb_add(&q,
+	       of == RELIABILITY_OWNER ? " WHERE owner_id = ? AND promised_by = 'us'"
+				       : " WHERE partner_id = ? AND promised_by = 'us'",
 	       "i", id);
 	struct db_stmt *st = NULL;
 	int rc = qb_prepare(&q, db, &st);
@@ -113,10 +114,10 @@ int relationship_stages(struct db *db, int64_t id, void (*each)(void *arg, const
 		return rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct stage_move m = {
-			.from = db_col_null(st, 0) ? NULL : db_col_text(st, 0),
-			.to = db_col_text(st, 1),
-			.at = db_col_int(st, 2),
-			.user_id = db_col_null(st, 3) ? 0 : db_col_int(st, 3),
+		    .from = db_col_null(st, 0) ? NULL : db_col_text(st, 0),
+		    .to = db_col_text(st, 1),
+		    .at = db_col_int(st, 2),
+		    .user_id = db_col_null(st, 3) ? 0 : db_col_int(st, 3),
 		};
 		each(arg, &m);
 	}
@@ -137,16 +138,16 @@ static const struct {
 	enum timeline_kind kind;
 	const char *sql;
 } sources[] = {
-	{TL_INTERACTION,
-	 "SELECT occurred_at, id, kind, summary, user_id, direction, awaiting, responded_at, (SELECT COUNT(*) FROM "
-	 "interaction_versions v WHERE v.interaction_id = interactions.id) FROM interactions WHERE partner_id = ? "
-	 "ORDER BY occurred_at DESC LIMIT 200"},
-	{TL_REFERRAL, "SELECT e.at, e.referral_id, e.to_status, r.direction, e.user_id FROM referral_events e JOIN "
-		      "referrals r ON r.id = e.referral_id WHERE r.partner_id = ? ORDER BY e.at DESC LIMIT 200"},
-	{TL_GOAL, "SELECT updated_at, id, status, title, NULL FROM goals WHERE partner_id = ? ORDER BY updated_at DESC "
-		  "LIMIT 100"},
-	{TL_STAGE, "SELECT at, id, to_stage, from_stage, user_id FROM partner_stages WHERE partner_id = ? ORDER BY at "
-		   "DESC LIMIT 100"},
+    {TL_INTERACTION,
+     "SELECT occurred_at, id, kind, summary, user_id, direction, awaiting, responded_at, (SELECT COUNT(*) FROM "
+     "interaction_versions v WHERE v.interaction_id = interactions.id) FROM interactions WHERE partner_id = ? "
+     "ORDER BY occurred_at DESC LIMIT 200"},
+    {TL_REFERRAL, "SELECT e.at, e.referral_id, e.to_status, r.direction, e.user_id FROM referral_events e JOIN "
+		  "referrals r ON r.id = e.referral_id WHERE r.partner_id = ? ORDER BY e.at DESC LIMIT 200"},
+    {TL_GOAL, "SELECT updated_at, id, status, title, NULL FROM goals WHERE partner_id = ? ORDER BY updated_at DESC "
+	      "LIMIT 100"},
+    {TL_STAGE, "SELECT at, id, to_stage, from_stage, user_id FROM partner_stages WHERE partner_id = ? ORDER BY at "
+	       "DESC LIMIT 100"},
 };
 #define SOURCE_ROWS_MAX (200 + 200 + 100 + 100)
 

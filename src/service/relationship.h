@@ -15,10 +15,10 @@ struct arena;
 struct db;
 
 struct checkin {
-	int cadence;     /* days; 0: no check-ins */
-	bool has_last;   /* an interaction was logged */
-	int64_t last;    /* when the last one happened */
-	int64_t next;    /* when the next check-in is due; 0: never */
+	int cadence;   /* days; 0: no check-ins */
+	bool has_last; /* an interaction was logged */
+	int64_t last;  /* when the last one happened */
+	int64_t next;  /* when the next check-in is due; 0: never */
 };
 /* The check-in of partner id. Returns 1, 0 when there is no such partner,
  * or DB_E*. */
@@ -59,11 +59,11 @@ struct timeline_item {
 	enum timeline_kind kind;
 	int64_t at, id;
 	const char *title, *detail; /* may be NULL */
-	int64_t user_id;            /* 0: none */
+	int64_t user_id;	    /* 0: none */
 	/* TL_INTERACTION only: what shows a request awaiting an answer, and
 	 * how many times the record was edited. */
 	const char *direction, *awaiting; /* awaiting may be NULL */
-	int64_t responded_at;             /* 0: not answered */
+	int64_t responded_at;		  /* 0: not answered */
 	int64_t versions;
 };
 #define TIMELINE_MAX 300

@@ -9,17 +9,17 @@ static const struct {
 	const char *noun;
 	const char *sql; /* the record's partner, by id */
 } scopes[] = {
-	[SCOPE_NONE] = {"record", NULL},
-	[SCOPE_PARTNER] = {"partner", "SELECT id FROM partners WHERE id = ?"},
-	[SCOPE_CONTACT] = {"contact", "SELECT partner_id FROM contacts WHERE id = ?"},
-	[SCOPE_GOAL] = {"goal", "SELECT partner_id FROM goals WHERE id = ?"},
-	[SCOPE_COMMITMENT] = {"commitment", "SELECT partner_id FROM commitments WHERE id = ?"},
-	[SCOPE_INTERACTION] = {"interaction", "SELECT partner_id FROM interactions WHERE id = ?"},
-	[SCOPE_REFERRAL] = {"referral", "SELECT partner_id FROM referrals WHERE id = ?"},
-	[SCOPE_APPOINTMENT] = {"appointment",
-			       "SELECT r.partner_id FROM appointments a JOIN referrals r ON r.id = a.referral_id "
-			       "WHERE a.id = ?"},
-	[SCOPE_BODY_PARTNER] = {"partner", "SELECT id FROM partners WHERE id = ?"},
+    [SCOPE_NONE] = {"record", NULL},
+    [SCOPE_PARTNER] = {"partner", "SELECT id FROM partners WHERE id = ?"},
+    [SCOPE_CONTACT] = {"contact", "SELECT partner_id FROM contacts WHERE id = ?"},
+    [SCOPE_GOAL] = {"goal", "SELECT partner_id FROM goals WHERE id = ?"},
+    [SCOPE_COMMITMENT] = {"commitment", "SELECT partner_id FROM commitments WHERE id = ?"},
+    [SCOPE_INTERACTION] = {"interaction", "SELECT partner_id FROM interactions WHERE id = ?"},
+    [SCOPE_REFERRAL] = {"referral", "SELECT partner_id FROM referrals WHERE id = ?"},
+    [SCOPE_APPOINTMENT] = {"appointment",
+			   "SELECT r.partner_id FROM appointments a JOIN referrals r ON r.id = a.referral_id "
+			   "WHERE a.id = ?"},
+    [SCOPE_BODY_PARTNER] = {"partner", "SELECT id FROM partners WHERE id = ?"},
 };
 
 const char *scope_noun(enum scope s)

@@ -18,12 +18,12 @@ struct actor;
 
 enum scope {
 	SCOPE_NONE = 0,
-	SCOPE_PARTNER,      /* {id} is a partner */
-	SCOPE_CONTACT,      /* {id} is a contact */
-	SCOPE_GOAL,         /* {id} is a goal */
+	SCOPE_PARTNER,	    /* {id} is a partner */
+	SCOPE_CONTACT,	    /* {id} is a contact */
+	SCOPE_GOAL,	    /* {id} is a goal */
 	SCOPE_COMMITMENT,   /* {id} is a commitment */
 	SCOPE_INTERACTION,  /* {id} is an interaction */
-	SCOPE_REFERRAL,     /* {id} is a referral */
+	SCOPE_REFERRAL,	    /* {id} is a referral */
 	SCOPE_APPOINTMENT,  /* {id} is an appointment */
 	SCOPE_BODY_PARTNER, /* the body's partner_id (a new record of that partner) */
 };

@@ -132,8 +132,8 @@ static int count_failures(struct db *db, const char *kind, const char *key, int6
 			  int64_t *oldest)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT COUNT(*), MIN(at) FROM signin_failures WHERE kind = ? AND key = ? AND at > ?",
-			    &st);
+	int rc =
+	    db_prepare(db, "SELECT COUNT(*), MIN(at) FROM signin_failures WHERE kind = ? AND key = ? AND at > ?", &st);
 	if (rc < 0)
 		return rc;
 	db_bind_text(st, 1, kind);

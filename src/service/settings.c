@@ -20,7 +20,6 @@
 #include "util/log.h"
 #include "util/timefmt.h"
 
-
 int sla_config_load(struct db *db, struct sla_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -48,7 +47,8 @@ int sla_config_load(struct db *db, struct sla_config *cfg)
 			cfg->utc_offset_min = (int32_t)json_integer_value(o);
 		size_t i;
 		json_t *h;
-		json_array_foreach(json_object_get(v, "holidays"), i, h) {
+		json_array_foreach(json_object_get(v, "holidays"), i, h)
+		{
 			if (json_is_integer(h) && cfg->n_holidays < 64)
 				cfg->holidays[cfg->n_holidays++] = (int32_t)json_integer_value(h);
 		}
@@ -57,7 +57,8 @@ int sla_config_load(struct db *db, struct sla_config *cfg)
 		json_t *urg = json_object_get(v, "urgencies");
 		if (json_is_array(urg) && json_array_size(urg) > 0) {
 			cfg->n_urgencies = 0;
-			json_array_foreach(urg, i, h) {
+			json_array_foreach(urg, i, h)
+			{
 				if (cfg->n_urgencies >= 16 || !jstr(h, "name"))
 					continue;
 				struct urgency *u = &cfg->urgencies[cfg->n_urgencies];
@@ -66,7 +67,8 @@ int sla_config_load(struct db *db, struct sla_config *cfg)
 					json_t *t = json_object_get(h, steps[s]);
 					enum sla_clock c = SLA_CALENDAR;
 					sla_clock_from_name(jstr(t, "clock"), &c);
-					u->target[s].minutes = (int32_t)json_integer_value(json_object_get(t, "minutes"));
+					u->target[s].minutes =
+					    (int32_t)json_integer_value(json_object_get(t, "minutes"));
 					u->target[s].clock = c;
 				}
 				if (sla_urgency_valid(u))

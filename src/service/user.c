@@ -21,18 +21,21 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-#define F(name, type, flags, member) {name, name, type, flags, offsetof(struct user, member), 0, 0, NULL}
+#define F(name, type, flags, member)                                                                                   \
+	{                                                                                                              \
+		name, name, type, flags, offsetof(struct user, member), 0, 0, NULL                                     \
+	}
 
 static const struct field user_fields[] = {
-	F("id", FT_ID, FF_KEY, id),
-	F("email", FT_TEXT, FF_REQUIRED, email),
-	F("name", FT_TEXT, FF_REQUIRED, name),
-	F("role", FT_TEXT, FF_REQUIRED, role),
-	F("partner_id", FT_ID, FF_NULLABLE, partner_id),
-	F("password_hash", FT_TEXT, FF_HIDDEN, password_hash),
-	F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
-	F("disabled_at", FT_TIME, FF_READONLY, disabled_at),
-	{0},
+    F("id", FT_ID, FF_KEY, id),
+    F("email", FT_TEXT, FF_REQUIRED, email),
+    F("name", FT_TEXT, FF_REQUIRED, name),
+    F("role", FT_TEXT, FF_REQUIRED, role),
+    F("partner_id", FT_ID, FF_NULLABLE, partner_id),
+    F("password_hash", FT_TEXT, FF_HIDDEN, password_hash),
+    F("created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
+    F("disabled_at", FT_TIME, FF_READONLY, disabled_at),
+    {0},
 };
 
 struct table user_table = TABLE_INIT("users", user_fields);
@@ -42,8 +45,8 @@ static int check_values(enum role r, const char *role, const char *email, const 
 			const char *password, char *msg, size_t msglen)
 {
 	if (r == ROLE_NONE) {
-		snprintf(msg, msglen, "unknown role '%s': use admin, manager, liaison, coordinator, clinician or partner",
-			 role);
+		snprintf(msg, msglen,
+			 "unknown role '%s': use admin, manager, liaison, coordinator, clinician or partner", role);
 		return 1;
 	}
 	if (!valid_email(email)) {
@@ -55,8 +58,9 @@ static int check_values(enum role r, const char *role, const char *email, const 
 		return 1;
 	}
 	if ((r == ROLE_PARTNER) != (partner_id != 0)) {
-		snprintf(msg, msglen, r == ROLE_PARTNER ? "partner users need --partner ID (their organisation)"
-							: "--partner is only for users with the partner role");
+		snprintf(msg, msglen,
+			 r == ROLE_PARTNER ? "partner users need --partner ID (their organisation)"
+					   : "--partner is only for users with the partner role");
 		return 1;
 	}
 	size_t plen = text_valid_utf8(password, strlen(password)) ? text_length(password) : 0;
@@ -99,12 +103,12 @@ int user_create(struct db *db, const struct actor *actor, const char *email, con
 	if (password_hash(password, hash, sizeof(hash)) < 0)
 		BUG("cannot hash a password (out of memory?)");
 	struct user u = {
-		.email = lower,
-		.name = name,
-		.role = role_name(r),
-		.partner_id = partner_id,
-		.password_hash = hash,
-		.created_at = time_now(),
+	    .email = lower,
+	    .name = name,
+	    .role = role_name(r),
+	    .partner_id = partner_id,
+	    .password_hash = hash,
+	    .created_at = time_now(),
 	};
 	rc = fields_insert(db, &user_table, &u, id);
 	if (rc == 0)

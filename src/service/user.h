@@ -20,8 +20,8 @@ struct user {
 	int64_t id;
 	const char *email; /* lower-cased */
 	const char *name, *role;
-	int64_t partner_id; /* 0 unless a partner-organisation user */
-	const char *password_hash; /* written on create only; NULL in every record read */
+	int64_t partner_id;		 /* 0 unless a partner-organisation user */
+	const char *password_hash;	 /* written on create only; NULL in every record read */
 	int64_t created_at, disabled_at; /* disabled_at 0: active */
 };
 

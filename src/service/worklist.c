@@ -107,7 +107,7 @@ static int checkins(struct db *db, struct list *l, int64_t owner, int64_t now)
 		return rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int cadence =
-			checkin_cadence_in(&defaults, db_col_null(st, 2) ? 0 : (int)db_col_int(st, 2), db_col_text(st, 3));
+		    checkin_cadence_in(&defaults, db_col_null(st, 2) ? 0 : (int)db_col_int(st, 2), db_col_text(st, 3));
 		bool has_last = !db_col_null(st, 5);
 		int64_t last = db_col_int(st, 5);
 		int64_t next = checkin_next(cadence, has_last, last, db_col_int(st, 4));
@@ -132,7 +132,8 @@ static int follow_ups(struct db *db, struct list *l, int64_t owner, int64_t now)
 	struct qb q;
 	qb_init(&q, "SELECT i.id, i.partner_id, p.name, i.follow_up_at, i.kind FROM interactions i JOIN partners p "
 		    "ON p.id = i.partner_id");
-	qb_add(&q, " WHERE i.user_id = ? AND i.follow_up_open = 1 AND i.follow_up_at < ? ORDER BY i.follow_up_at LIMIT 200",
+	qb_add(&q,
+	       " WHERE i.user_id = ? AND i.follow_up_open = 1 AND i.follow_up_at < ? ORDER BY i.follow_up_at LIMIT 200",
 	       "ii", owner, now + SOON_SECONDS);
 	struct db_stmt *st = NULL;
 	int rc = qb_prepare(&q, db, &st);

@@ -21,9 +21,9 @@ enum work_kind { WORK_REFERRAL_STEP, WORK_CHECKIN, WORK_FOLLOW_UP, WORK_COMMITME
 
 struct work_item {
 	enum work_kind kind;
-	int64_t due;  /* when it is due (a commitment: the end of its day) */
+	int64_t due; /* when it is due (a commitment: the end of its day) */
 	bool overdue;
-	int64_t id;   /* the referral, partner (a check-in), interaction or commitment */
+	int64_t id; /* the referral, partner (a check-in), interaction or commitment */
 	int64_t partner_id;
 	const char *partner_name;
 	/* WORK_REFERRAL_STEP */

@@ -20,8 +20,8 @@ struct buf {
 };
 
 void buf_init(struct buf *b, size_t max);
-void buf_release(struct buf *b);          /* frees; buffer must be re-initialised */
-void buf_reset(struct buf *b);            /* len = 0, keeps the allocation */
+void buf_release(struct buf *b); /* frees; buffer must be re-initialised */
+void buf_reset(struct buf *b);	 /* len = 0, keeps the allocation */
 int buf_append(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);

@@ -52,7 +52,8 @@ int jcheck_known(json_t *obj, const char *prefix, const char *const *allowed, st
 {
 	const char *key;
 	json_t *val;
-	json_object_foreach(obj, key, val) {
+	json_object_foreach(obj, key, val)
+	{
 		(void)val;
 		if (!*key) {
 			/* Name the object that holds the empty key: "body" or

@@ -26,15 +26,15 @@ struct verr {
 };
 
 enum jflags {
-	J_OPTIONAL = 0,  /* may be absent */
-	J_REQUIRED = 1,  /* must be present and not null */
-	J_NULLABLE = 2,  /* null is accepted (clears the field) */
+	J_OPTIONAL = 0, /* may be absent */
+	J_REQUIRED = 1, /* must be present and not null */
+	J_NULLABLE = 2, /* null is accepted (clears the field) */
 };
 
 /* Records the first error only; always returns -1. Any text fits: the
  * field and message are cut to their caps at a character boundary. */
 int verr_set(struct verr *e, const char *prefix, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* The body must be an object; every key must be in allowed (NULL-ended). */
 int jcheck_object(json_t *v, const char *name, struct verr *e);
@@ -60,11 +60,11 @@ int vcheck_enum(const char *s, const char *key, const char *prefix, const char *
  * the error says "what". A table of rules ends with a zero entry. */
 struct text_rule {
 	const char *key;
-	unsigned flags;              /* enum jflags */
+	unsigned flags; /* enum jflags */
 	size_t min, max;
-	const char *const *values;   /* NULL-ended, or NULL */
-	bool (*pred)(const char *);  /* may be NULL */
-	const char *what;            /* the message when pred fails */
+	const char *const *values;  /* NULL-ended, or NULL */
+	bool (*pred)(const char *); /* may be NULL */
+	const char *what;	    /* the message when pred fails */
 };
 int jcheck_rule(json_t *obj, const struct text_rule *r, const char *prefix, struct verr *e);
 int jcheck_rules(json_t *obj, const struct text_rule *rules, const char *prefix, struct verr *e);

@@ -35,10 +35,10 @@ struct jw {
 	struct buf *b;
 	int depth;
 	bool need_comma[JW_DEPTH];
-	bool bad;              /* sticky: a jw_raw value was not valid JSON */
-	const char *key;       /* the last literal key (for the log), or NULL */
-	const char *bad_key;   /* the key before the first bad value, or NULL */
-	size_t bad_at;         /* where that value stopped parsing (bytes) */
+	bool bad;	     /* sticky: a jw_raw value was not valid JSON */
+	const char *key;     /* the last literal key (for the log), or NULL */
+	const char *bad_key; /* the key before the first bad value, or NULL */
+	size_t bad_at;	     /* where that value stopped parsing (bytes) */
 };
 
 void jw_init(struct jw *w, struct buf *b);
@@ -49,18 +49,18 @@ void jw_array_end(struct jw *w);
 /* A member name that is a string literal of the program: jw_key(w, "id").
  * The "" around k make anything but a literal fail to compile. */
 #define jw_key(w, k) jw_key_lit((w), "" k "")
-void jw_key_lit(struct jw *w, const char *key);  /* use jw_key */
+void jw_key_lit(struct jw *w, const char *key); /* use jw_key */
 /* A member name computed at run time (a specialty, a client's text):
  * escaped like a string value. */
 void jw_key_escaped(struct jw *w, const char *key);
 /* The same for the n bytes at key (a part of a longer name). */
 void jw_key_text(struct jw *w, const char *key, size_t n);
-void jw_string(struct jw *w, const char *s);            /* NULL writes null */
+void jw_string(struct jw *w, const char *s); /* NULL writes null */
 void jw_stringn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
-void jw_time(struct jw *w, int64_t epoch);               /* RFC 3339 UTC string */
+void jw_time(struct jw *w, int64_t epoch); /* RFC 3339 UTC string */
 /* Already-serialised JSON that this program wrote itself (stored columns);
  * NULL or empty writes fallback ("null", "[]" …, a literal the caller
  * knows is valid). Anything that is not exactly one valid JSON value

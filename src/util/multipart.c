@@ -50,8 +50,8 @@ int multipart_find(const char *content_type, const char *body, size_t len, const
 	char boundary[80], delim[84];
 	memset(out, 0, sizeof(*out));
 	if (!content_type || strncasecmp(content_type, "multipart/form-data", 19) != 0 ||
-	    header_param(content_type, strlen(content_type), "boundary", boundary, sizeof(boundary)) ||
-	    !boundary[0] || strlen(boundary) > 70) {
+	    header_param(content_type, strlen(content_type), "boundary", boundary, sizeof(boundary)) || !boundary[0] ||
+	    strlen(boundary) > 70) {
 		*why = "the Content-Type has no valid multipart boundary";
 		return -1;
 	}

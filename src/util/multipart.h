@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 struct multipart_file {
-	const char *data;       /* the part's bytes (not NUL-terminated) */
+	const char *data; /* the part's bytes (not NUL-terminated) */
 	size_t len;
-	char filename[256];     /* from Content-Disposition, or "" */
+	char filename[256];	/* from Content-Disposition, or "" */
 	char content_type[128]; /* from the part's Content-Type, or "" */
 };
 

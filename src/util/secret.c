@@ -11,7 +11,7 @@
  * real check costs and never succeeds. Computing one at start-up instead
  * took 75 ms and 64 MiB before the server could answer. */
 static const char dummy_hash[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=65536,t=2,p=1$+PkQu3HEmbqcaQozJWLDDg$"
-				 "f+aFztSFrcJcXjPfopJ83fchBiCp5WkjmDDMm60f0Ag";
+						       "f+aFztSFrcJcXjPfopJ83fchBiCp5WkjmDDMm60f0Ag";
 
 int secret_init(void)
 {
@@ -24,8 +24,8 @@ int password_hash(const char *password, char *out, size_t outlen)
 		BUG("password_hash: output too small");
 	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 				 crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 bool password_verify(const char *hash, const char *password)

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECRET_HASH_HEX 65   /* 64 hex digits + NUL */
-#define SECRET_TOKEN_MAX 64  /* room for prefix + 43 base64url chars + NUL */
+#define SECRET_HASH_HEX 65  /* 64 hex digits + NUL */
+#define SECRET_TOKEN_MAX 64 /* room for prefix + 43 base64url chars + NUL */
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 

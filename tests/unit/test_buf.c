@@ -68,9 +68,9 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_invariants),
-		cmocka_unit_test(test_buf_maximum),
-		cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_buf_invariants),
+	    cmocka_unit_test(test_buf_maximum),
+	    cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,8 @@
 
 #include "domain/completeness.h"
 
-static const char *const items[PKT__COUNT] = {"reason",    "diagnoses", "history",  "medications", "allergies",
-					      "results",   "treatment", "question", "attachments"};
+static const char *const items[PKT__COUNT] = {"reason",	 "diagnoses", "history",  "medications", "allergies",
+					      "results", "treatment", "question", "attachments"};
 
 #define B(i) PKT_BIT(i)
 #define GENERAL                                                                                                        \
@@ -282,17 +282,17 @@ static void test_from_json(void **state)
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":{\"reason\":-1}}", &c, &e),
 			    "weights.reason");
 	assert_string_equal(
-		parse_field("{\"required\":[\"reason\"],\"weights\":{\"reason\":99999999999999999}}", &c, &e),
-		"weights.reason");
+	    parse_field("{\"required\":[\"reason\"],\"weights\":{\"reason\":99999999999999999}}", &c, &e),
+	    "weights.reason");
 	/* Keys that cannot be quoted are reported on the object, not echoed. */
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":{\"\":2}}", &c, &e), "weights");
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":{\"\xd8\xa3\":2}}", &c, &e), "weights");
 	/* cppcheck-suppress invalidFunctionArg ; strchr converts its int to char */
 	assert_null(strchr(e.message, '\xd8'));
 	assert_string_equal(
-		parse_field("{\"required\":[\"reason\"],\"weights\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":2}}", &c,
-			    &e),
-		"weights");
+	    parse_field("{\"required\":[\"reason\"],\"weights\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":2}}", &c,
+			&e),
+	    "weights");
 	assert_string_equal(parse_field("{\"required\":[\"\xd8\xa3\xd8\xb3\xd8\xa8\xd8\xa7\xd8\xa8\"]}", &c, &e),
 			    "required[0]");
 	/* cppcheck-suppress invalidFunctionArg ; strchr converts its int to char */
@@ -366,8 +366,9 @@ static void test_present(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_item_names), cmocka_unit_test(test_defaults),  cmocka_unit_test(test_score),
-		cmocka_unit_test(test_to_json),    cmocka_unit_test(test_from_json), cmocka_unit_test(test_round_trip), cmocka_unit_test(test_present),
+	    cmocka_unit_test(test_item_names), cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_score),
+	    cmocka_unit_test(test_to_json),    cmocka_unit_test(test_from_json), cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_present),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

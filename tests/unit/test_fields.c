@@ -29,26 +29,30 @@ struct thing {
 
 static const struct text_rule name_rule = {"name", J_REQUIRED, 1, 20, NULL, NULL, NULL};
 
-#define F(n, c, t, fl, m) {n, c, t, fl, offsetof(struct thing, m), 0, 0, NULL}
+#define F(n, c, t, fl, m)                                                                                              \
+	{                                                                                                              \
+		n, c, t, fl, offsetof(struct thing, m), 0, 0, NULL                                                     \
+	}
 static const struct field thing_fields[] = {
-	F("id", "id", FT_ID, FF_KEY, id),
-	{"name", "name", FT_TEXT, FF_REQUIRED, offsetof(struct thing, name), 0, 0, &name_rule},
-	F("name_key", "name_key", FT_TEXT, FF_HIDDEN, secret_key),
-	F("address.city", "city", FT_TEXT, FF_NULLABLE, city),
-	F("address.country", "country", FT_TEXT, FF_NULLABLE, country),
-	F("owner_id", "owner_id", FT_ID, FF_NULLABLE, owner_id),
-	{"size", "size", FT_INT, FF_NULLABLE, offsetof(struct thing, size), 1, 10, NULL},
-	F("active", "active", FT_BOOL, FF_CREATE_ONLY, active),
-	F("tags", "tags", FT_JSON, FF_NONE, tags),
-	F("made_at", "made_at", FT_TIME, FF_READONLY | FF_NOUPDATE, made_at),
-	{0},
+    F("id", "id", FT_ID, FF_KEY, id),
+    {"name", "name", FT_TEXT, FF_REQUIRED, offsetof(struct thing, name), 0, 0, &name_rule},
+    F("name_key", "name_key", FT_TEXT, FF_HIDDEN, secret_key),
+    F("address.city", "city", FT_TEXT, FF_NULLABLE, city),
+    F("address.country", "country", FT_TEXT, FF_NULLABLE, country),
+    F("owner_id", "owner_id", FT_ID, FF_NULLABLE, owner_id),
+    {"size", "size", FT_INT, FF_NULLABLE, offsetof(struct thing, size), 1, 10, NULL},
+    F("active", "active", FT_BOOL, FF_CREATE_ONLY, active),
+    F("tags", "tags", FT_JSON, FF_NONE, tags),
+    F("made_at", "made_at", FT_TIME, FF_READONLY | FF_NOUPDATE, made_at),
+    {0},
 };
 static struct table things = TABLE_INIT("things", thing_fields);
 
 static void test_sql(void **state)
 {
 	(void)state;
-	assert_string_equal(fields_select(&things), "id, name, name_key, city, country, owner_id, size, active, tags, made_at");
+	assert_string_equal(fields_select(&things),
+			    "id, name, name_key, city, country, owner_id, size, active, tags, made_at");
 	assert_int_equal(fields_count(&things), 10);
 	assert_non_null(fields_find(&things, "address.city"));
 	assert_null(fields_find(&things, "city"));
@@ -186,9 +190,10 @@ static void test_round_trip(void **state)
 	char err[256];
 	struct db *db = db_open(path, err, sizeof(err));
 	assert_non_null(db);
-	assert_int_equal(db_exec(db, "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL, name_key TEXT, "
-				     "city TEXT, country TEXT, owner_id INTEGER, size INTEGER, active INTEGER NOT NULL, "
-				     "tags TEXT, made_at INTEGER)"),
+	assert_int_equal(db_exec(db,
+				 "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL, name_key TEXT, "
+				 "city TEXT, country TEXT, owner_id INTEGER, size INTEGER, active INTEGER NOT NULL, "
+				 "tags TEXT, made_at INTEGER)"),
 			 0);
 	struct thing t, back;
 	fields_clear(&things, &t);
@@ -233,11 +238,11 @@ static void test_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sql),
-		cmocka_unit_test(test_write),
-		cmocka_unit_test_teardown(test_merge_refusals, release_bodies),
-		cmocka_unit_test_teardown(test_merge_values, release_bodies),
-		cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_sql),
+	    cmocka_unit_test(test_write),
+	    cmocka_unit_test_teardown(test_merge_refusals, release_bodies),
+	    cmocka_unit_test_teardown(test_merge_values, release_bodies),
+	    cmocka_unit_test(test_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,7 +52,7 @@ static void test_valid_shapes(void **state)
 	assert_norm("S72001A", "S72.001A"); /* a 7th-character extension */
 	assert_norm("T7840XA", "T78.40XA");
 	assert_norm("H54.413A", "H54.413A");
-	assert_norm("C4A", "C4A");   /* letter third */
+	assert_norm("C4A", "C4A"); /* letter third */
 	assert_norm("C4A.111", "C4A.111");
 	assert_norm("M1A.0110", "M1A.0110");
 	assert_norm("C49.A0", "C49.A0"); /* letter after the dot */
@@ -71,7 +71,7 @@ static void test_invalid_shapes(void **state)
 	assert_bad("");
 	assert_bad("E");
 	assert_bad("E1");
-	assert_bad("E11.");      /* trailing dot */
+	assert_bad("E11."); /* trailing dot */
 	assert_bad(".E11");
 	assert_bad("E.119");
 	assert_bad("E1.19");
@@ -79,17 +79,18 @@ static void test_invalid_shapes(void **state)
 	assert_bad("E11..9");
 	assert_bad("E11.9.1");
 	assert_bad("E11.94321"); /* five after the dot */
-	assert_bad("E1194321");  /* eight characters */
+	assert_bad("E1194321");	 /* eight characters */
 	assert_bad("E11.9 ");
 	assert_bad(" E11.9");
 	assert_bad("E11 9");
 	assert_bad("E11-9");
 	assert_bad("E11.9\n");
-	assert_bad("111.9");     /* digit first */
-	assert_bad("ABC");       /* no digit in the category */
+	assert_bad("111.9"); /* digit first */
+	assert_bad("ABC");   /* no digit in the category */
 	assert_bad("ABC.1");
-	assert_bad("E11.\xd9\xa9");     /* Arabic-Indic digit */
-	assert_bad("\xef\xbc\xa5" "11"); /* fullwidth E */
+	assert_bad("E11.\xd9\xa9"); /* Arabic-Indic digit */
+	assert_bad("\xef\xbc\xa5"
+		   "11"); /* fullwidth E */
 }
 
 static void test_nul_ends_the_string(void **state)
@@ -219,9 +220,9 @@ static void test_real_addenda_2023(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_shapes),         cmocka_unit_test(test_invalid_shapes),
-		cmocka_unit_test(test_nul_ends_the_string),  cmocka_unit_test(test_real_codes_2024),
-		cmocka_unit_test(test_real_categories_2026), cmocka_unit_test(test_real_addenda_2023),
+	    cmocka_unit_test(test_valid_shapes),	 cmocka_unit_test(test_invalid_shapes),
+	    cmocka_unit_test(test_nul_ends_the_string),	 cmocka_unit_test(test_real_codes_2024),
+	    cmocka_unit_test(test_real_categories_2026), cmocka_unit_test(test_real_addenda_2023),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

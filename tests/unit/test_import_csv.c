@@ -140,8 +140,8 @@ static void test_header(void **state)
 	assert_string_equal(e.field, "partner_id");
 }
 
-static const char *const partner_header[] = {"name", "npi", "city", "languages", "in_network", "checkin_days",
-					     "phone", NULL};
+static const char *const partner_header[] = {"name",	   "npi",	   "city",  "languages",
+					     "in_network", "checkin_days", "phone", NULL};
 
 /* Maps one partner row; returns the failing column or "" (and the record). */
 static const char *partner_row(const char *const *fields, json_t **rec, char *out)
@@ -163,8 +163,8 @@ static void test_partner_rows(void **state)
 	(void)state;
 	char f[VERR_FIELD_MAX];
 	json_t *rec = NULL;
-	assert_string_equal(partner_row((const char *const[]){"د. أحمد", "1234567893", "الرياض", "ar; en ;", "Yes", "30",
-							     "+966 11 555 0100", NULL},
+	assert_string_equal(partner_row((const char *const[]){"د. أحمد", "1234567893", "الرياض", "ar; en ;", "Yes",
+							      "30", "+966 11 555 0100", NULL},
 					&rec, f),
 			    "");
 	assert_string_equal(jstr(rec, "name"), "د. أحمد");
@@ -191,9 +191,17 @@ static void test_partner_rows(void **state)
 	assert_null(rec);
 }
 
-static const char *const referral_header[] = {"direction", "partner_id", "patient_mrn", "patient_given",
-					      "patient_family", "patient_birth_date", "diagnoses", "status",
-					      "created_at", "history", NULL};
+static const char *const referral_header[] = {"direction",
+					      "partner_id",
+					      "patient_mrn",
+					      "patient_given",
+					      "patient_family",
+					      "patient_birth_date",
+					      "diagnoses",
+					      "status",
+					      "created_at",
+					      "history",
+					      NULL};
 
 static const char *referral_row(const char *const *fields, struct referral_row *x, char *out)
 {
@@ -215,7 +223,7 @@ static void test_referral_rows(void **state)
 	struct referral_row x;
 	assert_string_equal(referral_row((const char *const[]){"inbound", "7", "M-1", "نورة", "الغامدي", "1980-02-29",
 							       "i209; E119", "", "2025-03-14", "notes", NULL},
-					  &x, f),
+					 &x, f),
 			    "");
 	assert_int_equal(x.direction, RDIR_INBOUND);
 	assert_int_equal(x.partner_id, 7);
@@ -230,7 +238,7 @@ static void test_referral_rows(void **state)
 
 	assert_string_equal(referral_row((const char *const[]){"outbound", "7", "", "A", "B", "", "", "completed",
 							       "2025-03-14T09:30:00+03:00", "", NULL},
-					  &x, f),
+					 &x, f),
 			    "");
 	assert_int_equal(x.status, RSTATE_COMPLETED);
 	assert_int_equal(x.created_at, 1741933800);
@@ -238,33 +246,32 @@ static void test_referral_rows(void **state)
 	assert_null(x.mrn);
 
 	const char *const bad[][11] = {
-		{"sideways", "7", "", "A", "B", "", "", "", "", "", NULL},
-		{"inbound", "x7", "", "A", "B", "", "", "", "", "", NULL},
-		{"inbound", "7", "", "", "B", "", "", "", "", "", NULL},
-		{"inbound", "7", "", "A", "B", "1990-13-01", "", "", "", "", NULL},
-		{"inbound", "7", "", "A", "B", "", "E11.9;X", "", "", "", NULL},
-		{"inbound", "7", "", "A", "B", "", "", "lost", "", "", NULL},
-		{"inbound", "7", "", "A", "B", "", "", "", "2099-01-01", "", NULL},
-		{"inbound", "7", "", "A", "B", "", "", "", "yesterday", "", NULL},
+	    {"sideways", "7", "", "A", "B", "", "", "", "", "", NULL},
+	    {"inbound", "x7", "", "A", "B", "", "", "", "", "", NULL},
+	    {"inbound", "7", "", "", "B", "", "", "", "", "", NULL},
+	    {"inbound", "7", "", "A", "B", "1990-13-01", "", "", "", "", NULL},
+	    {"inbound", "7", "", "A", "B", "", "E11.9;X", "", "", "", NULL},
+	    {"inbound", "7", "", "A", "B", "", "", "lost", "", "", NULL},
+	    {"inbound", "7", "", "A", "B", "", "", "", "2099-01-01", "", NULL},
+	    {"inbound", "7", "", "A", "B", "", "", "", "yesterday", "", NULL},
 	};
-	const char *const fields[] = {"direction", "partner_id", "patient_given", "patient_birth_date", "diagnoses",
-				      "status", "created_at", "created_at"};
+	const char *const fields[] = {"direction", "partner_id", "patient_given", "patient_birth_date",
+				      "diagnoses", "status",	 "created_at",	  "created_at"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_string_equal(referral_row(bad[i], &x, f), fields[i]);
 	/* Thirteen diagnoses are one too many. */
-	assert_string_equal(referral_row((const char *const[]){"inbound", "7", "", "A", "B", "",
-							       "I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10",
-							       "", "", "", NULL},
-					  &x, f),
-			    "diagnoses");
+	assert_string_equal(
+	    referral_row((const char *const[]){"inbound", "7", "", "A", "B", "",
+					       "I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10;I10", "", "", "", NULL},
+			 &x, f),
+	    "diagnoses");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reader_quoting), cmocka_unit_test(test_reader_errors),
-		cmocka_unit_test(test_header),         cmocka_unit_test(test_partner_rows),
-		cmocka_unit_test(test_referral_rows),
+	    cmocka_unit_test(test_reader_quoting), cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_header),
+	    cmocka_unit_test(test_partner_rows),   cmocka_unit_test(test_referral_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

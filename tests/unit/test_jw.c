@@ -206,14 +206,64 @@ static void test_valid_matches_jansson(void **state)
 {
 	(void)state;
 	static const char *const corpus[] = {
-		"null", "true", "false", "0", "-0", "12", "-3.25", "1e5", "2E-3", "0.5e+2", "\"\"", "\"a\\\"b\"",
-		"\"\\u00e9\\ud83d\\ude00\"", "\"طب\"", "[]", "{}", " [1, 2 ,3] ", "{\"a\":{\"b\":[true,null]}}",
-		"[\"ar\",\"en\"]", "[{\"scheme\":\"npi\",\"value\":\"1234567893\",\"issuer\":null,\"expires_on\":null}]",
-		/* refused */
-		"", " ", "nul", "tru", "01", "1.", ".5", "-", "1e", "+1", "[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{a:1}",
-		"[1 2]", "\"\\x\"", "\"\\u12\"", "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
-		"\"\x01\"", "\"\xff\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "[", "]", "{", "\"open", "[1]]", "1 2",
-		"[\"a\" \"b\"]", "{\"a\":1,}", "NaN", "Infinity", "'a'",
+	    "null",
+	    "true",
+	    "false",
+	    "0",
+	    "-0",
+	    "12",
+	    "-3.25",
+	    "1e5",
+	    "2E-3",
+	    "0.5e+2",
+	    "\"\"",
+	    "\"a\\\"b\"",
+	    "\"\\u00e9\\ud83d\\ude00\"",
+	    "\"طب\"",
+	    "[]",
+	    "{}",
+	    " [1, 2 ,3] ",
+	    "{\"a\":{\"b\":[true,null]}}",
+	    "[\"ar\",\"en\"]",
+	    "[{\"scheme\":\"npi\",\"value\":\"1234567893\",\"issuer\":null,\"expires_on\":null}]",
+	    /* refused */
+	    "",
+	    " ",
+	    "nul",
+	    "tru",
+	    "01",
+	    "1.",
+	    ".5",
+	    "-",
+	    "1e",
+	    "+1",
+	    "[1,]",
+	    "[,1]",
+	    "{\"a\"}",
+	    "{\"a\":}",
+	    "{a:1}",
+	    "[1 2]",
+	    "\"\\x\"",
+	    "\"\\u12\"",
+	    "\"\\u0000\"",
+	    "\"\\ud800\"",
+	    "\"\\udc00\"",
+	    "\"\\ud800\\u0041\"",
+	    "\"\x01\"",
+	    "\"\xff\"",
+	    "\"\xc0\xaf\"",
+	    "\"\xed\xa0\x80\"",
+	    "[",
+	    "]",
+	    "{",
+	    "\"open",
+	    "[1]]",
+	    "1 2",
+	    "[\"a\" \"b\"]",
+	    "{\"a\":1,}",
+	    "NaN",
+	    "Infinity",
+	    "'a'",
 	};
 	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
 		const char *c = corpus[i];
@@ -302,9 +352,16 @@ static void test_page_end(void **state)
 static void test_rfc3339_matches_gmtime(void **state)
 {
 	(void)state;
-	const int64_t fixed[] = {0, -1, 86399, 86400, 951782400 /* 2000-02-29 */, 4107542400 /* 2100-03-01 */,
-				 -30610224000LL /* 1000-01-01 */, 253402300799LL /* 9999-12-31T23:59:59 */,
-				 1795780800, -2208988800LL /* 1900-01-01 */};
+	const int64_t fixed[] = {0,
+				 -1,
+				 86399,
+				 86400,
+				 951782400 /* 2000-02-29 */,
+				 4107542400 /* 2100-03-01 */,
+				 -30610224000LL /* 1000-01-01 */,
+				 253402300799LL /* 9999-12-31T23:59:59 */,
+				 1795780800,
+				 -2208988800LL /* 1900-01-01 */};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		check_time(fixed[i]);
 	srand(7);
@@ -336,15 +393,15 @@ static void test_rfc3339_matches_gmtime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nesting_and_commas),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_random_bytes_always_parse),
-		cmocka_unit_test(test_escaped_keys),
-		cmocka_unit_test(test_raw_checked),
-		cmocka_unit_test(test_valid_matches_jansson),
-		cmocka_unit_test(test_json_and_time),
-		cmocka_unit_test(test_page_end),
-		cmocka_unit_test(test_rfc3339_matches_gmtime),
+	    cmocka_unit_test(test_nesting_and_commas),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_random_bytes_always_parse),
+	    cmocka_unit_test(test_escaped_keys),
+	    cmocka_unit_test(test_raw_checked),
+	    cmocka_unit_test(test_valid_matches_jansson),
+	    cmocka_unit_test(test_json_and_time),
+	    cmocka_unit_test(test_page_end),
+	    cmocka_unit_test(test_rfc3339_matches_gmtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

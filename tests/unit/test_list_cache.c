@@ -29,12 +29,12 @@ static void test_keys_differ_past_any_width(void **state)
 	(void)state;
 	/* Each pair is a different question; none may share a key. */
 	const char *pairs[][2][3] = {
-		{{NULL, NULL, "emergency_12h"}, {NULL, NULL, "emergency_24h"}},
-		{{NULL, NULL, "u"}, {NULL, NULL, NULL}},
-		{{NULL, NULL, ""}, {NULL, NULL, NULL}},
-		{{"a", "b", NULL}, {"ab", NULL, NULL}},
-		{{"a", "d1:b", NULL}, {"a", NULL, "b"}},
-		{{"x-", NULL, NULL}, {"x", NULL, NULL}},
+	    {{NULL, NULL, "emergency_12h"}, {NULL, NULL, "emergency_24h"}},
+	    {{NULL, NULL, "u"}, {NULL, NULL, NULL}},
+	    {{NULL, NULL, ""}, {NULL, NULL, NULL}},
+	    {{"a", "b", NULL}, {"ab", NULL, NULL}},
+	    {{"a", "d1:b", NULL}, {"a", NULL, "b"}},
+	    {{"x-", NULL, NULL}, {"x", NULL, NULL}},
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		char *a = key_of(pairs[i][0][0], pairs[i][0][1], pairs[i][0][2], 7);
@@ -90,9 +90,9 @@ static void test_get_and_put(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys_differ_past_any_width),
-		cmocka_unit_test(test_key_over_its_maximum_is_refused),
-		cmocka_unit_test(test_get_and_put),
+	    cmocka_unit_test(test_keys_differ_past_any_width),
+	    cmocka_unit_test(test_key_over_its_maximum_is_refused),
+	    cmocka_unit_test(test_get_and_put),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,10 +12,10 @@ static void test_month_of(void **state)
 {
 	(void)state;
 	assert_int_equal(month_of(0), 197001);
-	assert_int_equal(month_of(1795780800), 202611);    /* 2026-11-27T12:00:00Z */
-	assert_int_equal(month_of(1796083199), 202611);    /* 2026-11-30T23:59:59Z */
-	assert_int_equal(month_of(1796083200), 202612);    /* 2026-12-01T00:00:00Z */
-	assert_int_equal(month_of(951782400), 200002);     /* 2000-02-29 */
+	assert_int_equal(month_of(1795780800), 202611); /* 2026-11-27T12:00:00Z */
+	assert_int_equal(month_of(1796083199), 202611); /* 2026-11-30T23:59:59Z */
+	assert_int_equal(month_of(1796083200), 202612); /* 2026-12-01T00:00:00Z */
+	assert_int_equal(month_of(951782400), 200002);	/* 2000-02-29 */
 }
 
 static void test_parse_and_format(void **state)
@@ -23,8 +23,8 @@ static void test_parse_and_format(void **state)
 	(void)state;
 	assert_int_equal(month_parse("2026-11"), 202611);
 	assert_int_equal(month_parse("1999-01"), 199901);
-	const char *bad[] = {"2026-13", "2026-00", "26-11", "2026/11", "2026-1", "2026-011", "", "abcd-ef", "1899-12",
-			     "2026-1x", " 2026-11"};
+	const char *bad[] = {"2026-13", "2026-00", "26-11",   "2026/11", "2026-1",  "2026-011",
+			     "",	"abcd-ef", "1899-12", "2026-1x", " 2026-11"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(month_parse(bad[i]), -1);
 	assert_int_equal(month_parse(NULL), -1);
@@ -59,9 +59,9 @@ static void test_add_and_span(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_month_of),
-		cmocka_unit_test(test_parse_and_format),
-		cmocka_unit_test(test_add_and_span),
+	    cmocka_unit_test(test_month_of),
+	    cmocka_unit_test(test_parse_and_format),
+	    cmocka_unit_test(test_add_and_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,19 +29,22 @@ struct thing {
 	const char *tags;
 };
 
-#define F(name, column, type, flags, member) {name, column, type, flags, offsetof(struct thing, member), 0, 0, NULL}
+#define F(name, column, type, flags, member)                                                                           \
+	{                                                                                                              \
+		name, column, type, flags, offsetof(struct thing, member), 0, 0, NULL                                  \
+	}
 
 static const struct field thing_fields[] = {
-	F("id", "id", FT_ID, FF_KEY, id),
-	F("name", "name", FT_TEXT, FF_REQUIRED, name),
-	F("address.city", "city", FT_TEXT, FF_NULLABLE, city),
-	F("address.region", "region", FT_TEXT, FF_NULLABLE, region),
-	F("key", "name_key", FT_TEXT, FF_HIDDEN, key),
-	F("count", "n", FT_INT, FF_NULLABLE, count),
-	F("active", "active", FT_BOOL, FF_NONE, active),
-	F("seen_at", "seen_at", FT_TIME, FF_NOUPDATE, seen_at),
-	F("tags", "tags", FT_JSON, FF_NONE, tags),
-	{0},
+    F("id", "id", FT_ID, FF_KEY, id),
+    F("name", "name", FT_TEXT, FF_REQUIRED, name),
+    F("address.city", "city", FT_TEXT, FF_NULLABLE, city),
+    F("address.region", "region", FT_TEXT, FF_NULLABLE, region),
+    F("key", "name_key", FT_TEXT, FF_HIDDEN, key),
+    F("count", "n", FT_INT, FF_NULLABLE, count),
+    F("active", "active", FT_BOOL, FF_NONE, active),
+    F("seen_at", "seen_at", FT_TIME, FF_NOUPDATE, seen_at),
+    F("tags", "tags", FT_JSON, FF_NONE, tags),
+    {0},
 };
 
 static struct table thing_table = TABLE_INIT("things", thing_fields);
@@ -77,11 +80,18 @@ static void test_write(void **state)
 	/* NULLs: null, hidden fields left out, a group written as one object. */
 	assert_string_equal(written(&t), "{\"id\":null,\"name\":null,\"address\":{\"city\":null,\"region\":null},"
 					 "\"count\":null,\"active\":false,\"seen_at\":null,\"tags\":null}");
-	t = (struct thing){.id = 7, .name = "خالد \"x\"", .city = "Riyadh", .key = "secret", .count = 0,
-			   .active = true, .seen_at = 1795780800, .tags = "[\"a\"]"};
-	assert_string_equal(written(&t), "{\"id\":7,\"name\":\"خالد \\\"x\\\"\",\"address\":{\"city\":\"Riyadh\","
-					 "\"region\":null},\"count\":0,\"active\":true,\"seen_at\":\"2026-11-27T12:00:00Z\","
-					 "\"tags\":[\"a\"]}");
+	t = (struct thing){.id = 7,
+			   .name = "خالد \"x\"",
+			   .city = "Riyadh",
+			   .key = "secret",
+			   .count = 0,
+			   .active = true,
+			   .seen_at = 1795780800,
+			   .tags = "[\"a\"]"};
+	assert_string_equal(written(&t),
+			    "{\"id\":7,\"name\":\"خالد \\\"x\\\"\",\"address\":{\"city\":\"Riyadh\","
+			    "\"region\":null},\"count\":0,\"active\":true,\"seen_at\":\"2026-11-27T12:00:00Z\","
+			    "\"tags\":[\"a\"]}");
 }
 
 static void test_sql(void **state)
@@ -105,11 +115,17 @@ static void test_round_trip(void **state)
 {
 	(void)state;
 	struct db *db = memory_db();
-	assert_int_equal(db_exec(db, "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT, "
-				     "region TEXT, name_key TEXT, n BIGINT, active INTEGER, seen_at BIGINT, tags TEXT)"),
+	assert_int_equal(db_exec(db,
+				 "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT, "
+				 "region TEXT, name_key TEXT, n BIGINT, active INTEGER, seen_at BIGINT, tags TEXT)"),
 			 0);
-	struct thing t = {.name = "Clinic", .city = "Jeddah", .key = "clinic", .count = FIELD_NULL, .active = true,
-			  .seen_at = 1000, .tags = "[]"};
+	struct thing t = {.name = "Clinic",
+			  .city = "Jeddah",
+			  .key = "clinic",
+			  .count = FIELD_NULL,
+			  .active = true,
+			  .seen_at = 1000,
+			  .tags = "[]"};
 	int64_t id = 0;
 	assert_int_equal(fields_insert(db, &thing_table, &t, &id), 0);
 	assert_true(id > 0);
@@ -204,9 +220,9 @@ static void test_commitment_overdue(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_group_len),  cmocka_unit_test(test_write),     cmocka_unit_test(test_sql),
-		cmocka_unit_test(test_round_trip), cmocka_unit_test(test_page),      cmocka_unit_test(test_time_date),
-		cmocka_unit_test(test_commitment_overdue),
+	    cmocka_unit_test(test_group_len),	       cmocka_unit_test(test_write), cmocka_unit_test(test_sql),
+	    cmocka_unit_test(test_round_trip),	       cmocka_unit_test(test_page),  cmocka_unit_test(test_time_date),
+	    cmocka_unit_test(test_commitment_overdue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

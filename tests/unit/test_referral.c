@@ -21,9 +21,9 @@
 
 #define N RSTATE__COUNT
 
-static const char *const names[N] = {"draft",     "sent",      "received",  "info_requested",  "accepted",
-				     "waitlisted", "declined", "redirected", "scheduled",      "seen",
-				     "completed", "cancelled", "expired",   "failed",          "entered_in_error"};
+static const char *const names[N] = {"draft",	   "sent",	"received",   "info_requested", "accepted",
+				     "waitlisted", "declined",	"redirected", "scheduled",	"seen",
+				     "completed",  "cancelled", "expired",    "failed",		"entered_in_error"};
 
 /* Who may make each move: row = from, column = to, both in the order of
  * names[]. '.' no move; 'S' the sender; 'R' the recipient; 'Y' the system;
@@ -31,22 +31,22 @@ static const char *const names[N] = {"draft",     "sent",      "received",  "inf
  * From domain.md's "Allowed moves" and "set by" column; the entered_in_error
  * column is the documented decision of referral.h. */
 static const char *const matrix[N] = {
-	/*            d s r i a w D x S s c C X F E */
-	/* draft   */ ".S.........S..E",
-	/* sent    */ "..RRR.R....SY.E",
-	/* recv    */ "...RRRRR...S..E",
-	/* info    */ "..R........SY.E",
-	/* accept  */ ".....R..R..S.RE",
-	/* waitl   */ "........R..S.RE",
-	/* declin  */ "..R...........A",
-	/* redir   */ "..............A",
-	/* sched   */ "....R....R.S.RE",
-	/* seen    */ "..........R...A",
-	/* compl   */ ".........R....A",
-	/* cancel  */ "..............A",
-	/* expired */ "..............A",
-	/* failed  */ "..............A",
-	/* eie     */ "...............",
+    /*            d s r i a w D x S s c C X F E */
+    /* draft   */ ".S.........S..E",
+    /* sent    */ "..RRR.R....SY.E",
+    /* recv    */ "...RRRRR...S..E",
+    /* info    */ "..R........SY.E",
+    /* accept  */ ".....R..R..S.RE",
+    /* waitl   */ "........R..S.RE",
+    /* declin  */ "..R...........A",
+    /* redir   */ "..............A",
+    /* sched   */ "....R....R.S.RE",
+    /* seen    */ "..........R...A",
+    /* compl   */ ".........R....A",
+    /* cancel  */ "..............A",
+    /* expired */ "..............A",
+    /* failed  */ "..............A",
+    /* eie     */ "...............",
 };
 
 /* The field a move needs, NULL for none ("note" for completed means a note
@@ -130,7 +130,7 @@ static void test_names(void **state)
 	assert_int_equal(referral_state_from_name(NULL, &keep), -1);
 	assert_int_equal(keep, RSTATE_SEEN);
 	assert_string_equal(referral_state_name(RSTATE__COUNT), "unknown");
-	assert_string_equal(referral_state_name((enum rstate)-1), "unknown");
+	assert_string_equal(referral_state_name((enum rstate) - 1), "unknown");
 
 	assert_string_equal(referral_side_name(RSIDE_SENDER), "sender");
 	assert_string_equal(referral_side_name(RSIDE_RECIPIENT), "recipient");
@@ -176,8 +176,8 @@ static void test_every_move(void **state)
 								     admin, &all_fields, &e);
 					if (rc != want_rc)
 						fail_msg("%s -> %s as %s%s: got %d, want %d", names[f], names[t],
-							 referral_side_name((enum rside)side), admin ? " (admin)" : "", rc,
-							 want_rc);
+							 referral_side_name((enum rside)side), admin ? " (admin)" : "",
+							 rc, want_rc);
 					assert_int_equal(e.status, rc);
 					assert_null(e.field);
 					if (rc == MOVE_OK) {
@@ -192,7 +192,8 @@ static void test_every_move(void **state)
 					}
 					/* err may be NULL. */
 					assert_int_equal(referral_check_move((enum rstate)f, (enum rstate)t,
-									     (enum rside)side, admin, &all_fields, NULL),
+									     (enum rside)side, admin, &all_fields,
+									     NULL),
 							 want_rc);
 					checked++;
 				}
@@ -293,8 +294,8 @@ static void test_examples(void **state)
 	struct move_input doc = {.has_document = true};
 	assert_int_equal(referral_check_move(RSTATE_SEEN, RSTATE_COMPLETED, RSIDE_RECIPIENT, false, &doc, &e), MOVE_OK);
 	/* An admin voids a completed referral; a sender may not. */
-	assert_int_equal(referral_check_move(RSTATE_COMPLETED, RSTATE_ENTERED_IN_ERROR, RSIDE_RECIPIENT, true, NULL, &e),
-			 MOVE_OK);
+	assert_int_equal(
+	    referral_check_move(RSTATE_COMPLETED, RSTATE_ENTERED_IN_ERROR, RSIDE_RECIPIENT, true, NULL, &e), MOVE_OK);
 	assert_int_equal(referral_check_move(RSTATE_COMPLETED, RSTATE_ENTERED_IN_ERROR, RSIDE_SENDER, false, NULL, &e),
 			 MOVE_FORBIDDEN_SIDE);
 	assert_non_null(strstr(e.message, "admin"));
@@ -302,9 +303,9 @@ static void test_examples(void **state)
 	assert_int_equal(referral_check_move(RSTATE_ENTERED_IN_ERROR, RSTATE_DRAFT, RSIDE_SENDER, true, NULL, &e),
 			 MOVE_INVALID_TRANSITION);
 	assert_int_equal(e.n_allowed, 0);
-	assert_int_equal(referral_check_move(RSTATE_ENTERED_IN_ERROR, RSTATE_ENTERED_IN_ERROR, RSIDE_SENDER, true,
-					     NULL, &e),
-			 MOVE_INVALID_TRANSITION);
+	assert_int_equal(
+	    referral_check_move(RSTATE_ENTERED_IN_ERROR, RSTATE_ENTERED_IN_ERROR, RSIDE_SENDER, true, NULL, &e),
+	    MOVE_INVALID_TRANSITION);
 	/* A move to the same state is never a move. */
 	for (int s = 0; s < N; s++)
 		assert_int_equal(referral_check_move((enum rstate)s, (enum rstate)s, RSIDE_RECIPIENT, true, NULL, NULL),
@@ -313,7 +314,7 @@ static void test_examples(void **state)
 	assert_int_equal(referral_check_move(RSTATE__COUNT, RSTATE_SENT, RSIDE_SENDER, true, NULL, &e),
 			 MOVE_INVALID_TRANSITION);
 	assert_int_equal(e.n_allowed, 0);
-	assert_int_equal(referral_check_move(RSTATE_DRAFT, (enum rstate)-1, RSIDE_SENDER, true, NULL, &e),
+	assert_int_equal(referral_check_move(RSTATE_DRAFT, (enum rstate) - 1, RSIDE_SENDER, true, NULL, &e),
 			 MOVE_INVALID_TRANSITION);
 	assert_int_equal(e.n_allowed, 3);
 	assert_int_equal(referral_check_move(RSTATE_DRAFT, RSTATE_SENT, RSIDE__COUNT, true, NULL, &e),
@@ -321,7 +322,7 @@ static void test_examples(void **state)
 	assert_int_equal(e.n_allowed, 0);
 	enum rstate out[N];
 	assert_int_equal(referral_moves(RSTATE__COUNT, RSIDE_SENDER, true, out), 0);
-	assert_int_equal(referral_moves(RSTATE_DRAFT, (enum rside)-1, true, out), 0);
+	assert_int_equal(referral_moves(RSTATE_DRAFT, (enum rside) - 1, true, out), 0);
 }
 
 static void test_terminal(void **state)
@@ -354,12 +355,12 @@ struct who {
  * partner's steps on its behalf; on an inbound one we are the recipient and
  * may record the partner's (sender's) steps; a partner acts only as itself. */
 static const struct who whos[] = {
-	{RDIR_OUTBOUND, RACTOR_STAFF, RSIDE_SENDER, RSIDE_RECIPIENT},
-	{RDIR_OUTBOUND, RACTOR_PARTNER, RSIDE_RECIPIENT, -1},
-	{RDIR_INBOUND, RACTOR_STAFF, RSIDE_RECIPIENT, RSIDE_SENDER},
-	{RDIR_INBOUND, RACTOR_PARTNER, RSIDE_SENDER, -1},
-	{RDIR_OUTBOUND, RACTOR_SYSTEM, RSIDE_SYSTEM, -1},
-	{RDIR_INBOUND, RACTOR_SYSTEM, RSIDE_SYSTEM, -1},
+    {RDIR_OUTBOUND, RACTOR_STAFF, RSIDE_SENDER, RSIDE_RECIPIENT},
+    {RDIR_OUTBOUND, RACTOR_PARTNER, RSIDE_RECIPIENT, -1},
+    {RDIR_INBOUND, RACTOR_STAFF, RSIDE_RECIPIENT, RSIDE_SENDER},
+    {RDIR_INBOUND, RACTOR_PARTNER, RSIDE_SENDER, -1},
+    {RDIR_OUTBOUND, RACTOR_SYSTEM, RSIDE_SYSTEM, -1},
+    {RDIR_INBOUND, RACTOR_SYSTEM, RSIDE_SYSTEM, -1},
 };
 
 static void test_actor_sides(void **state)
@@ -396,12 +397,12 @@ static void test_every_actor_move(void **state)
 				size_t nwant = 0;
 				for (int t = 0; t < N; t++) {
 					if (expected(f, t, (enum rside)who->own, admin) == MOVE_OK)
-						want[nwant++] = (struct move_option){(enum rstate)t, (enum rside)who->own,
-										     false};
+						want[nwant++] =
+						    (struct move_option){(enum rstate)t, (enum rside)who->own, false};
 					else if (who->behalf >= 0 &&
 						 expected(f, t, (enum rside)who->behalf, admin) == MOVE_OK)
-						want[nwant++] = (struct move_option){(enum rstate)t,
-										     (enum rside)who->behalf, true};
+						want[nwant++] =
+						    (struct move_option){(enum rstate)t, (enum rside)who->behalf, true};
 				}
 				struct move_option got[N];
 				size_t ngot = referral_actor_moves((enum rstate)f, who->dir, who->actor, admin_in, got);
@@ -417,7 +418,8 @@ static void test_every_actor_move(void **state)
 					struct acting_as as = {RSIDE__COUNT, true};
 					int rc = referral_check_actor_move((enum rstate)f, (enum rstate)t, who->dir,
 									   who->actor, admin_in, &all_fields, &as, &e);
-					int want_rc = matrix[f][t] == '.' ? MOVE_INVALID_TRANSITION : MOVE_FORBIDDEN_SIDE;
+					int want_rc =
+					    matrix[f][t] == '.' ? MOVE_INVALID_TRANSITION : MOVE_FORBIDDEN_SIDE;
 					for (size_t i = 0; i < nwant; i++)
 						if ((int)want[i].to == t) {
 							want_rc = MOVE_OK;
@@ -426,8 +428,8 @@ static void test_every_actor_move(void **state)
 						}
 					if (rc != want_rc)
 						fail_msg("%s: %s -> %s by actor %d dir %d admin %d: got %d want %d",
-							 "actor", names[f], names[t], who->actor, who->dir, admin_in, rc,
-							 want_rc);
+							 "actor", names[f], names[t], who->actor, who->dir, admin_in,
+							 rc, want_rc);
 					if (rc != MOVE_OK) {
 						assert_int_equal(e.status, rc);
 						assert_non_null(e.message);
@@ -466,9 +468,9 @@ static void test_on_behalf_examples(void **state)
 	assert_int_equal(as.side, RSIDE_SENDER);
 	assert_true(as.on_behalf);
 	/* Inbound: we accept as ourselves. */
-	assert_int_equal(referral_check_actor_move(RSTATE_SENT, RSTATE_ACCEPTED, RDIR_INBOUND, RACTOR_STAFF, false,
-						   NULL, &as, &e),
-			 MOVE_OK);
+	assert_int_equal(
+	    referral_check_actor_move(RSTATE_SENT, RSTATE_ACCEPTED, RDIR_INBOUND, RACTOR_STAFF, false, NULL, &as, &e),
+	    MOVE_OK);
 	assert_int_equal(as.side, RSIDE_RECIPIENT);
 	assert_false(as.on_behalf);
 	/* Outbound: the partner's office phones in the appointment. */
@@ -492,9 +494,9 @@ static void test_on_behalf_examples(void **state)
 	assert_int_equal(e.allowed[1], RSTATE_SCHEDULED);
 	assert_int_equal(e.allowed[2], RSTATE_FAILED);
 	/* Inbound: the partner cannot accept for us; an admin flag does not help it. */
-	assert_int_equal(referral_check_actor_move(RSTATE_SENT, RSTATE_ACCEPTED, RDIR_INBOUND, RACTOR_PARTNER, true,
-						   NULL, &as, &e),
-			 MOVE_FORBIDDEN_SIDE);
+	assert_int_equal(
+	    referral_check_actor_move(RSTATE_SENT, RSTATE_ACCEPTED, RDIR_INBOUND, RACTOR_PARTNER, true, NULL, &as, &e),
+	    MOVE_FORBIDDEN_SIDE);
 	assert_int_equal(referral_check_actor_move(RSTATE_SEEN, RSTATE_ENTERED_IN_ERROR, RDIR_INBOUND, RACTOR_PARTNER,
 						   true, NULL, &as, &e),
 			 MOVE_FORBIDDEN_SIDE);
@@ -505,26 +507,26 @@ static void test_on_behalf_examples(void **state)
 	assert_int_equal(as.side, RSIDE_RECIPIENT);
 	assert_false(as.on_behalf);
 	/* Missing field on the on-behalf side is reported as such. */
-	assert_int_equal(referral_check_actor_move(RSTATE_RECEIVED, RSTATE_DECLINED, RDIR_OUTBOUND, RACTOR_STAFF,
-						   false, NULL, &as, &e),
+	assert_int_equal(referral_check_actor_move(RSTATE_RECEIVED, RSTATE_DECLINED, RDIR_OUTBOUND, RACTOR_STAFF, false,
+						   NULL, &as, &e),
 			 MOVE_MISSING_FIELD);
 	assert_string_equal(e.field, "reason");
 	/* The system expires; nobody else does. */
-	assert_int_equal(referral_check_actor_move(RSTATE_INFO_REQUESTED, RSTATE_EXPIRED, RDIR_OUTBOUND,
-						   RACTOR_SYSTEM, false, NULL, &as, &e),
+	assert_int_equal(referral_check_actor_move(RSTATE_INFO_REQUESTED, RSTATE_EXPIRED, RDIR_OUTBOUND, RACTOR_SYSTEM,
+						   false, NULL, &as, &e),
 			 MOVE_OK);
 	assert_int_equal(as.side, RSIDE_SYSTEM);
 	assert_int_equal(referral_check_actor_move(RSTATE_INFO_REQUESTED, RSTATE_EXPIRED, RDIR_OUTBOUND, RACTOR_STAFF,
 						   true, NULL, &as, &e),
 			 MOVE_FORBIDDEN_SIDE);
 	/* An invalid direction gives an actor no side at all. */
-	assert_int_equal(referral_check_actor_move(RSTATE_SENT, RSTATE_RECEIVED, RDIR__COUNT, RACTOR_STAFF, true, NULL,
-						   &as, &e),
-			 MOVE_FORBIDDEN_SIDE);
+	assert_int_equal(
+	    referral_check_actor_move(RSTATE_SENT, RSTATE_RECEIVED, RDIR__COUNT, RACTOR_STAFF, true, NULL, &as, &e),
+	    MOVE_FORBIDDEN_SIDE);
 	assert_int_equal(e.n_allowed, 0);
-	assert_int_equal(referral_check_actor_move(RSTATE_SENT, RSTATE_DRAFT, RDIR_OUTBOUND, RACTOR_STAFF, true, NULL,
-						   NULL, NULL),
-			 MOVE_INVALID_TRANSITION);
+	assert_int_equal(
+	    referral_check_actor_move(RSTATE_SENT, RSTATE_DRAFT, RDIR_OUTBOUND, RACTOR_STAFF, true, NULL, NULL, NULL),
+	    MOVE_INVALID_TRANSITION);
 }
 
 /* ---- Appointments ---- */
@@ -561,7 +563,8 @@ static void test_appointment_outcomes(void **state)
 			assert_int_equal(to, want);
 			/* The implied move is the recipient's and allowed. */
 			struct move_input in = {.has_appointment_at = true};
-			assert_int_equal(referral_check_move((enum rstate)s, to, RSIDE_RECIPIENT, false, &in, NULL), MOVE_OK);
+			assert_int_equal(referral_check_move((enum rstate)s, to, RSIDE_RECIPIENT, false, &in, NULL),
+					 MOVE_OK);
 		}
 	enum rstate to;
 	assert_false(referral_appointment_move(RSTATE_SCHEDULED, APPT__COUNT, &to));
@@ -584,14 +587,14 @@ static const char *shared_path(const char *rel, char *out, size_t outlen)
 	return out;
 }
 
-static const char *const want_request[N] = {
-	"draft",   "active",  "active",    "active",  "active",  "active",  "revoked",         "revoked",
-	"active",  "active",  "completed", "revoked", "revoked", "revoked", "entered-in-error"};
-static const char *const want_task[N] = {
-	"draft",       "requested",   "received",  "on-hold",   "accepted", "on-hold", "rejected",        "rejected",
-	"in-progress", "in-progress", "completed", "cancelled", "failed",   "failed",  "entered-in-error"};
-static const char *const want_bser[N] = {NULL,    "2.0",   NULL,  NULL,  "3.0", "3.0", "4.0", "4.0",
-					 "5.1.1", "5.1.4", "7.0", "6.0", NULL, NULL, NULL};
+static const char *const want_request[N] = {"draft",	 "active",  "active",  "active",  "active",
+					    "active",	 "revoked", "revoked", "active",  "active",
+					    "completed", "revoked", "revoked", "revoked", "entered-in-error"};
+static const char *const want_task[N] = {"draft",     "requested", "received", "on-hold",     "accepted",
+					 "on-hold",   "rejected",  "rejected", "in-progress", "in-progress",
+					 "completed", "cancelled", "failed",   "failed",      "entered-in-error"};
+static const char *const want_bser[N] = {NULL,	  "2.0",   NULL,  NULL,	 "3.0", "3.0", "4.0", "4.0",
+					 "5.1.1", "5.1.4", "7.0", "6.0", NULL,	NULL,  NULL};
 
 static void test_fhir_mapping(void **state)
 {
@@ -610,7 +613,7 @@ static void test_fhir_mapping(void **state)
 		}
 	}
 	assert_null(referral_fhir_request_status(RSTATE__COUNT));
-	assert_null(referral_fhir_task_status((enum rstate)-1));
+	assert_null(referral_fhir_task_status((enum rstate) - 1));
 	assert_null(referral_bser_status(RSTATE__COUNT));
 
 	static const char *const appt_bser[APPT__COUNT] = {"5.1.1", "5.1.1", "5.1.3", "5.1.2", "5.1.4"};
@@ -624,10 +627,9 @@ static bool code_in_system(json_t *cs, const char *code)
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(cs, "concept"), i, c)
-		if (json_is_string(json_object_get(c, "code")) &&
-		    strcmp(json_string_value(json_object_get(c, "code")), code) == 0)
-			return true;
+	json_array_foreach(json_object_get(cs, "concept"), i,
+			   c) if (json_is_string(json_object_get(c, "code")) &&
+				  strcmp(json_string_value(json_object_get(c, "code")), code) == 0) return true;
 	return false;
 }
 
@@ -637,10 +639,10 @@ static void test_fhir_codes_are_real(void **state)
 	(void)state;
 	char path[1024];
 	json_error_t err;
-	json_t *req = json_load_file(shared_path("fhir/terminology/codesystem-request-status.json", path, sizeof(path)),
-				     0, &err);
-	json_t *task = json_load_file(shared_path("fhir/terminology/codesystem-task-status.json", path, sizeof(path)),
-				      0, &err);
+	json_t *req =
+	    json_load_file(shared_path("fhir/terminology/codesystem-request-status.json", path, sizeof(path)), 0, &err);
+	json_t *task =
+	    json_load_file(shared_path("fhir/terminology/codesystem-task-status.json", path, sizeof(path)), 0, &err);
 	if (!req || !task) {
 		json_decref(req);
 		json_decref(task);
@@ -692,7 +694,7 @@ static void test_closed(void **state)
 		assert_int_equal(referral_state_closed((enum rstate)s), want);
 	}
 	assert_false(referral_state_closed(RSTATE__COUNT));
-	assert_false(referral_state_closed((enum rstate)-1));
+	assert_false(referral_state_closed((enum rstate) - 1));
 }
 
 /* referrals.decide guards the clinical decisions on inbound referrals only. */
@@ -700,8 +702,8 @@ static void test_needs_decide(void **state)
 {
 	(void)state;
 	for (int s = 0; s < RSTATE__COUNT; s++) {
-		bool clinical = s == RSTATE_ACCEPTED || s == RSTATE_DECLINED || s == RSTATE_REDIRECTED ||
-				s == RSTATE_COMPLETED;
+		bool clinical =
+		    s == RSTATE_ACCEPTED || s == RSTATE_DECLINED || s == RSTATE_REDIRECTED || s == RSTATE_COMPLETED;
 		assert_int_equal(referral_needs_decide(RDIR_INBOUND, (enum rstate)s), clinical);
 		assert_false(referral_needs_decide(RDIR_OUTBOUND, (enum rstate)s));
 	}
@@ -711,21 +713,21 @@ static void test_needs_decide(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_closed),
-		cmocka_unit_test(test_needs_decide),
-		cmocka_unit_test(test_matrix_shape),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_every_move),
-		cmocka_unit_test(test_required_fields),
-		cmocka_unit_test(test_examples),
-		cmocka_unit_test(test_terminal),
-		cmocka_unit_test(test_actor_sides),
-		cmocka_unit_test(test_every_actor_move),
-		cmocka_unit_test(test_on_behalf_examples),
-		cmocka_unit_test(test_appointment_outcomes),
-		cmocka_unit_test(test_fhir_mapping),
-		cmocka_unit_test(test_fhir_codes_are_real),
-		cmocka_unit_test(test_bser_codes_are_real),
+	    cmocka_unit_test(test_closed),
+	    cmocka_unit_test(test_needs_decide),
+	    cmocka_unit_test(test_matrix_shape),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_every_move),
+	    cmocka_unit_test(test_required_fields),
+	    cmocka_unit_test(test_examples),
+	    cmocka_unit_test(test_terminal),
+	    cmocka_unit_test(test_actor_sides),
+	    cmocka_unit_test(test_every_actor_move),
+	    cmocka_unit_test(test_on_behalf_examples),
+	    cmocka_unit_test(test_appointment_outcomes),
+	    cmocka_unit_test(test_fhir_mapping),
+	    cmocka_unit_test(test_fhir_codes_are_real),
+	    cmocka_unit_test(test_bser_codes_are_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

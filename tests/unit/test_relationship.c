@@ -33,12 +33,13 @@ static void test_cadence_configured(void **state)
 	assert_int_equal(d.days[0], 14);
 	assert_int_equal(d.days[4], 90);
 	for (int i = 0; cadence_stages[i]; i++)
-		assert_int_equal(checkin_default_days_in(&d, cadence_stages[i]), checkin_default_days(cadence_stages[i]));
+		assert_int_equal(checkin_default_days_in(&d, cadence_stages[i]),
+				 checkin_default_days(cadence_stages[i]));
 	assert_int_equal(checkin_default_days_in(NULL, "contacted"), 14);
 	assert_null(cadence_stages[CADENCE_STAGES]);
-	d.days[2] = 7;  /* meeting: weekly */
+	d.days[2] = 7;	/* meeting: weekly */
 	d.days[3] = 45; /* active */
-	d.days[4] = 0;  /* inactive: no check-ins by default */
+	d.days[4] = 0;	/* inactive: no check-ins by default */
 	assert_int_equal(checkin_cadence_in(&d, 0, "meeting"), 7);
 	assert_int_equal(checkin_cadence_in(&d, 0, "active"), 45);
 	assert_int_equal(checkin_cadence_in(&d, 0, "inactive"), 0);
@@ -115,9 +116,9 @@ static void test_reliability(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cadence), cmocka_unit_test(test_cadence_configured),
-		cmocka_unit_test(test_next_checkin), cmocka_unit_test(test_buckets),
-		cmocka_unit_test(test_median), cmocka_unit_test(test_reliability),
+	    cmocka_unit_test(test_cadence),	 cmocka_unit_test(test_cadence_configured),
+	    cmocka_unit_test(test_next_checkin), cmocka_unit_test(test_buckets),
+	    cmocka_unit_test(test_median),	 cmocka_unit_test(test_reliability),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,9 +37,10 @@ static void test_bad_ids_do_not_match(void **state)
 {
 	(void)state;
 	int64_t id = 0;
-	const char *bad[] = {"/api/v1/partners/abc", "/api/v1/partners/-1", "/api/v1/partners/0",
-			     "/api/v1/partners/1x", "/api/v1/partners/", "/api/v1/partners/99999999999999999999",
-			     "/api/v1/partners/1/", "/api/v1/partners//contacts"};
+	const char *bad[] = {"/api/v1/partners/abc", "/api/v1/partners/-1",
+			     "/api/v1/partners/0",   "/api/v1/partners/1x",
+			     "/api/v1/partners/",    "/api/v1/partners/99999999999999999999",
+			     "/api/v1/partners/1/",  "/api/v1/partners//contacts"};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
 		assert_int_equal(router_match("GET", bad[k], &id, NULL, 0), ROUTER_NOT_FOUND);
 }
@@ -102,13 +103,10 @@ static void test_role_permissions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_match),
-		cmocka_unit_test(test_id_parameter),
-		cmocka_unit_test(test_bad_ids_do_not_match),
-		cmocka_unit_test(test_method_not_allowed_lists_allow),
-		cmocka_unit_test(test_unknown_path),
-		cmocka_unit_test(test_every_route_has_policy),
-		cmocka_unit_test(test_role_permissions),
+	    cmocka_unit_test(test_exact_match),		 cmocka_unit_test(test_id_parameter),
+	    cmocka_unit_test(test_bad_ids_do_not_match), cmocka_unit_test(test_method_not_allowed_lists_allow),
+	    cmocka_unit_test(test_unknown_path),	 cmocka_unit_test(test_every_route_has_policy),
+	    cmocka_unit_test(test_role_permissions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

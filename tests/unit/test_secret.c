@@ -86,11 +86,11 @@ static void test_secret_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_password_roundtrip),
-		cmocka_unit_test(test_arabic_password),
-		cmocka_unit_test(test_dummy_hash_costs_like_a_real_one),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_secret_equal),
+	    cmocka_unit_test(test_password_roundtrip),
+	    cmocka_unit_test(test_arabic_password),
+	    cmocka_unit_test(test_dummy_hash_costs_like_a_real_one),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_secret_equal),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -77,9 +77,9 @@ static void test_defaults(void **state)
 		const struct urgency *u;
 		struct sla_target t[4];
 	} want[] = {
-		{r, {{2 * D, SLA_BUSINESS}, {7 * D, SLA_CALENDAR}, {30 * D, SLA_CALENDAR}, {7 * D, SLA_CALENDAR}}},
-		{u, {{240, SLA_CALENDAR}, {2 * D, SLA_CALENDAR}, {7 * D, SLA_CALENDAR}, {2 * D, SLA_CALENDAR}}},
-		{e, {{60, SLA_CALENDAR}, {0, SLA_END_OF_DAY}, {D, SLA_CALENDAR}, {D, SLA_CALENDAR}}},
+	    {r, {{2 * D, SLA_BUSINESS}, {7 * D, SLA_CALENDAR}, {30 * D, SLA_CALENDAR}, {7 * D, SLA_CALENDAR}}},
+	    {u, {{240, SLA_CALENDAR}, {2 * D, SLA_CALENDAR}, {7 * D, SLA_CALENDAR}, {2 * D, SLA_CALENDAR}}},
+	    {e, {{60, SLA_CALENDAR}, {0, SLA_END_OF_DAY}, {D, SLA_CALENDAR}, {D, SLA_CALENDAR}}},
 	};
 	for (size_t i = 0; i < 3; i++) {
 		assert_true(sla_urgency_valid(want[i].u));
@@ -320,15 +320,15 @@ static void test_each_urgency_and_step(void **state)
 		const char *urgency;
 		int64_t due[SLA_STEP__COUNT];
 	} want[] = {
-		{"routine",
-		 {at(2026, 11, 23, 15, 0, US_OFF), at(2026, 11, 26, 15, 0, US_OFF), at(2026, 12, 19, 15, 0, US_OFF),
-		  at(2026, 11, 26, 15, 0, US_OFF)}},
-		{"urgent",
-		 {at(2026, 11, 19, 19, 0, US_OFF), at(2026, 11, 21, 15, 0, US_OFF), at(2026, 11, 26, 15, 0, US_OFF),
-		  at(2026, 11, 21, 15, 0, US_OFF)}},
-		{"emergent",
-		 {at(2026, 11, 19, 16, 0, US_OFF), at(2026, 11, 20, 0, 0, US_OFF), at(2026, 11, 20, 15, 0, US_OFF),
-		  at(2026, 11, 20, 15, 0, US_OFF)}},
+	    {"routine",
+	     {at(2026, 11, 23, 15, 0, US_OFF), at(2026, 11, 26, 15, 0, US_OFF), at(2026, 12, 19, 15, 0, US_OFF),
+	      at(2026, 11, 26, 15, 0, US_OFF)}},
+	    {"urgent",
+	     {at(2026, 11, 19, 19, 0, US_OFF), at(2026, 11, 21, 15, 0, US_OFF), at(2026, 11, 26, 15, 0, US_OFF),
+	      at(2026, 11, 21, 15, 0, US_OFF)}},
+	    {"emergent",
+	     {at(2026, 11, 19, 16, 0, US_OFF), at(2026, 11, 20, 0, 0, US_OFF), at(2026, 11, 20, 15, 0, US_OFF),
+	      at(2026, 11, 20, 15, 0, US_OFF)}},
 	};
 	for (size_t i = 0; i < 3; i++)
 		for (int s = 0; s < SLA_STEP__COUNT; s++)
@@ -377,14 +377,21 @@ static void test_current(void **state)
 		enum rstate s;
 		enum sla_step step;
 	} map[] = {
-		{RSTATE_DRAFT, SLA_STEP_NONE},         {RSTATE_SENT, SLA_ACKNOWLEDGE},
-		{RSTATE_RECEIVED, SLA_SCHEDULE},       {RSTATE_INFO_REQUESTED, SLA_ACKNOWLEDGE},
-		{RSTATE_ACCEPTED, SLA_SCHEDULE},       {RSTATE_WAITLISTED, SLA_SCHEDULE},
-		{RSTATE_DECLINED, SLA_STEP_NONE},      {RSTATE_REDIRECTED, SLA_STEP_NONE},
-		{RSTATE_SCHEDULED, SLA_SEE},           {RSTATE_SEEN, SLA_REPORT},
-		{RSTATE_COMPLETED, SLA_STEP_NONE},     {RSTATE_CANCELLED, SLA_STEP_NONE},
-		{RSTATE_EXPIRED, SLA_STEP_NONE},       {RSTATE_FAILED, SLA_STEP_NONE},
-		{RSTATE_ENTERED_IN_ERROR, SLA_STEP_NONE},
+	    {RSTATE_DRAFT, SLA_STEP_NONE},
+	    {RSTATE_SENT, SLA_ACKNOWLEDGE},
+	    {RSTATE_RECEIVED, SLA_SCHEDULE},
+	    {RSTATE_INFO_REQUESTED, SLA_ACKNOWLEDGE},
+	    {RSTATE_ACCEPTED, SLA_SCHEDULE},
+	    {RSTATE_WAITLISTED, SLA_SCHEDULE},
+	    {RSTATE_DECLINED, SLA_STEP_NONE},
+	    {RSTATE_REDIRECTED, SLA_STEP_NONE},
+	    {RSTATE_SCHEDULED, SLA_SEE},
+	    {RSTATE_SEEN, SLA_REPORT},
+	    {RSTATE_COMPLETED, SLA_STEP_NONE},
+	    {RSTATE_CANCELLED, SLA_STEP_NONE},
+	    {RSTATE_EXPIRED, SLA_STEP_NONE},
+	    {RSTATE_FAILED, SLA_STEP_NONE},
+	    {RSTATE_ENTERED_IN_ERROR, SLA_STEP_NONE},
 	};
 	assert_int_equal(sizeof map / sizeof map[0], RSTATE__COUNT);
 	const struct urgency *r = sla_default_urgency("routine");
@@ -500,18 +507,18 @@ static void test_business_brute_force(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_names_and_validity),
-		cmocka_unit_test(test_calendar_validity),
-		cmocka_unit_test(test_working_days),
-		cmocka_unit_test(test_local_date),
-		cmocka_unit_test(test_business_days_us),
-		cmocka_unit_test(test_business_days_sa),
-		cmocka_unit_test(test_business_edges),
-		cmocka_unit_test(test_each_urgency_and_step),
-		cmocka_unit_test(test_same_day),
-		cmocka_unit_test(test_current),
-		cmocka_unit_test(test_business_brute_force),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_names_and_validity),
+	    cmocka_unit_test(test_calendar_validity),
+	    cmocka_unit_test(test_working_days),
+	    cmocka_unit_test(test_local_date),
+	    cmocka_unit_test(test_business_days_us),
+	    cmocka_unit_test(test_business_days_sa),
+	    cmocka_unit_test(test_business_edges),
+	    cmocka_unit_test(test_each_urgency_and_step),
+	    cmocka_unit_test(test_same_day),
+	    cmocka_unit_test(test_current),
+	    cmocka_unit_test(test_business_brute_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

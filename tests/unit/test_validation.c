@@ -32,10 +32,10 @@ static const char *partner_field(const char *text, bool create, char *out, size_
 	return out;
 }
 
-#define ASSERT_FIELD(json, create, field)                                          \
-	do {                                                                       \
-		char f_[VERR_FIELD_MAX];                                           \
-		assert_string_equal(partner_field(json, create, f_, sizeof(f_)), field); \
+#define ASSERT_FIELD(json, create, field)                                                                              \
+	do {                                                                                                           \
+		char f_[VERR_FIELD_MAX];                                                                               \
+		assert_string_equal(partner_field(json, create, f_, sizeof(f_)), field);                               \
 	} while (0)
 
 static void test_valid_partner(void **state)
@@ -245,15 +245,15 @@ static void test_verr_caps_between_characters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_partner),
-		cmocka_unit_test(test_required_and_unknown),
-		cmocka_unit_test(test_wrong_types),
-		cmocka_unit_test(test_formats),
-		cmocka_unit_test(test_lengths_count_characters),
-		cmocka_unit_test(test_contact_rules),
-		cmocka_unit_test(test_parse_int64),
-		cmocka_unit_test(test_format_predicates),
-		cmocka_unit_test(test_verr_caps_between_characters),
+	    cmocka_unit_test(test_valid_partner),
+	    cmocka_unit_test(test_required_and_unknown),
+	    cmocka_unit_test(test_wrong_types),
+	    cmocka_unit_test(test_formats),
+	    cmocka_unit_test(test_lengths_count_characters),
+	    cmocka_unit_test(test_contact_rules),
+	    cmocka_unit_test(test_parse_int64),
+	    cmocka_unit_test(test_format_predicates),
+	    cmocka_unit_test(test_verr_caps_between_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
