@@ -111,9 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *top = stack[depth];
 		unsigned op = byte(&in) % 10;
 		if (json_is_object(top)) {
-			/* Every member: its key first (the program's constants). */
+			/* Every member: its key first (computed, so escaped). */
 			snprintf(key, sizeof(key), "k%d", keys[depth]++);
-			jw_key(&w, key);
+			jw_key_escaped(&w, key);
 		}
 		switch (op) {
 		case 0: /* a string of raw bytes */
