@@ -149,35 +149,16 @@ int api_partners_create(struct req *req, struct resp *resp)
 
 int api_partners_get(struct req *req, struct resp *resp)
 {
-	/* One statement (one read transaction): the partner and the cadence
-	 * settings its effective check-in interval depends on. */
-	struct buf sql;
-	buf_init(&sql, 0);
-	buf_printf(&sql, "SELECT %s, " CADENCE_SETTING_COLUMN " FROM partners WHERE id = ?",
-		   fields_select(&partner_table));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(req->db, sql.data, &st);
-	buf_release(&sql);
-	if (rc < 0)
-		return rc;
-	rc = db_bind_int(st, 1, req->id);
-	if (rc == 0)
-		rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_finalize(st);
-		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
-	}
 	struct partner p;
 	struct cadence_defaults defaults;
-	int extra = (int)fields_count(&partner_table);
-	fields_read(&partner_table, st, 0, &p, NULL);
-	cadence_config_parse(db_col_null(st, extra) ? NULL : db_col_text(st, extra), &defaults);
+	int rc = partner_get_with_cadence(req->db, req->id, &p, &defaults, req->arena);
+	if (rc <= 0)
+		return rc < 0 ? rc : resp_error(resp, 404, "not_found", NULL, "No partner has id %" PRId64, req->id);
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);
 	jw_init(&w, &b);
 	partner_write(&w, &p, &defaults);
-	db_finalize(st);
 	return resp_jw(resp, 200, &w);
 }
 

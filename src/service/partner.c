@@ -164,6 +164,30 @@ int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a)
 	return fields_load(db, &partner_table, id, p, a);
 }
 
+int partner_get_with_cadence(struct db *db, int64_t id, struct partner *p, struct cadence_defaults *defaults,
+			     struct arena *a)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_printf(&sql, "SELECT %s, " CADENCE_SETTING_COLUMN " FROM partners WHERE id = ?",
+		   fields_select(&partner_table));
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql.data, &st);
+	buf_release(&sql);
+	if (rc < 0)
+		return rc;
+	rc = db_bind_int(st, 1, id);
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW) {
+		int extra = (int)fields_count(&partner_table);
+		fields_read(&partner_table, st, 0, p, a);
+		cadence_config_parse(db_col_null(st, extra) ? NULL : db_col_text(st, extra), defaults);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
 /* "%" + s with LIKE's special characters escaped by '\' + "%". */
 static char *like_pattern(struct arena *a, const char *s)
 {

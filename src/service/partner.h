@@ -58,6 +58,10 @@ int partner_archive(struct db *db, const struct actor *actor, int64_t id);
 /* Loads partner id into p (text in a). Returns 1, 0 when there is none, or
  * DB_E*. */
 int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a);
+/* The same and the cadence defaults its effective check-in interval depends
+ * on, in one statement (one read transaction). */
+int partner_get_with_cadence(struct db *db, int64_t id, struct partner *p, struct cadence_defaults *defaults,
+			     struct arena *a);
 
 /* A list question: every filter optional. q and specialty are matched
  * folded (text_fold); cursor is the id of the last partner of the page
