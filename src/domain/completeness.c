@@ -186,6 +186,10 @@ int completeness_from_json(json_t *in, struct checklist *out, struct verr *e)
 		c.required |= PKT_BIT(item);
 		c.weight[item] = 1;
 	}
+	/* An empty list would score every packet 100 %: a checklist names at
+	 * least one item. */
+	if (!c.required)
+		return verr_set(e, NULL, "required", "must name at least one packet item");
 
 	json_t *weights = json_object_get(in, "weights");
 	if (weights) {

@@ -1066,6 +1066,9 @@ test('an admin sets a specialty\'s packet checklist; it scores packets; refusals
     [admin, { specialty: 'Nephrology', checklist: { required: ['reason'], weights: { history: 2 } } }, 422, 'checklist.weights.history'],
     [admin, { specialty: '', checklist: { required: [] } }, 422, 'specialty'],
     [admin, { specialty: 'Nephrology' }, 422, 'checklist'],
+    // an empty list would score every packet 100 % (issue 12 point 5)
+    [admin, { specialty: 'Nephrology', checklist: { required: [] } }, 422, 'checklist.required'],
+    [admin, { specialty: 'Nephrology', checklist: { required: [], weights: {} } }, 422, 'checklist.required'],
     [coord, { specialty: 'Nephrology', checklist: { required: [] } }, 403, null],
     [manager, { specialty: 'Nephrology', checklist: { required: [] } }, 403, null],
   ]) {

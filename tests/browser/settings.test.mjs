@@ -193,7 +193,18 @@ test('an admin changes a specialty\'s checklist and adds one for a new specialty
   await form.getByRole('button', { name: 'Save checklist' }).click();
   await form.locator('input[name="checklist_specialty"][aria-invalid="true"]').waitFor();
   await form.getByLabel('Specialty').fill('Paediatrics');
-  for (const label of ['Test results', 'Treatment so far', 'Attachments']) await form.getByLabel(label).uncheck();
+  // An empty checklist is refused before it is sent (it would score every packet 100 %).
+  for (const box of await form.locator('.item-grid input[type="checkbox"]').all()) await box.uncheck();
+  let puts = 0;
+  const countPut = (r) => { if (r.url().endsWith('/api/v1/settings/checklists') && r.method() === 'PUT') puts++; };
+  page.on('request', countPut);
+  await form.getByRole('button', { name: 'Save checklist' }).click();
+  await form.getByText('Tick at least one item').waitFor();
+  assert.equal(await form.locator('input[aria-invalid="true"]').count(), 1);
+  page.off('request', countPut);
+  assert.equal(puts, 0);
+  assert.equal((await admin.get('/api/v1/settings/checklists')).json.checklists.paediatrics, undefined);
+  for (const label of ['Diagnoses', 'History', 'Current medications']) await form.getByLabel(label).check();
   await form.getByLabel('Reason for referral').check();
   await form.getByLabel('Question for the receiver').check();
   saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings/checklists') && r.request().method() === 'PUT');

@@ -240,8 +240,6 @@ static void test_from_json(void **state)
 	assert_int_equal(c.weight[PKT_REASON], 3);
 	assert_int_equal(c.weight[PKT_QUESTION], 1);
 	assert_int_equal(c.weight[PKT_HISTORY], 0);
-	assert_string_equal(parse_field("{\"required\":[]}", &c, &e), "");
-	assert_int_equal(c.required, 0);
 	assert_string_equal(parse_field("{\"required\":[\"attachments\"],\"weights\":{}}", &c, &e), "");
 	assert_string_equal(parse_field("{\"required\":[\"results\"],\"weights\":{\"results\":10}}", &c, &e), "");
 	assert_int_equal(c.weight[PKT_RESULTS], 10);
@@ -251,6 +249,10 @@ static void test_from_json(void **state)
 	c = keep;
 	assert_string_equal(parse_field("[]", &c, &e), "body");
 	assert_string_equal(parse_field("{}", &c, &e), "required");
+	/* An empty checklist would score every packet 100 %. */
+	assert_string_equal(parse_field("{\"required\":[]}", &c, &e), "required");
+	assert_non_null(strstr(e.message, "at least one"));
+	assert_int_equal(c.required, keep.required);
 	assert_string_equal(parse_field("{\"required\":null}", &c, &e), "required");
 	assert_string_equal(parse_field("{\"required\":\"reason\"}", &c, &e), "required");
 	assert_string_equal(parse_field("{\"required\":[\"reason\",\"xray\"]}", &c, &e), "required[1]");
@@ -261,8 +263,8 @@ static void test_from_json(void **state)
 	assert_string_equal(parse_field("{\"required\":[\"reason\",5]}", &c, &e), "required[1]");
 	assert_string_equal(parse_field("{\"required\":[\"reason\",\"reason\"]}", &c, &e), "required[1]");
 	assert_non_null(strstr(e.message, "twice"));
-	assert_string_equal(parse_field("{\"required\":[],\"extra\":1}", &c, &e), "extra");
-	assert_string_equal(parse_field("{\"required\":[],\"\":1}", &c, &e), "body");
+	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"extra\":1}", &c, &e), "extra");
+	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"\":1}", &c, &e), "body");
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":[]}", &c, &e), "weights");
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":null}", &c, &e), "weights");
 	assert_string_equal(parse_field("{\"required\":[\"reason\"],\"weights\":{\"xray\":2}}", &c, &e),
@@ -307,12 +309,12 @@ static void test_from_json(void **state)
 	assert_string_equal(e.field, "body");
 }
 
-/* Every checklist (all required subsets, a weight pattern) round-trips
- * through JSON, and the JSON form is canonical. */
+/* Every checklist (all non-empty required subsets, a weight pattern)
+ * round-trips through JSON, and the JSON form is canonical. */
 static void test_round_trip(void **state)
 {
 	(void)state;
-	for (unsigned req = 0; req <= PKT_ALL; req++) {
+	for (unsigned req = 1; req <= PKT_ALL; req++) {
 		struct checklist c = {req, {0}};
 		for (int i = 0; i < PKT__COUNT; i++)
 			if (req & B(i))

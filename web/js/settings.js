@@ -389,6 +389,11 @@ function checklistCard(initial) {
       return;
     }
     const required = PACKET_ITEMS.filter((i) => itemBox(i).checked);
+    if (!required.length) {
+      // An empty checklist would score every packet 100 % (the server refuses it too).
+      markInvalid(itemBox(PACKET_ITEMS[0]), { key: 'settings.items_required' }).focus();
+      return;
+    }
     const before = data.checklists[specialty.toLowerCase()];
     const weights = {};
     for (const i of required) if (before && before.weights && before.weights[i]) weights[i] = before.weights[i];
