@@ -14,14 +14,19 @@ all: build
 deps:
 	@scripts/deps
 
-$(BUILD)/CMakeCache.txt:
+# The generated Makefile, not CMakeCache.txt, says the build folder is
+# configured: a configure that failed (say, before `make deps` installed a
+# library) leaves a cache but no Makefile, and the next make configures again.
+$(BUILD)/Makefile:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_WERROR=ON
 
-build: $(BUILD)/CMakeCache.txt
+build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
+# init first: every other command refuses a database file that does not exist.
 demo: deps build
 	@mkdir -p var
+	$(BUILD)/liaison init --db var/demo.db
 	$(BUILD)/liaison serve --db var/demo.db --listen 127.0.0.1:$(PORT) --demo
 
 # Every test: the sanitizer pass (unit + API under ASan and UBSan), the API

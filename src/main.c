@@ -46,14 +46,23 @@ static void print_help(const struct command *c)
 	printf("usage: liaison %s\n\n%s\n", c->usage, c->help);
 }
 
-/* Opens --db (or LIAISON_DB) and applies pending migrations. */
-static struct db *open_db(const char *url)
+/* Opens --db (or LIAISON_DB) and applies pending migrations. A SQLite
+ * file is made only when create is set (liaison init): every other command
+ * refuses a path that does not exist, so a mistyped --db is an error rather
+ * than a new empty database reported as a success. */
+static struct db *open_db_as(const char *url, bool create)
 {
 	char err[512];
 	if (!url)
 		url = getenv("LIAISON_DB");
 	if (!url || !*url) {
 		fprintf(stderr, "liaison: no database: give --db FILE (or a postgresql:// URL) or set LIAISON_DB\n");
+		return NULL;
+	}
+	bool postgres = strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+	if (!create && !postgres && access(url, F_OK) != 0) {
+		fprintf(stderr, "liaison: no database at %s: check --db, or create it with liaison init --db %s\n", url,
+			url);
 		return NULL;
 	}
 	struct db *db = db_open(url, err, sizeof(err));
@@ -67,6 +76,11 @@ static struct db *open_db(const char *url)
 		return NULL;
 	}
 	return db;
+}
+
+static struct db *open_db(const char *url)
+{
+	return open_db_as(url, false);
 }
 
 enum {
@@ -160,7 +174,7 @@ static int cmd_init(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if (first < argc)
 		return usage_error("unexpected argument %s", argv[first]);
-	struct db *db = open_db(o.db);
+	struct db *db = open_db_as(o.db, true);
 	if (!db)
 		return 1;
 	printf("database ready (%s)\n", db_engine(db));
