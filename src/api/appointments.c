@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/dates.h"
 #include "api/referrals.h"
 #include "http/http.h"
 #include "service/referral.h"
 #include "util/timefmt.h"
 
-static const char *const book_fields[] = {"starts_at", "location", "note", NULL};
+static const char *const book_fields[] = {"starts_at", "location", "note", "status", NULL};
+/* A booking for a time to come is "booked"; one in the past is only the
+ * record of a visit that happened (attended) or did not (no_show). */
+static const char *const booked_as[] = {"booked", "attended", "no_show", NULL};
 static const char *const outcome_fields[] = {"status", "starts_at", "note", NULL};
 static const char *const outcomes[] = {"rescheduled", "cancelled", "no_show", "attended", NULL};
 
@@ -37,16 +41,33 @@ int api_appointments_create(struct req *req, struct resp *resp)
 	if (jcheck_object(b, "body", &e) || jcheck_known(b, NULL, book_fields, &e) ||
 	    jcheck_string(b, "starts_at", NULL, J_REQUIRED, 1, 40, &e) ||
 	    jcheck_string(b, "location", NULL, J_NULLABLE, 0, 300, &e) ||
-	    jcheck_string(b, "note", NULL, J_NULLABLE, 0, 2000, &e))
+	    jcheck_string(b, "note", NULL, J_NULLABLE, 0, 2000, &e) ||
+	    jcheck_enum(b, "status", NULL, J_OPTIONAL, booked_as, &e))
 		return resp_invalid(resp, &e);
 	int64_t starts = 0;
 	if (time_parse_rfc3339(jstr(b, "starts_at"), &starts))
 		return resp_error(resp, 422, "validation_failed", "starts_at",
 				  "starts_at must be a date-time such as 2026-12-01T09:30:00Z");
+	enum appt_outcome as = APPT_BOOKED;
+	if (jstr(b, "status"))
+		appointment_outcome_from_name(jstr(b, "status"), &as);
+	int64_t now = time_now();
+	if (as == APPT_BOOKED && appointment_in_past(starts, now))
+		return resp_error(resp, 422, "validation_failed", "starts_at",
+				  "starts_at is in the past: to record a visit that happened, give status attended "
+				  "or no_show");
+	if (as != APPT_BOOKED && !appointment_outcome_due(starts, now))
+		return resp_error(resp, 422, "validation_failed", "status",
+				  "status %s is for a visit whose time has come; book a visit to come as booked",
+				  appointment_outcome_name(as));
 	int64_t id = 0;
 	struct refusal why;
 	int rc =
 	    appointment_book(req->db, &req->user, req->id, starts, jstr(b, "location"), jstr(b, "note"), &id, &why);
+	/* The record of a past visit: booked, then its outcome, in the one
+	 * transaction the router opened (nothing stays if either refuses). */
+	if (rc == 0 && as != APPT_BOOKED)
+		rc = appointment_record(req->db, &req->user, id, as, 0, NULL, &why);
 	if (rc < 0)
 		return rc;
 	if (rc)

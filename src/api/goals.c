@@ -8,10 +8,12 @@
 #include "api/handlers.h"
 #include "api/page.h"
 #include "api/repr.h"
+#include "domain/dates.h"
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
 #include "service/goal.h"
+#include "util/timefmt.h"
 
 static const char *const sides[] = {"theirs", "ours", "shared", NULL};
 static const char *const fields[] = {"side", "title", "status", "target_on", "notes", NULL};
@@ -29,6 +31,8 @@ static int apply_json(json_t *b, struct goal *g, bool create, struct verr *e)
 	const char *t = jstr(b, "target_on");
 	if (t && !valid_date(t))
 		return verr_set(e, NULL, "target_on", "must be a date (YYYY-MM-DD)");
+	if (create && date_check_not_past(t, time_now(), "target_on", e))
+		return -1;
 	return repr_merge(b, &goal_table, g, create, NULL, e);
 }
 

@@ -200,6 +200,7 @@ int referral_refused(struct resp *resp, const struct refusal *why)
 	case REFUSE_MISSING_FIELD:
 	case REFUSE_INCOMPLETE:
 	case REFUSE_BAD_PARTNER:
+	case REFUSE_BAD_TIME:
 		return resp_error(resp, 422, "validation_failed", why->field, "%s", why->message);
 	case REFUSE_OTHER_SIDE:
 	case REFUSE_NEEDS_DECIDE:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/dates.h"
 #include "domain/icd10.h"
 #include "domain/partner.h"
 #include "domain/sla.h"
@@ -90,7 +91,7 @@ static int check_packet(json_t *in, struct verr *e)
 	return 0;
 }
 
-static int check_patient(json_t *in, struct verr *e)
+static int check_patient(json_t *in, int64_t now, struct verr *e)
 {
 	json_t *p = json_object_get(in, "patient");
 	if (!p || json_is_null(p))
@@ -99,7 +100,7 @@ static int check_patient(json_t *in, struct verr *e)
 		return verr_set(e, NULL, "patient", "must be an object");
 	if (jcheck_known(p, "patient.", patient_fields, e) || jcheck_rules(p, patient_rules, "patient.", e))
 		return -1;
-	return 0;
+	return date_check_birth(jstr(p, "birth_date"), now, "patient.birth_date", e);
 }
 
 int referral_validate(json_t *in, bool create, int64_t now, struct verr *e)
@@ -107,7 +108,7 @@ int referral_validate(json_t *in, bool create, int64_t now, struct verr *e)
 	if (jcheck_object(in, "body", e) || jcheck_known(in, NULL, create ? create_fields : patch_fields, e))
 		return -1;
 	if (create && (jcheck_enum(in, "direction", NULL, J_REQUIRED, referral_directions, e) ||
-		       jcheck_int(in, "partner_id", NULL, J_REQUIRED, 1, INT64_MAX, e) || check_patient(in, e) ||
+		       jcheck_int(in, "partner_id", NULL, J_REQUIRED, 1, INT64_MAX, e) || check_patient(in, now, e) ||
 		       jcheck_string(in, "sent_at", NULL, J_NULLABLE, 0, 40, e)))
 		return -1;
 	if (jcheck_rules(in, referral_text_rules, NULL, e) || check_diagnoses(in, e) || check_packet(in, e))

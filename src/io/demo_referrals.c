@@ -132,8 +132,13 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		bool inbound = unit(&r) < 0.6;
 		bool arabic = k % 3 == 1;
 		size_t c = pick(&r, sizeof(cases) / sizeof(cases[0]));
-		char mrn[32];
-		snprintf(mrn, sizeof(mrn), "DEMO-%05zu", (size_t)pick(&r, count * 3 / 4 + 1));
+		char mrn[32], born[TIME_DATE_LEN];
+		size_t patient_no = (size_t)pick(&r, count * 3 / 4 + 1);
+		snprintf(mrn, sizeof(mrn), "DEMO-%05zu", patient_no);
+		/* A date of birth that follows from the MRN (the same patient is
+		 * born once), 1938 to 2017, without drawing from the generator. */
+		snprintf(born, sizeof(born), "%04zu-%02zu-%02zu", 1938 + patient_no * 37 % 80, 1 + patient_no * 7 % 12,
+			 1 + patient_no * 11 % 28);
 		double u = unit(&r);
 		const char *urg = u < 0.8 ? "routine" : u < 0.95 ? "urgent" : "emergent";
 		struct referral_input in = {
@@ -152,6 +157,7 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		in.patient.given = arabic ? given_ar[pick(&r, 12)] : given_en[pick(&r, 14)];
 		in.patient.family = arabic ? family_ar[pick(&r, 10)] : family_en[pick(&r, 14)];
 		in.patient.language = arabic ? "ar" : "en";
+		in.patient.birth_date = born;
 		int64_t id = 0;
 		rc = referral_create(db, coordinator, &in, &id);
 		if (rc < 0)
@@ -223,8 +229,8 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 		t += (int64_t)((1 + unit(&r) * 4) * 86400);
 		int64_t appt = t + (int64_t)((5 + unit(&r) * 20) * 86400);
 		rc = move(db, id, RSTATE_SCHEDULED, coordinator, behalf, NULL, "appointment booked", t);
-		if (rc >= 0 && fate > 0.92) {
-			/* A no-show, then rebooked. */
+		if (rc >= 0 && fate > 0.92 && appt + 86400 <= now) {
+			/* A no-show (of a visit whose time has come), then rebooked. */
 			rc = book(db, coordinator, id, appt, "no_show", t);
 			if (rc >= 0)
 				rc = move(db, id, RSTATE_ACCEPTED, coordinator, behalf, NULL, "appointment no_show",

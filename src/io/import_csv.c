@@ -20,6 +20,7 @@
 #include "service/settings.h"
 #include "db/db.h"
 #include "domain/completeness.h"
+#include "domain/dates.h"
 #include "domain/npi.h"
 #include "domain/partner.h"
 #include "domain/period.h"
@@ -535,6 +536,8 @@ int import_referral_row(const struct import_columns *c, const struct csv_row *ro
 		if (rule_col(c, row, (int)text_cols[k].f, text_col_rules[k], e,
 			     (const char **)((char *)out + text_cols[k].off)))
 			return -1;
+	if (date_check_birth(out->birth_date, now, import_referral_columns[RC_PATIENT_BIRTH_DATE], e))
+		return -1;
 	for (int k = 0; k < 6; k++)
 		if (rule_col(c, row, RC_HISTORY + k, &referral_packet_rule, e, &out->packet[k]))
 			return -1;

@@ -14,6 +14,7 @@
 
 #include "db/db.h"
 #include "db/qb.h"
+#include "domain/dates.h"
 #include "domain/icd10.h"
 #include "domain/period.h"
 #include "domain/roles.h"
@@ -585,6 +586,14 @@ int referral_move(struct db *db, const struct actor *actor, int64_t id, const st
 	struct acting_as as = {0};
 	if (referral_move_check(actor, &h, m->to, &in, &as, why))
 		return 1;
+	/* Scheduling books a visit to come; a past visit is recorded through
+	 * the appointments resource with its outcome. */
+	if (m->to == RSTATE_SCHEDULED && appointment_in_past(m->appointment_at, time_now())) {
+		refuse(why, REFUSE_BAD_TIME, "appointment_at",
+		       "appointment_at is in the past: schedule a visit to come, or record a past visit as an "
+		       "appointment with its outcome");
+		return 1;
+	}
 	const char *note = m->note;
 	char *override_note = NULL;
 	rc = 0;
@@ -720,6 +729,19 @@ int appointment_record(struct db *db, const struct actor *actor, int64_t id, enu
 		return 1;
 	}
 	arena_release(&a);
+	int64_t now = time_now();
+	if ((outcome == APPT_ATTENDED || outcome == APPT_NO_SHOW) && !appointment_outcome_due(ap.starts_at, now)) {
+		char at[TIME_RFC3339_LEN];
+		time_rfc3339(ap.starts_at, at);
+		refuse(why, REFUSE_BAD_TIME, "status",
+		       "The appointment is at %s: it cannot be marked %s before its time", at,
+		       appointment_outcome_name(outcome));
+		return 1;
+	}
+	if (outcome == APPT_RESCHEDULED && starts_at && appointment_in_past(starts_at, now)) {
+		refuse(why, REFUSE_BAD_TIME, "starts_at", "The new time is in the past: rebook for a time to come");
+		return 1;
+	}
 	struct referral_head h = {0};
 	rc = referral_head_load(db, ap.referral_id, &h);
 	if (rc <= 0)

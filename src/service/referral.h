@@ -115,6 +115,7 @@ enum refusal_kind {
 	REFUSE_INCOMPLETE,	   /* 422 override_completeness: the packet's score */
 	REFUSE_BAD_PARTNER,	   /* 422 naming field: no active partner */
 	REFUSE_CONFLICT,	   /* 409 conflict: closed packet, finished appointment */
+	REFUSE_BAD_TIME,	   /* 422 naming field: a time that makes no sense (an outcome before the visit) */
 };
 
 /* Why a write was refused. message is an English sentence for the

@@ -131,6 +131,14 @@ test('a bad row stops the import: exit 1, line and column named, nothing stored'
   assert.match(r.stderr, /^import: line 5, column patient_birth_date: must be a date \(YYYY-MM-DD\)\n$/);
   assert.equal(r.stdout, '');
   assert.equal(await referralCount(), before);
+  // The same date-of-birth rule as the API: not in the future, not before 1900.
+  for (const [born, why] of [['2099-05-01', 'must not be in the future'], ['1888-05-01', 'must be a date (YYYY-MM-DD)']]) {
+    const f = importCsv('referrals', 'direction,partner_id,patient_given,patient_family,diagnoses,patient_birth_date\n' +
+      `inbound,${layla.id},A,One,I10,1980-01-01\ninbound,${layla.id},D,Four,I10,${born}\n`);
+    assert.equal(f.status, 1);
+    assert.equal(f.stderr, `import: line 3, column patient_birth_date: ${why}\n`);
+    assert.equal(await referralCount(), before);
+  }
   // Each rule of the API applies: an NPI check digit, an enum, an ICD-10 code.
   const npi = importCsv('partners', 'name,npi\nDr Bad,1234567890\n');
   assert.equal(npi.status, 1);

@@ -18,6 +18,7 @@ const MISSING = 999999999;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const FUTURE = iso(Date.now() + 7 * 86400e3);
 const FUTURE2 = iso(Date.now() + 9 * 86400e3);
+const JUST_NOW = () => iso(Date.now() - 60e3); // within the booking slack, and its time has come
 let seq = 0;
 // Fixed width, so that no MRN is a substring of another (patient search matches substrings).
 const uniq = (p = 'MRN') => `${p}-${process.pid}-${String(++seq).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
@@ -581,6 +582,10 @@ test('strict create: unknown fields and wrong types answer 422 naming the field;
     [{ patient: { mrn: 'X-1', family: 'Haddad' } }, 'patient.given'],
     [{ patient: { given: 'L', family: 'H', nickname: 'Lulu' } }, 'patient.nickname'],
     [{ patient: { given: 'L', family: 'H', birth_date: '1970-13-40' } }, 'patient.birth_date'],
+    // a date of birth that makes sense (issue 12 point 1): not in the future, not before 1900
+    [{ patient: { given: 'L', family: 'H', birth_date: '2099-01-01' } }, 'patient.birth_date'],
+    [{ patient: { given: 'L', family: 'H', birth_date: new Date(Date.now() + 3 * 86400e3).toISOString().slice(0, 10) } }, 'patient.birth_date'],
+    [{ patient: { given: 'L', family: 'H', birth_date: '1899-12-31' } }, 'patient.birth_date'],
     [{ patient: { given: 'L', family: 'H', sex: 'x' } }, 'patient.sex'],
     [{ patient: { given: 7, family: 'H' } }, 'patient.given'],
     [{ urgency: 'soon' }, 'urgency'],
@@ -886,6 +891,20 @@ test('appointments: booking schedules, no_show returns to accepted, a new bookin
   assert.equal(r.json.starts_at, FUTURE2);
   assert.equal((await get(ref.id)).status, 'scheduled', 'rescheduling keeps it scheduled');
 
+  // An outcome is known only once the visit's time has come (issue 12 point 1).
+  const waiting = await get(ref.id);
+  for (const status of ['no_show', 'attended']) {
+    r = await coord.patch(`/api/v1/appointments/${a1.id}`, { status, note: 'too early' });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(errorField(r), 'status');
+    assert.match(r.json.error.message, /before its time/);
+  }
+  assert.deepEqual(await get(ref.id), waiting, 'an early outcome changes nothing');
+  r = await coord.patch(`/api/v1/appointments/${a1.id}`, { status: 'rescheduled', starts_at: iso(Date.now() - 86400e3) });
+  assert.equal(r.status, 422, 'rescheduled into the past');
+  assert.equal(errorField(r), 'starts_at');
+  r = await coord.patch(`/api/v1/appointments/${a1.id}`, { status: 'rescheduled', starts_at: JUST_NOW() });
+  assert.equal(r.status, 200, r.text);
   r = await coord.patch(`/api/v1/appointments/${a1.id}`, { status: 'no_show', note: 'No answer on the phone' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.status, 'no_show');
@@ -901,9 +920,10 @@ test('appointments: booking schedules, no_show returns to accepted, a new bookin
   }
   assert.deepEqual(await get(ref.id), before, 'nothing changed');
 
-  r = await coord.post(`/api/v1/referrals/${ref.id}/appointments`, { starts_at: FUTURE2 });
+  r = await coord.post(`/api/v1/referrals/${ref.id}/appointments`, { starts_at: JUST_NOW() });
   assert.equal(r.status, 201, r.text);
   const a2 = r.json;
+  assert.equal(a2.status, 'booked', 'a visit booked for a minute ago (the clerk typed it late) is a booking');
   assert.equal(a2.location, null);
   assert.equal((await get(ref.id)).status, 'scheduled', 'a new booking schedules it again');
   r = await coord.patch(`/api/v1/appointments/${a2.id}`, { status: 'attended' });
@@ -924,6 +944,35 @@ test('appointments: booking schedules, no_show returns to accepted, a new bookin
   r = await coord.patch(`/api/v1/appointments/${other.appointments[0].id}`, { status: 'cancelled' });
   assert.equal(r.status, 200, r.text);
   assert.equal((await get(other.id)).status, 'accepted');
+});
+
+test('appointments: a past visit is recorded with its outcome, never booked; an outcome waits for its time', async () => {
+  const PAST = iso(Date.now() - 3 * 86400e3);
+  const acc = await reach('outbound', 'accepted');
+  const before = await get(acc.id);
+  for (const [b, field] of [
+    [{ starts_at: PAST }, 'starts_at'], // booked in the past: only as a record of what happened
+    [{ starts_at: PAST, status: 'booked' }, 'starts_at'],
+    [{ starts_at: FUTURE, status: 'attended' }, 'status'], // an outcome before its time
+    [{ starts_at: FUTURE, status: 'no_show' }, 'status'],
+    [{ starts_at: PAST, status: 'cancelled' }, 'status'],
+  ]) {
+    const r = await coord.post(`/api/v1/referrals/${acc.id}/appointments`, b);
+    assert.equal(r.status, 422, `${JSON.stringify(b)}: ${r.text}`);
+    assert.equal(errorField(r), field, JSON.stringify(b));
+  }
+  assert.deepEqual(await get(acc.id), before, 'nothing booked, nothing moved');
+  const r = await coord.post(`/api/v1/referrals/${acc.id}/appointments`, { starts_at: PAST, status: 'attended', location: 'Clinic 2' });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.json.status, r.json.starts_at, r.json.location], ['attended', PAST, 'Clinic 2']);
+  const g = await get(acc.id);
+  assert.equal(g.status, 'seen', 'the record of a past visit moves the referral through scheduled to seen');
+  assert.deepEqual(g.events.slice(-2).map((e) => e.to), ['scheduled', 'seen']);
+  assert.deepEqual(g.appointments.map((a) => a.status), ['attended']);
+  const other = await reach('outbound', 'accepted');
+  const n = await coord.post(`/api/v1/referrals/${other.id}/appointments`, { starts_at: PAST, status: 'no_show' });
+  assert.equal(n.status, 201, n.text);
+  assert.equal((await get(other.id)).status, 'accepted', 'a recorded no-show leaves it to be rebooked');
 });
 
 test('appointments: refused bookings and outcomes change nothing', async () => {

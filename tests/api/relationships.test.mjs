@@ -43,11 +43,37 @@ async function count(partnerId) {
   assert.equal(r.status, 200, r.text);
   return r.json.items.length;
 }
+// A past due date is refused on creation (issue 12 point 1); an overdue
+// promise is one made earlier: created due today, then dated back.
 async function commit(c, body, status = 201) {
-  const r = await c.post('/api/v1/commitments', body);
+  const past = status === 201 && body.due_on && body.due_on < todayUtc();
+  const r = await c.post('/api/v1/commitments', past ? { ...body, due_on: todayUtc() } : body);
   assert.equal(r.status, status, r.text);
-  return r.json;
+  if (!past) return r.json;
+  const back = await c.patch(`/api/v1/commitments/${r.json.id}`, { due_on: body.due_on });
+  assert.equal(back.status, 200, back.text);
+  return back.json;
 }
+test('a due date in the past is refused on creation, for commitments and goals; nothing is stored', async () => {
+  const p = await newPartner(liaison, { name: 'Past Dates Clinic' });
+  const yesterday = new Date(Date.now() - 2 * 86400e3).toISOString().slice(0, 10);
+  const before = (await liaison.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.length;
+  let r = await liaison.post('/api/v1/commitments', { partner_id: p.id, title: 'Too late', due_on: yesterday });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.field, 'due_on');
+  assert.match(r.json.error.message, /past/);
+  assert.equal((await liaison.get(`/api/v1/commitments?partner_id=${p.id}`)).json.items.length, before);
+  r = await liaison.post(`/api/v1/partners/${p.id}/goals`, { side: 'ours', title: 'Old goal', target_on: '2020-01-01' });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.field, 'target_on');
+  assert.equal((await liaison.get(`/api/v1/partners/${p.id}/goals`)).json.items.length, 0);
+  // Today is fine, and a goal already made may be dated back (a correction).
+  r = await liaison.post(`/api/v1/partners/${p.id}/goals`, { side: 'ours', title: 'New goal', target_on: todayUtc() });
+  assert.equal(r.status, 201, r.text);
+  r = await liaison.patch(`/api/v1/goals/${r.json.id}`, { target_on: '2020-01-01' });
+  assert.equal(r.status, 200, r.text);
+});
+
 async function patchCommit(id, body) {
   const r = await liaison.patch(`/api/v1/commitments/${id}`, body);
   assert.equal(r.status, 200, r.text);
@@ -541,9 +567,7 @@ test('reliability per owner: our commitments kept on time, across partners', asy
   const a = await newPartner(manager, { name: 'Rel Owner A' });
   const b = await newPartner(manager, { name: 'Rel Owner B' });
   const mk = async (partner, due_on, body = {}) => {
-    const r = await manager.post('/api/v1/commitments', { partner_id: partner.id, title: 'Send the report', due_on, owner_id: me.clin, ...body });
-    assert.equal(r.status, 201, r.text);
-    return r.json;
+    return commit(manager, { partner_id: partner.id, title: 'Send the report', due_on, owner_id: me.clin, ...body });
   };
   const onTime = await mk(a, dayUtc(3));
   await mk(b, dayUtc(-5)); // open and overdue: due, not kept

@@ -10,6 +10,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openPage, signIn, createPartner, signedIn } from './lib/browser.mjs';
 
+
+// A datetime-local value offset ms from now, in the browser's (this
+// machine's) time zone: the tests' appointments are relative to today.
+function localInput(ms) {
+  const d = new Date(Date.now() + ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 let env;
 let partner;
 let other;
@@ -214,7 +223,7 @@ test('send below the threshold with the override, then the partner\'s steps, app
   // Schedule: an appointment is booked.
   await move(page, /^Schedule/, {
     fill: async (d) => {
-      await d.getByLabel('Appointment date and time').fill('2026-12-01T09:30');
+      await d.getByLabel('Appointment date and time').fill(localInput(-10 * 60e3));
       await d.getByLabel('Location').fill('Clinic 3, second floor');
     },
   });
@@ -233,10 +242,11 @@ test('send below the threshold with the override, then the partner\'s steps, app
   await appts.locator('.badge', { hasText: 'No-show' }).waitFor();
   assert.equal(await appts.getByRole('button').count(), 0, 'no appointment buttons unless scheduled');
 
-  // Rebook.
+  // Rebook, for a visit that is about to happen (an attendance is recorded
+  // only once the visit's time has come).
   await move(page, /^Schedule/, {
     fill: async (d) => {
-      await d.getByLabel('Appointment date and time').fill('2026-12-08T11:00');
+      await d.getByLabel('Appointment date and time').fill(localInput(-5 * 60e3));
       await d.getByLabel('Location').fill('Clinic 5');
     },
   });

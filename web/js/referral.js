@@ -273,7 +273,9 @@ export function render(main, ctx) {
         a.location && h('p', { class: 'appt-loc' }, bdi(a.location)),
         a.note && h('p', { class: 'muted prose' }, bdi(a.note)),
         writer && scheduled && open(a) && h('div', { class: 'appt-actions', role: 'group', 'i18n-aria-label': 'appt.actions' },
-          ['rescheduled', 'cancelled', 'no_show', 'attended'].map((st) => {
+          // Attended and no-show are known only once the visit's time has
+          // come: the server refuses them before it, so they are not offered.
+          ['rescheduled', 'cancelled', 'no_show', 'attended'].filter((st) => (st !== 'no_show' && st !== 'attended') || Date.parse(a.starts_at) <= Date.now()).map((st) => {
             const b = h('button', { type: 'button', class: ['btn', 'btn-small', st === 'attended' ? 'btn-primary' : null], i18n: `appt.do_${st}` });
             b.addEventListener('click', () => openAppointment(r, a, st));
             return b;

@@ -1,0 +1,150 @@
+/* test_demo_rows: `liaison demo` never stores what the API would refuse
+ * (issue 12 point 1). The demo is loaded into a fresh SQLite file through
+ * the services, and every stored row of patients, appointments, referral
+ * events, goals and commitments is checked with the same rules the API
+ * applies (domain/dates.h, valid_date): no birth date in the future or before
+ * 1900, no outcome recorded before the visit's time, no event in the future,
+ * no goal or commitment due before the day it was made, every target date a
+ * real date. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "domain/dates.h"
+#include "domain/partner.h"
+#include "io/demo.h"
+#include "util/secret.h"
+#include "util/timefmt.h"
+
+static char path[64];
+
+static int setup(void **state)
+{
+	snprintf(path, sizeof(path), "/tmp/liaison-demo-rows-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(path); /* the engine makes it */
+	char err[256];
+	if (secret_init() < 0)
+		return -1;
+	struct db *db = db_open(path, err, sizeof(err));
+	if (!db || db_migrate(db, err, sizeof(err)) < 0)
+		return -1;
+	char msg[512];
+	if (demo_load(db, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "demo: %s\n", msg);
+		return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	db_close(*state);
+	unlink(path);
+	char side[80];
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	return 0;
+}
+
+/* Runs sql; calls check(st) on every row; returns the number of rows. */
+static int each(struct db *db, const char *sql, void (*check)(struct db_stmt *st, int64_t now))
+{
+	struct db_stmt *st = NULL;
+	assert_int_equal(db_prepare(db, sql, &st), 0);
+	int64_t now = time_now();
+	int n = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		check(st, now);
+		n++;
+	}
+	assert_int_equal(rc, DB_DONE);
+	db_finalize(st);
+	return n;
+}
+
+static void birth_row(struct db_stmt *st, int64_t now)
+{
+	const char *d = db_col_text(st, 1);
+	struct verr e = {0};
+	if (!valid_date(d) || date_check_birth(d, now, "birth_date", &e) != 0)
+		fail_msg("patient %lld: birth date %s: %s", (long long)db_col_int(st, 0), d, e.message);
+}
+
+static void test_patients(void **state)
+{
+	int n = each(*state, "SELECT id, birth_date FROM patients WHERE birth_date IS NOT NULL", birth_row);
+	assert_true(n > 100); /* the demo's patients have their dates of birth */
+}
+
+static void appointment_row(struct db_stmt *st, int64_t now)
+{
+	const char *status = db_col_text(st, 1);
+	int64_t starts = db_col_int(st, 2), created = db_col_int(st, 3);
+	if ((strcmp(status, "attended") == 0 || strcmp(status, "no_show") == 0) &&
+	    !appointment_outcome_due(starts, now))
+		fail_msg("appointment %lld is %s before its time", (long long)db_col_int(st, 0), status);
+	if (strcmp(status, "booked") == 0 && appointment_in_past(starts, created))
+		fail_msg("appointment %lld was booked for a time already past", (long long)db_col_int(st, 0));
+}
+
+static void test_appointments(void **state)
+{
+	int n = each(*state, "SELECT id, status, starts_at, created_at FROM appointments", appointment_row);
+	assert_true(n > 100);
+}
+
+static void event_row(struct db_stmt *st, int64_t now)
+{
+	if (db_col_int(st, 1) > now + 60)
+		fail_msg("referral event %lld is in the future", (long long)db_col_int(st, 0));
+}
+
+static void test_events(void **state)
+{
+	assert_true(each(*state, "SELECT id, at FROM referral_events", event_row) > 1000);
+}
+
+/* A goal's or commitment's date: a real date, not before the day it was
+ * made (what the API refuses on creation). */
+static void due_row(struct db_stmt *st, int64_t now)
+{
+	(void)now;
+	const char *d = db_col_text(st, 1);
+	if (db_col_null(st, 1))
+		return;
+	struct verr e = {0};
+	if (!valid_date(d) || date_check_not_past(d, db_col_int(st, 2), "due", &e) != 0)
+		fail_msg("%s %lld: date %s: %s", db_col_text(st, 3), (long long)db_col_int(st, 0), d, e.message);
+}
+
+static void test_goals_and_commitments(void **state)
+{
+	assert_true(each(*state, "SELECT id, target_on, created_at, 'goal' FROM goals", due_row) > 20);
+	assert_true(each(*state, "SELECT id, due_on, created_at, 'commitment' FROM commitments", due_row) > 20);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_patients),
+	    cmocka_unit_test(test_appointments),
+	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_goals_and_commitments),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
