@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "service/settings.h"
 #include "domain/completeness.h"
+#include "domain/dates.h"
 #include "domain/partner.h"
 #include "domain/relationship.h"
 #include "http/http.h"
@@ -22,7 +23,9 @@
 
 static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
 static const char *const step_keys[] = {"acknowledge", "schedule", "see", "report", NULL};
-static const char *const sla_fields[] = {"weekdays", "holidays", "utc_offset_minutes", "urgencies", NULL};
+/* warnings is read-only: accepted and ignored, so that what GET answered
+ * can be sent back as it came. */
+static const char *const sla_fields[] = {"weekdays", "holidays", "utc_offset_minutes", "urgencies", "warnings", NULL};
 static const char *const urgency_fields[] = {"name", "acknowledge", "schedule", "see", "report", NULL};
 static const char *const target_fields[] = {"minutes", "clock", NULL};
 static const char *const clocks[] = {"calendar", "business", "end_of_day", NULL};
@@ -79,7 +82,23 @@ int api_settings_sla_get(struct req *req, struct resp *resp)
 	int rc = sla_config_load(req->db, &cfg);
 	if (rc < 0)
 		return rc;
-	return resp_json(resp, 200, sla_json(&cfg));
+	json_t *out = sla_json(&cfg), *warnings = json_array();
+	int64_t now = time_now();
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(out, "holidays"), i, d)
+	{
+		if (!holiday_far(json_string_value(d), now))
+			continue;
+		char field[48];
+		snprintf(field, sizeof(field), "holidays[%zu]", i);
+		json_array_append_new(warnings,
+				      json_pack("{ss ss ss s{ss si}}", "code", "holiday_far", "field", field, "message",
+						"is more than a couple of years from today: check the year", "params",
+						"date", json_string_value(d), "years", HOLIDAY_YEARS_AROUND));
+	}
+	json_object_set_new(out, "warnings", warnings);
+	return resp_json(resp, 200, out);
 }
 
 static int parse_target(json_t *u, const char *key, const char *prefix, struct sla_target *t, struct verr *e)

@@ -43,3 +43,15 @@ bool appointment_in_past(int64_t starts_at, int64_t now)
 {
 	return starts_at < now - APPOINTMENT_BOOK_SLACK;
 }
+
+bool holiday_far(const char *date, int64_t now)
+{
+	char today[TIME_DATE_LEN];
+	time_date(now, today);
+	int y = 0, this_year = 0;
+	for (int i = 0; i < 4; i++) {
+		y = y * 10 + (date[i] - '0');
+		this_year = this_year * 10 + (today[i] - '0');
+	}
+	return y < this_year - HOLIDAY_YEARS_AROUND || y > this_year + HOLIDAY_YEARS_AROUND;
+}

@@ -34,4 +34,12 @@ bool appointment_outcome_due(int64_t starts_at, int64_t now);
  * booking is only the record of a visit that happened (or did not). */
 bool appointment_in_past(int64_t starts_at, int64_t now);
 
+/* Holidays are set for the years around today: one further than this many
+ * calendar years from today's is more likely a typo (2062 for 2026) than a
+ * plan, and gets a warning (not a refusal). */
+#define HOLIDAY_YEARS_AROUND 2
+
+/* Whether a holiday date (YYYY-MM-DD) lies outside the years around now. */
+bool holiday_far(const char *date, int64_t now);
+
 #endif

@@ -128,6 +128,13 @@ test('an admin adds and removes holidays and changes the working week', async ()
   await page.getByText('This date is already a holiday.').waitFor();
   await date.fill('2027-01-01');
   await page.getByRole('button', { name: 'Add holiday' }).click();
+  // A near year is unmarked; a year far from this one is kept but marked.
+  assert.equal(await page.locator('.holiday-table tr[data-date="2027-01-01"] .holiday-far').count(), 0);
+  const far = `${new Date().getUTCFullYear() + 36}-12-25`;
+  await date.fill(far);
+  await page.getByRole('button', { name: 'Add holiday' }).click();
+  await page.locator(`.holiday-table tr[data-date="${far}"] .holiday-far`, { hasText: 'Check the year' }).waitFor();
+  await page.locator(`.holiday-table tr[data-date="${far}"]`).getByRole('button', { name: /Remove/ }).click();
   await page.locator('.holiday-table tr[data-date="2027-01-01"]').getByRole('button', { name: /Remove/ }).click();
   await page.locator('.holiday-table tr[data-date="2027-01-01"]').waitFor({ state: 'detached' });
   // A Saudi week: Sunday to Thursday.

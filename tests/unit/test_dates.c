@@ -72,12 +72,26 @@ static void test_appointments(void **state)
 	assert_true(appointment_in_past(NOW - 3 * 86400, NOW));
 }
 
+/* Holidays: this year and two either side are near; further is a warning. */
+static void test_holidays(void **state)
+{
+	(void)state;
+	assert_false(holiday_far("2026-12-25", NOW));
+	assert_false(holiday_far("2024-01-01", NOW));
+	assert_false(holiday_far("2028-12-31", NOW));
+	assert_true(holiday_far("2023-12-31", NOW));
+	assert_true(holiday_far("2029-01-01", NOW));
+	assert_true(holiday_far("2062-12-25", NOW));
+	assert_true(holiday_far("1926-12-25", NOW));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_birth),
 	    cmocka_unit_test(test_not_past),
 	    cmocka_unit_test(test_appointments),
+	    cmocka_unit_test(test_holidays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,10 @@ const CADENCE_STAGES = STAGES.filter((s) => s !== 'lost');
 const STEPS = ['acknowledge', 'schedule', 'see', 'report'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MAX_HOLIDAYS = 64;
+const HOLIDAY_YEARS_AROUND = 2;
+
+// A holiday years away from today: kept, but marked so that its year is checked.
+const farTag = () => h('span', { class: 'badge badge-warn holiday-far', i18n: 'settings.holiday_far' });
 // The packet items a checklist may require (src/domain/completeness.c).
 const PACKET_ITEMS = ['reason', 'diagnoses', 'history', 'medications', 'allergies', 'results', 'treatment', 'question',
   'attachments'];
@@ -164,7 +168,8 @@ function slaCard(initial) {
         dlRow('settings.working_week', current.weekdays.length
           ? h('ul', { class: 'inline-list weekday-list' }, current.weekdays.map((d) => h('li', { i18n: `weekday.${d}` }))) : null),
         dlRow('settings.holidays', current.holidays.length
-          ? h('ul', { class: 'inline-list holiday-summary' }, current.holidays.map((d) => h('li', {}, dateOnly(d))))
+          ? h('ul', { class: 'inline-list holiday-summary' }, current.holidays.map((d, i) => h('li', {}, dateOnly(d),
+            (current.warnings || []).some((w) => w.code === 'holiday_far' && w.field === `holidays[${i}]`) && farTag())))
           : h('span', { class: 'muted', i18n: 'settings.no_holidays' })),
         dlRow('settings.utc_offset', h('span', { i18n: 'settings.utc_offset_value', vars: { offset: iso(offsetText(current.utc_offset_minutes || 0)) } }))));
   }
@@ -188,6 +193,13 @@ function slaCard(initial) {
       holidayBody));
   const noHolidays = h('p', { class: 'muted', i18n: 'settings.no_holidays' });
 
+  // The server's rule (domain/dates.h HOLIDAY_YEARS_AROUND), shown before
+  // saving: a holiday years away is most often a mistyped year.
+  function holidayFar(d) {
+    const y = Number(d.slice(0, 4)), now = new Date().getUTCFullYear();
+    return y < now - HOLIDAY_YEARS_AROUND || y > now + HOLIDAY_YEARS_AROUND;
+  }
+
   function drawHolidays() {
     replace(holidayBody, pending.map((d) => {
       const remove = h('button', { type: 'button', class: 'btn btn-quiet btn-small', dataset: { date: d } },
@@ -201,7 +213,7 @@ function slaCard(initial) {
         (next || dateInput).focus();
         announce(live, 'settings.holiday_removed');
       });
-      return h('tr', { dataset: { date: d } }, h('td', {}, dateOnly(d)), h('td', { class: 'cell-actions' }, remove));
+      return h('tr', { dataset: { date: d } }, h('td', {}, dateOnly(d), holidayFar(d) && farTag()), h('td', { class: 'cell-actions' }, remove));
     }));
     holidayTable.hidden = pending.length === 0;
     noHolidays.hidden = pending.length > 0;
