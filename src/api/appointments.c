@@ -51,23 +51,10 @@ int api_appointments_create(struct req *req, struct resp *resp)
 	enum appt_outcome as = APPT_BOOKED;
 	if (jstr(b, "status"))
 		appointment_outcome_from_name(jstr(b, "status"), &as);
-	int64_t now = time_now();
-	if (as == APPT_BOOKED && appointment_in_past(starts, now))
-		return resp_error(resp, 422, "validation_failed", "starts_at",
-				  "starts_at is in the past: to record a visit that happened, give status attended "
-				  "or no_show");
-	if (as != APPT_BOOKED && !appointment_outcome_due(starts, now))
-		return resp_error(resp, 422, "validation_failed", "status",
-				  "status %s is for a visit whose time has come; book a visit to come as booked",
-				  appointment_outcome_name(as));
 	int64_t id = 0;
 	struct refusal why;
 	int rc =
-	    appointment_book(req->db, &req->user, req->id, starts, jstr(b, "location"), jstr(b, "note"), &id, &why);
-	/* The record of a past visit: booked, then its outcome, in the one
-	 * transaction the router opened (nothing stays if either refuses). */
-	if (rc == 0 && as != APPT_BOOKED)
-		rc = appointment_record(req->db, &req->user, id, as, 0, NULL, &why);
+	    appointment_book(req->db, &req->user, req->id, starts, as, jstr(b, "location"), jstr(b, "note"), &id, &why);
 	if (rc < 0)
 		return rc;
 	if (rc)

@@ -39,8 +39,6 @@ static int apply_json(json_t *b, struct commitment *c, bool create, struct verr 
 	const char *due = jstr(b, "due_on");
 	if (due && !valid_date(due))
 		return verr_set(e, NULL, "due_on", "must be a date (YYYY-MM-DD)");
-	if (create && date_check_not_past(due, time_now(), "due_on", e))
-		return -1;
 	return repr_merge(b, &commitment_table, c, create, NULL, e);
 }
 

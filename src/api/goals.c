@@ -31,8 +31,6 @@ static int apply_json(json_t *b, struct goal *g, bool create, struct verr *e)
 	const char *t = jstr(b, "target_on");
 	if (t && !valid_date(t))
 		return verr_set(e, NULL, "target_on", "must be a date (YYYY-MM-DD)");
-	if (create && date_check_not_past(t, time_now(), "target_on", e))
-		return -1;
 	return repr_merge(b, &goal_table, g, create, NULL, e);
 }
 
@@ -85,9 +83,9 @@ int api_goals_create(struct req *req, struct resp *resp)
 	goal_defaults(&g, req->id);
 	if (apply_json(req->body, &g, true, &e))
 		return resp_invalid(resp, &e);
-	int rc = goal_create(req->db, &req->user, &g);
-	if (rc < 0)
-		return rc;
+	int rc = goal_create(req->db, &req->user, &g, &e);
+	if (rc)
+		return rc < 0 ? rc : resp_invalid(resp, &e);
 	return answer(req, resp, g.id, 201);
 }
 

@@ -195,7 +195,10 @@ int demo_relationships_load(struct db *db, const int64_t *partners, const int64_
 				g.target_on = target;
 				g.created_at = now - goals[k].created * 86400;
 				g.updated_at = now - goals[k].updated * 86400;
-				rc = goal_create(db, &system, &g);
+				struct verr e = {0};
+				rc = goal_create(db, &system, &g, &e);
+				if (rc > 0)
+					BUG("a demo goal was refused");
 				if (!goal)
 					goal = g.id;
 			}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "domain/dates.h"
 #include "db/qb.h"
 #include "service/actor.h"
 #include "service/audit.h"
@@ -112,10 +113,12 @@ int commitment_create(struct db *db, const struct actor *actor, struct commitmen
 	rc = check_refs(db, NULL, c, e);
 	if (rc)
 		return rc;
-	if (!c->owner_id)
-		c->owner_id = actor ? actor->id : 0;
 	if (!c->created_at)
 		c->created_at = time_now();
+	if (date_check_not_past(c->due_on, c->created_at, "due_on", e))
+		return 1;
+	if (!c->owner_id)
+		c->owner_id = actor ? actor->id : 0;
 	if (!c->updated_at)
 		c->updated_at = c->created_at;
 	rc = fields_insert(db, &commitment_table, c, &c->id);

@@ -46,7 +46,7 @@ bool commitment_overdue(const struct commitment *c, int64_t now);
  * defaults); the demo also gives the status, done_at and times of its
  * history. Returns 0, 1 when a rule is broken (e set: partner_id names no
  * partner; referral_id or goal_id names no record of that partner; owner_id
- * names no user), or DB_E*. */
+ * names no user; due_on is before the day it is created), or DB_E*. */
 int commitment_create(struct db *db, const struct actor *actor, struct commitment *c, struct verr *e);
 /* Stores c over the stored record old (same id and partner) with its audit
  * entry (detail: the new status when it changed). A change of status sets

@@ -1,5 +1,6 @@
 /* goal: the goal record, its field table and its writes (see the header). */
 #include "service/goal.h"
+#include "domain/dates.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -38,10 +39,12 @@ void goal_defaults(struct goal *g, int64_t partner_id)
 	g->status = "open";
 }
 
-int goal_create(struct db *db, const struct actor *actor, struct goal *g)
+int goal_create(struct db *db, const struct actor *actor, struct goal *g, struct verr *e)
 {
 	if (!g->created_at)
 		g->created_at = time_now();
+	if (date_check_not_past(g->target_on, g->created_at, "target_on", e))
+		return 1;
 	if (!g->updated_at)
 		g->updated_at = g->created_at;
 	int rc = fields_insert(db, &goal_table, g, &g->id);

@@ -14,6 +14,7 @@
 struct arena;
 struct actor;
 struct db;
+struct verr;
 
 struct goal {
 	int64_t id, partner_id;
@@ -31,8 +32,9 @@ void goal_defaults(struct goal *g, int64_t partner_id);
 
 /* Creates g (id set; created_at and updated_at 0 are now — the demo gives
  * the times of its history, clients cannot) with its audit entry. The
- * partner must exist. Returns 0 or DB_E*. */
-int goal_create(struct db *db, const struct actor *actor, struct goal *g);
+ * partner must exist; target_on may not be before the day it is created.
+ * Returns 0, 1 (refused, e set) or DB_E*. */
+int goal_create(struct db *db, const struct actor *actor, struct goal *g, struct verr *e);
 /* Stores g over the stored record old (same id) with its audit entry
  * (detail: the new status when it changed). Returns 0 or DB_E*. */
 int goal_update(struct db *db, const struct actor *actor, const struct goal *old, struct goal *g);

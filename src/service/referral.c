@@ -692,8 +692,25 @@ int appointment_get(struct db *db, int64_t id, struct appointment *out, struct a
 }
 
 int appointment_book(struct db *db, const struct actor *actor, int64_t referral_id, int64_t starts_at,
-		     const char *location, const char *note, int64_t *id, struct refusal *why)
+		     enum appt_outcome as_outcome, const char *location, const char *note, int64_t *id,
+		     struct refusal *why)
 {
+	int64_t now = time_now();
+	if (as_outcome == APPT_BOOKED && appointment_in_past(starts_at, now)) {
+		refuse(why, REFUSE_BAD_TIME, "starts_at",
+		       "starts_at is in the past: to record a visit that happened, give status attended or no_show");
+		return 1;
+	}
+	if (as_outcome != APPT_BOOKED && as_outcome != APPT_ATTENDED && as_outcome != APPT_NO_SHOW) {
+		refuse(why, REFUSE_BAD_TIME, "status", "An appointment is booked, or recorded as attended or no_show");
+		return 1;
+	}
+	if (as_outcome != APPT_BOOKED && !appointment_outcome_due(starts_at, now)) {
+		refuse(why, REFUSE_BAD_TIME, "status",
+		       "status %s is for a visit whose time has come; book a visit to come as booked",
+		       appointment_outcome_name(as_outcome));
+		return 1;
+	}
 	struct referral_head h = {0};
 	int rc = referral_head_load(db, referral_id, &h);
 	if (rc <= 0)
@@ -709,7 +726,13 @@ int appointment_book(struct db *db, const struct actor *actor, int64_t referral_
 		rc = referral_set_status(db, &h, RSTATE_SCHEDULED, actor, as.on_behalf, NULL, "appointment booked", 0);
 	if (rc >= 0)
 		rc = audit_append(db, actor, "appointment.create", "appointment", *id, "success", NULL);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* The record of a past visit: booked, then its outcome (nothing stays
+	 * if the outcome is refused: the caller's transaction rolls back). */
+	if (as_outcome != APPT_BOOKED)
+		return appointment_record(db, actor, *id, as_outcome, 0, NULL, why);
+	return 0;
 }
 
 int appointment_record(struct db *db, const struct actor *actor, int64_t id, enum appt_outcome outcome,

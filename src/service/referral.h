@@ -215,9 +215,13 @@ int referrals_expire(struct db *db, int64_t now);
 /* ---- appointments ---- */
 
 /* Books an appointment on referral_id and moves it to scheduled (the
- * domain check of that move first). 0 with *id, 1 or DB_E*. */
+ * domain check of that move first). as APPT_BOOKED: a visit to come
+ * (starts_at in the past is refused); APPT_ATTENDED or APPT_NO_SHOW: the
+ * record of a visit whose time has come, booked and then given that outcome
+ * in the caller's transaction (refused for a time to come); any other
+ * outcome is refused. 0 with *id, 1 or DB_E*. */
 int appointment_book(struct db *db, const struct actor *actor, int64_t referral_id, int64_t starts_at,
-		     const char *location, const char *note, int64_t *id, struct refusal *why);
+		     enum appt_outcome as, const char *location, const char *note, int64_t *id, struct refusal *why);
 /* Records an outcome (not "booked") of appointment id, which must exist;
  * starts_at 0 keeps the time (rescheduled needs one). The referral moves
  * as the outcome implies. 0, 1 or DB_E*. */
