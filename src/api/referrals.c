@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/icd10.h"
 #include "api/list_cache.h"
 #include "db/db.h"
 #include "domain/referral_input.h"
@@ -106,6 +107,23 @@ json_t *document_json(const struct document *d)
 
 /* The referral as JSON, or NULL when a stored column does not parse
  * (logged: a 500 for the request). */
+
+/* Each stored code with its description from the built-in table (null for
+ * a code stored before the table was checked, or since retired). */
+static json_t *diagnoses_detail(const json_t *dx)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(dx, i, v)
+	{
+		const struct icd10_code *c = icd10_lookup(json_string_value(v), NULL);
+		json_array_append_new(
+		    out, json_pack("{sO so}", "code", v, "description", c ? json_string(c->description) : json_null()));
+	}
+	return out;
+}
+
 static json_t *referral_json(const struct actor *u, const struct referral_view *v)
 {
 	const struct referral *x = &v->r;
@@ -132,6 +150,7 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 		return NULL;
 	}
 	json_object_set_new(r, "diagnoses", dx);
+	json_object_set_new(r, "diagnoses_detail", diagnoses_detail(dx));
 	json_t *packet = json_object();
 	for (int i = 0; referral_packet_fields[i]; i++)
 		json_object_set_new(packet, referral_packet_fields[i], jtext(x->packet[i]));

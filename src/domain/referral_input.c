@@ -47,11 +47,14 @@ const struct text_rule referral_packet_rule = {"", J_NULLABLE, 0, 20000, NULL, N
 
 int referral_check_diagnosis(const char *code, size_t i, struct verr *e)
 {
-	if (code && icd10_valid(code))
-		return 0;
 	char name[32];
 	snprintf(name, sizeof(name), "diagnoses[%zu]", i);
-	return verr_set(e, NULL, name, "must be an ICD-10-CM code such as E11.9");
+	if (!code || !icd10_valid(code))
+		return verr_set(e, NULL, name, "must be an ICD-10-CM code such as E11.9");
+	char norm[ICD10_NORM_MAX];
+	if (!icd10_lookup(code, norm))
+		return verr_set(e, NULL, name, "%s is not an ICD-10-CM code", norm);
+	return 0;
 }
 
 static int check_diagnoses(json_t *in, struct verr *e)

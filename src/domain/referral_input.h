@@ -31,7 +31,8 @@ extern const struct text_rule patient_rules[];
 extern const struct text_rule referral_text_rules[];
 extern const struct text_rule referral_packet_rule;
 
-/* One diagnosis, the i-th: an ICD-10-CM code (icd10.h). Returns 0, or -1 with
+/* One diagnosis, the i-th: an ICD-10-CM code (icd10.h) of the table, by
+ * icd10_lookup (an unknown code is named in the message). Returns 0, or -1 with
  * e naming "diagnoses[i]". */
 int referral_check_diagnosis(const char *code, size_t i, struct verr *e);
 

@@ -252,6 +252,9 @@ test('every route answers as documented', async () => {
   await call(admin, 'GET', '/api/v1/users', { query: '?role=partner' });
   await call(manager, 'GET', '/api/v1/users', { query: '?role=chief' });
   await call(manager, 'GET', '/api/v1/users', { query: '?cursor=abc' });
+  await call(coordC, 'GET', '/api/v1/codes/icd10', { query: '?q=e119' });
+  await call(liaisonC, 'GET', '/api/v1/codes/icd10', { query: '?limit=2' });
+  await call(manager, 'GET', '/api/v1/codes/icd10', { query: '?limit=0' });
   await call(anon, 'GET', '/api/v1/users', {});
 
   // Relationships: interactions, goals, commitments, relationship, timeline, worklist

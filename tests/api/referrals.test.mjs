@@ -46,7 +46,7 @@ const EVENT_KEYS = ['id', 'at', 'user_id', 'user_name', 'on_behalf', 'from', 'to
 const LIST_KEYS = ['id', 'direction', 'partner_id', 'partner_name', 'patient', 'urgency', 'specialty', 'status', 'due',
   'created_at', 'updated_at'].sort();
 const REFERRAL_KEYS = ['id', 'direction', 'partner_id', 'partner_name', 'patient', 'urgency', 'specialty',
-  'care_responsibility', 'reason', 'diagnoses', 'packet', 'status', 'completeness', 'due', 'allowed_transitions',
+  'care_responsibility', 'reason', 'diagnoses', 'diagnoses_detail', 'packet', 'status', 'completeness', 'due', 'allowed_transitions',
   'events', 'appointments', 'documents', 'redirected_from', 'redirected_to', 'created_at', 'updated_at'].sort();
 
 const FULL_PACKET = {
@@ -558,12 +558,36 @@ test('ICD-10-CM: E11.9 and E119 are accepted and stored "E11.9"; anything else 4
     const p = await coord.get(`/api/v1/patients?q=${encodeURIComponent(mrn)}`);
     assert.deepEqual(p.json.items.filter((x) => x.mrn === mrn), [], 'not even the patient was stored');
   }
+  // A code of the right shape that the ICD-10-CM table does not have is
+  // refused by name (issue 12 point 2); each code is answered with its description.
+  for (const [dx, field, code] of [[['I20.99'], 'diagnoses[0]', 'I20.99'], [['E11.9', 'e1199'], 'diagnoses[1]', 'E11.99'],
+    [['S72.00XA'], 'diagnoses[0]', 'S72.00XA']]) {
+    const mrn = uniq();
+    const r = await coord.post('/api/v1/referrals', body({ diagnoses: dx, patient: { mrn, given: 'A', family: 'B' } }));
+    assert.equal(r.status, 422, `${JSON.stringify(dx)}: ${r.text}`);
+    assert.equal(errorField(r), field);
+    assert.ok(r.json.error.message.includes(`${code} is not an ICD-10-CM code`), r.text);
+    const p = await coord.get(`/api/v1/patients?q=${encodeURIComponent(mrn)}`);
+    assert.deepEqual(p.json.items.filter((x) => x.mrn === mrn), [], 'not even the patient was stored');
+  }
+  assert.deepEqual(b.diagnoses_detail, [
+    { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' },
+    { code: 'I10', description: 'Essential (primary) hypertension' },
+    { code: 'S06.0X1A', description: 'Concussion with loss of consciousness of 30 minutes or less' },
+  ]);
+  const ext = await create(coord, { diagnoses: ['S72001A', 'T78.40XA'] });
+  assert.deepEqual(ext.diagnoses_detail.map((d) => [d.code, d.description]), [
+    ['S72.001A', 'Fracture of unspecified part of neck of right femur'], ['T78.40XA', 'Allergy, unspecified']]);
   const patched = await coord.patch(`/api/v1/referrals/${a.id}`, { diagnoses: ['E119', 'I20.9'] });
   assert.equal(patched.status, 200, patched.text);
   assert.deepEqual(patched.json.diagnoses, ['E11.9', 'I20.9']);
   const bad = await coord.patch(`/api/v1/referrals/${a.id}`, { diagnoses: ['I20.9', 'nope'] });
   assert.equal(bad.status, 422);
   assert.equal(errorField(bad), 'diagnoses[1]');
+  assert.deepEqual((await get(a.id)).diagnoses, ['E11.9', 'I20.9']);
+  const unknown = await coord.patch(`/api/v1/referrals/${a.id}`, { diagnoses: ['I20.99'] });
+  assert.equal(unknown.status, 422);
+  assert.equal(errorField(unknown), 'diagnoses[0]');
   assert.deepEqual((await get(a.id)).diagnoses, ['E11.9', 'I20.9']);
 });
 

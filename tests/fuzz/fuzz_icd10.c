@@ -8,6 +8,12 @@
  *   - a refusal leaves out empty; an accepted code normalises to an
  *     uppercase, dotted form of at most eight characters that is valid,
  *     normalises to itself, and whose undotted form normalises back to it;
+ *   - icd10_lookup finds a row only for a valid code, and the row is the
+ *     code itself or, for a 7th-character extension, a shorter code it
+ *     starts with (placeholder X's dropped);
+ *   - icd10_search gives at most `limit` rows of the table, in code order
+ *     after a possible exact code first, and a second page that repeats
+ *     none of the first;
  *   - nothing reads past the terminating NUL (ASan). */
 #include <stdbool.h>
 #include <stdint.h>
@@ -85,6 +91,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				plain[k++] = out[i];
 		plain[k] = '\0';
 		CHECK(icd10_normalize(plain, again) == 0 && strcmp(out, again) == 0);
+	}
+	char norm[ICD10_NORM_MAX];
+	const struct icd10_code *c = icd10_lookup(s, norm);
+	if (c) {
+		CHECK(rc == 0 && strcmp(norm, out) == 0);
+		size_t bl = strlen(c->code);
+		CHECK(strcmp(c->code, out) == 0 || (strlen(out) == 8 && bl < 8 && strncmp(c->code, out, bl) == 0));
+	}
+	if (size <= 48) { /* a search reads the whole table: keep inputs short */
+		const struct icd10_code *page1[4], *page2[4];
+		bool more1 = false, more2 = false;
+		size_t n1 = icd10_search(s, 0, 4, page1, &more1);
+		CHECK(n1 <= 4 && (!more1 || n1 == 4));
+		for (size_t i = 0; i < n1; i++) {
+			CHECK(page1[i] >= icd10_codes && page1[i] < icd10_codes + icd10_codes_count);
+			if (i >= 2)
+				CHECK(page1[i - 1] < page1[i]);
+		}
+		if (more1) {
+			size_t n2 = icd10_search(s, 4, 4, page2, &more2);
+			CHECK(n2 >= 1 && n2 <= 4);
+			for (size_t i = 0; i < n2; i++)
+				for (size_t j = 0; j < n1; j++)
+					CHECK(page2[i] != page1[j]);
+		}
 	}
 	CHECK(!icd10_valid(NULL));
 	free(s);

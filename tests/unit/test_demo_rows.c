@@ -5,7 +5,7 @@
  * applies (domain/dates.h, valid_date): no birth date in the future or before
  * 1900, no outcome recorded before the visit's time, no event in the future,
  * no goal or commitment due before the day it was made, every target date a
- * real date. */
+ * real date, every diagnosis a code of the ICD-10-CM table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 
 #include "db/db.h"
 #include "domain/dates.h"
+#include "domain/icd10.h"
 #include "domain/partner.h"
 #include "io/demo.h"
 #include "util/secret.h"
@@ -138,13 +139,44 @@ static void test_goals_and_commitments(void **state)
 	assert_true(each(*state, "SELECT id, due_on, created_at, 'commitment' FROM commitments", due_row) > 20);
 }
 
+/* diagnoses: the JSON array text of one referral, '["I20.9","E11.9"]'. */
+static void diagnoses_row(struct db_stmt *st, int64_t now)
+{
+	(void)now;
+	const char *p = db_col_text(st, 1);
+	int codes = 0;
+	while ((p = strchr(p, '"')) != NULL) {
+		const char *end = strchr(p + 1, '"');
+		assert_non_null(end);
+		char code[16];
+		size_t n = (size_t)(end - p - 1);
+		assert_true(n < sizeof(code));
+		memcpy(code, p + 1, n);
+		code[n] = '\0';
+		if (!icd10_lookup(code, NULL))
+			fail_msg("referral %lld: diagnosis %s is not in the ICD-10-CM table",
+				 (long long)db_col_int(st, 0), code);
+		codes++;
+		p = end + 1;
+	}
+	assert_true(codes <= 12);
+}
+
+static void test_diagnoses(void **state)
+{
+	assert_true(each(*state, "SELECT id, diagnoses FROM referrals", diagnoses_row) > 100);
+	int64_t n = 0;
+	assert_int_equal(db_query_int(*state, &n, "SELECT COUNT(*) FROM referrals WHERE diagnoses <> '[]'", ""),
+			 DB_ROW);
+	assert_true(n > 100); /* the demo's referrals carry codes */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_patients),
-	    cmocka_unit_test(test_appointments),
-	    cmocka_unit_test(test_events),
-	    cmocka_unit_test(test_goals_and_commitments),
+	    cmocka_unit_test(test_patients),  cmocka_unit_test(test_appointments),
+	    cmocka_unit_test(test_events),    cmocka_unit_test(test_goals_and_commitments),
+	    cmocka_unit_test(test_diagnoses),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -159,6 +159,12 @@ static void test_real_codes_2024(void **state)
 		if (icd10_normalize(plain, out) != 0)
 			fail_msg("real code refused: %s", plain);
 		assert_string_equal(out, dotted);
+		const struct icd10_code *c = icd10_lookup(plain, NULL);
+		if (!c) {
+			fail_msg("real code not in the built-in table: %s", dotted);
+			break;
+		}
+		assert_string_equal(c->code, dotted);
 		n++;
 	}
 	fclose(f);
@@ -217,12 +223,146 @@ static void test_real_addenda_2023(void **state)
 	assert_true(n > 1000);
 }
 
+static void assert_known(const char *in, const char *described_by)
+{
+	char norm[ICD10_NORM_MAX];
+	const struct icd10_code *c = icd10_lookup(in, norm);
+	if (!c) {
+		fail_msg("%s not known", in);
+		return;
+	}
+	assert_string_equal(c->code, described_by);
+	assert_true(strlen(c->description) > 0);
+}
+
+static void assert_unknown(const char *in)
+{
+	char norm[ICD10_NORM_MAX];
+	const struct icd10_code *c = icd10_lookup(in, norm);
+	if (c)
+		fail_msg("%s known as %s", in, c->code);
+}
+
+/* The built-in table: sorted, every code of the right shape, described. */
+static void test_table(void **state)
+{
+	(void)state;
+	assert_int_equal(icd10_codes_count, 46238); /* FY2024 and QA0 of 2026 */
+	for (size_t i = 0; i < icd10_codes_count; i++) {
+		char out[ICD10_NORM_MAX];
+		assert_int_equal(icd10_normalize(icd10_codes[i].code, out), 0);
+		assert_string_equal(out, icd10_codes[i].code);
+		if (i)
+			assert_true(strcmp(icd10_codes[i - 1].code, icd10_codes[i].code) < 0);
+	}
+	const struct icd10_code *c = icd10_lookup("C84.1", NULL);
+	assert_non_null(c);
+	assert_string_equal(c->description, "S\xc3\xa9zary disease"); /* UTF-8 kept */
+}
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	assert_known("E11.9", "E11.9");
+	assert_known("e119", "E11.9");
+	assert_known("I20", "I20"); /* a category is a code of the table */
+	assert_known("QA0", "QA0");
+	assert_known("S06.0XA", "S06.0XA"); /* a 6-character code ending in A */
+	const struct icd10_code *i10 = icd10_lookup("I10", NULL);
+	assert_non_null(i10);
+	if (i10)
+		assert_string_equal(i10->description, "Essential (primary) hypertension");
+	assert_unknown("I20.99"); /* the user guide's example of an unknown code */
+	assert_unknown("E11.99");
+	assert_unknown("Z99.999");
+	assert_unknown("not a code");
+	assert_null(icd10_lookup(NULL, NULL));
+	char norm[ICD10_NORM_MAX] = "junk";
+	assert_null(icd10_lookup("i2099", norm));
+	assert_string_equal(norm, "I20.99"); /* named in the refusal */
+}
+
+/* 7th-character extensions, absent from the tabular. */
+static void test_extensions(void **state)
+{
+	(void)state;
+	assert_known("S72.001A", "S72.001");
+	assert_known("S72001D", "S72.001");
+	assert_known("T78.40XA", "T78.40"); /* placeholder X dropped */
+	assert_known("S06.0X1A", "S06.0X1");
+	assert_known("O36.5930", "O36.593");
+	assert_unknown("S72.00XA"); /* S72.00 has codes below it */
+	assert_unknown("E11.649A"); /* diabetes takes no extension */
+	assert_unknown("S72.999A"); /* no S72.999 */
+}
+
+static size_t search(const char *q, size_t skip, size_t limit, const struct icd10_code **out, bool *more)
+{
+	return icd10_search(q, skip, limit, out, more);
+}
+
+static bool found(const struct icd10_code **out, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(out[i]->code, code) == 0)
+			return true;
+	return false;
+}
+
+static void test_search(void **state)
+{
+	(void)state;
+	const struct icd10_code *out[50];
+	bool more;
+	size_t n = search("E11.9", 0, 50, out, &more);
+	assert_true(n >= 1);
+	assert_string_equal(out[0]->code, "E11.9");
+	assert_true(search("e119", 0, 50, out, &more) >= 1);
+	assert_string_equal(out[0]->code, "E11.9");
+	assert_true(search("I10", 0, 10, out, &more) >= 1);
+	assert_string_equal(out[0]->code, "I10");
+	/* Words, any case, each the start of a word of the description. */
+	n = search("type 2 diab mell", 0, 50, out, &more);
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(strncmp(out[i]->code, "E11", 3) == 0 ? "E11" : out[i]->code, "E11");
+	n = search("HYPERTENSION essential", 0, 50, out, &more);
+	assert_true(found(out, n, "I10"));
+	n = search("ertension", 0, 50, out, &more); /* not the start of a word */
+	assert_int_equal(n, 0);
+	/* A word and a code prefix together. */
+	n = search("E11 ketoacidosis", 0, 50, out, &more);
+	assert_true(found(out, n, "E11.10"));
+	assert_false(found(out, n, "E10.10"));
+	/* Pages: skip and more. */
+	const struct icd10_code *page1[5], *page2[5];
+	assert_int_equal(search("fracture", 0, 5, page1, &more), 5);
+	assert_true(more);
+	assert_int_equal(search("fracture", 5, 5, page2, &more), 5);
+	assert_true(strcmp(page1[4]->code, page2[0]->code) < 0);
+	/* Nothing to search for, or nothing found. */
+	assert_int_equal(search("", 0, 50, out, &more), 0);
+	assert_int_equal(search("  ,. ", 0, 50, out, &more), 0);
+	assert_false(more);
+	assert_int_equal(search(NULL, 0, 50, out, &more), 0);
+	assert_int_equal(search("\xd8\xb3\xd9\x83\xd8\xb1\xd9\x8a", 0, 50, out, &more), 0); /* Arabic */
+	assert_int_equal(search("zzzzzz", 0, 50, out, &more), 0);
+	assert_true(search("Charc\xc3\xb4t", 0, 50, out, &more) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_shapes),	 cmocka_unit_test(test_invalid_shapes),
-	    cmocka_unit_test(test_nul_ends_the_string),	 cmocka_unit_test(test_real_codes_2024),
-	    cmocka_unit_test(test_real_categories_2026), cmocka_unit_test(test_real_addenda_2023),
+	    cmocka_unit_test(test_valid_shapes),
+	    cmocka_unit_test(test_invalid_shapes),
+	    cmocka_unit_test(test_nul_ends_the_string),
+	    cmocka_unit_test(test_real_codes_2024),
+	    cmocka_unit_test(test_real_categories_2026),
+	    cmocka_unit_test(test_real_addenda_2023),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_extensions),
+	    cmocka_unit_test(test_search),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

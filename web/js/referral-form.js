@@ -6,7 +6,7 @@
 // server's 422 is shown next to the field it names (patient.given,
 // diagnoses[1], packet.history, …).
 import * as api from './api.js';
-import { h, replace, setText, bdi } from './dom.js';
+import { h, replace, setText, setAttrKey, bdi } from './dom.js';
 import { setTitle } from './i18n.js';
 import {
   field, enumOptions, loadingState, errorState, emptyState, formAlert, clearErrors, showFormError, markInvalid,
@@ -14,6 +14,7 @@ import {
 } from './ui.js';
 import { meter, score, checklistKey } from './completeness.js';
 import { loadPartnerOptions } from './referrals.js';
+import { typeahead } from './typeahead.js';
 
 const PATIENT_FIELDS = ['mrn', 'given', 'family', 'birth_date', 'sex', 'phone', 'language', 'payer'];
 const MAX_DIAGNOSES = 12;
@@ -99,10 +100,62 @@ export function render(main, ctx) {
       });
       addDx.disabled = dxRows.length >= MAX_DIAGNOSES;
     }
+    // Each code's description: the stored ones from the referral, the rest
+    // as they are picked or typed (looked up in the server's ICD-10-CM table).
+    const described = new Map((v.diagnoses_detail || []).map((d) => [d.code, d.description]));
+    const dxNorm = (s) => {
+      const c = s.trim().toUpperCase().replace('.', '');
+      return c.length > 3 ? `${c.slice(0, 3)}.${c.slice(3)}` : c;
+    };
+    const CODE_SHAPE = /^[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?$/;
+    async function lookupCode(code, signal) {
+      if (described.has(code)) return described.get(code);
+      const res = await api.get(`/codes/icd10${api.query({ q: code, limit: 1 })}`, { signal });
+      const hit = res.items.find((x) => x.code === code);
+      const d = hit ? hit.description : null;
+      described.set(code, d);
+      return d;
+    }
+    const searchCodes = async (q, signal) => {
+      const res = await api.get(`/codes/icd10${api.query({ q, limit: 12 })}`, { signal });
+      for (const x of res.items) described.set(x.code, x.description);
+      return res.items.map((x) => ({ value: x.code, label: x.code, detail: x.description }));
+    };
     function addDxRow(code = '', focus = false, after = null) {
-      const fl = field({ name: 'diagnosis', label: 'rform.diagnosis_n', labelVars: { n: dxRows.length + 1 }, value: code, dir: 'ltr', autocomplete: 'off', maxlength: 10, class: 'dx-field' });
+      const fl = field({ name: 'diagnosis', label: 'rform.diagnosis_n', labelVars: { n: dxRows.length + 1 }, value: code, dir: 'auto', autocomplete: 'off', maxlength: 200, class: 'dx-field' });
       const input = fl.querySelector('input');
       input.setAttribute('spellcheck', 'false');
+      setAttrKey(input, 'placeholder', 'rform.dx_placeholder');
+      const desc = h('p', { class: 'dx-desc', lang: 'en', dir: 'ltr' });
+      fl.append(desc);
+      let descCtrl = null;
+      async function showDescription() {
+        if (descCtrl) descCtrl.abort();
+        const raw = input.value.trim();
+        desc.classList.remove('dx-unknown');
+        if (!raw) { replace(desc); return; }
+        const c = dxNorm(raw);
+        if (!CODE_SHAPE.test(c)) { replace(desc); return; }
+        descCtrl = new AbortController();
+        try {
+          const d = await lookupCode(c, descCtrl.signal);
+          if (dxNorm(input.value) !== c) return;
+          if (d) {
+            desc.removeAttribute('data-i18n');
+            desc.setAttribute('lang', 'en');
+            desc.textContent = d;
+          } else {
+            desc.classList.add('dx-unknown');
+            desc.removeAttribute('lang');
+            setText(desc, 'rform.dx_unknown', { code: c });
+          }
+        } catch (err) {
+          if (err.name !== 'AbortError') replace(desc);
+        }
+      }
+      typeahead(input, { search: searchCodes, lang: 'en', emptyKey: 'rform.dx_none', onPick: () => showDescription() });
+      input.addEventListener('change', showDescription);
+      if (code) showDescription();
       const removeText = h('span', { class: 'visually-hidden' });
       const remove = h('button', { type: 'button', class: 'btn btn-quiet btn-small dx-remove' }, h('span', { 'aria-hidden': 'true', i18n: 'action.remove' }), removeText);
       const row = { el: h('div', { class: 'dx-row' }, fl, remove), input, label: fl.querySelector('.label-text'), removeText };
@@ -120,6 +173,7 @@ export function render(main, ctx) {
         const parts = input.value.split(/[\s,،;]+/).filter(Boolean);
         if (parts.length < 2) return;
         input.value = parts[0];
+        showDescription();
         let prev = row;
         for (const c of parts.slice(1)) {
           if (dxRows.length >= MAX_DIAGNOSES) break;

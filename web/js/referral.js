@@ -229,7 +229,9 @@ export function render(main, ctx) {
       text('packet_item.reason', r.reason),
       h('h3', { i18n: 'packet_item.diagnoses' }),
       (r.diagnoses || []).length
-        ? h('ul', { class: 'chips' }, r.diagnoses.map((d) => h('li', { class: 'chip ltr', text: d })))
+        ? h('ul', { class: 'dx-list' }, (r.diagnoses_detail || r.diagnoses.map((code) => ({ code }))).map((d) =>
+          h('li', {}, h('span', { class: 'chip ltr', text: d.code }),
+            d.description && h('span', { class: 'dx-text', lang: 'en', dir: 'ltr', text: d.description }))))
         : h('p', { class: 'muted', i18n: 'value.none' }),
       h('div', { class: 'packet-grid' }, PACKET_FIELDS.map((k) => h('div', {}, text(`packet_item.${k}`, pk[k])))));
 
