@@ -147,6 +147,9 @@ test('reset password: sign-in works but only /me, /me/password and sign-out answ
   const u = await newUser('clinician');
   const old = new Client(srv.url);
   await old.signIn(u.email);
+  const tok = await old.post('/api/v1/tokens', { name: 'script' });
+  const bearer = new Client(srv.url);
+  bearer.bearer = tok.json.token;
   const r = await admin.patch(`/api/v1/users/${u.id}`, { password: TEMP });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.require_password_change, true);
@@ -166,6 +169,9 @@ test('reset password: sign-in works but only /me, /me/password and sign-out answ
     assert.equal(code(x), 'password_change_required');
     assert.match(x.json.error.message, /new password/);
   }
+  // Their API token acts as them: held back as well.
+  assert.equal(code(await bearer.get('/api/v1/partners')), 'password_change_required');
+  assert.equal((await bearer.get('/api/v1/me')).json.user.require_password_change, true);
   // The same password again is no change.
   const same = await c.put('/api/v1/me/password', { current_password: TEMP, new_password: TEMP });
   assert.equal(same.status, 422, same.text);
@@ -173,6 +179,7 @@ test('reset password: sign-in works but only /me, /me/password and sign-out answ
   const done = await c.put('/api/v1/me/password', { current_password: TEMP, new_password: 'my very own new password' });
   assert.equal(done.status, 204, done.text);
   assert.equal((await c.get('/api/v1/partners')).status, 200, 'the same session goes on');
+  assert.equal((await bearer.get('/api/v1/partners')).status, 200, 'the token works again');
   assert.equal((await c.get('/api/v1/me')).json.user.require_password_change, false);
   assert.equal((await new Client(srv.url).signIn(u.email, 'my very own new password')).status, 200);
   const actions = await auditActions(u.id);
@@ -269,4 +276,32 @@ test('a partner user is listed with role=partner and can be deactivated', async 
   const r = await admin.patch(`/api/v1/users/${id}`, { active: false });
   assert.equal(r.status, 200);
   assert.equal((await new Client(srv.url).signIn(email)).status, 401);
+});
+
+test('two admins demoting each other at once: one wins, one gets 409 last_admin, an admin remains', async () => {
+  const me = (await admin.get('/api/v1/me')).json.user;
+  for (const x of (await admin.get('/api/v1/users?role=admin&limit=500')).json.items) {
+    if (x.id !== me.id && x.active) assert.equal((await admin.patch(`/api/v1/users/${x.id}`, { role: 'manager' })).status, 200);
+  }
+  const other = await newUser('admin');
+  const c2 = new Client(srv.url);
+  await c2.signIn(other.email);
+  const [a, b] = await Promise.all([
+    admin.patch(`/api/v1/users/${other.id}`, { role: 'manager' }),
+    c2.patch(`/api/v1/users/${me.id}`, { role: 'manager' }),
+  ]);
+  // One change lands; the other is refused — 409 last_admin when both
+  // passed the sign-in check before either committed, 403 when the loser's
+  // own demotion had already landed. Never both.
+  const [win, lose] = a.status === 200 ? [a, b] : [b, a];
+  assert.equal(win.status, 200, `${a.text} ${b.text}`);
+  assert.ok([403, 409].includes(lose.status), lose.text);
+  assert.ok(['forbidden', 'last_admin'].includes(code(lose)), lose.text);
+  const winner = a.status === 200 ? admin : c2;
+  const admins = (await winner.get('/api/v1/users?role=admin&limit=500')).json.items.filter((x) => x.active);
+  assert.equal(admins.length, 1, 'exactly one active admin is left');
+  // Back to the start: admin@test.local is the admin.
+  if (a.status !== 200) {
+    assert.equal((await c2.patch(`/api/v1/users/${me.id}`, { role: 'admin' })).status, 200);
+  }
 });
