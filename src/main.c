@@ -194,33 +194,16 @@ static int read_password(char *out, size_t outlen)
 	return 0;
 }
 
-static int cmd_user(int argc, char **argv)
+/* user add: a new user from the options and the password on stdin. */
+static int user_add(const struct opts *o)
 {
-	static const struct option lo[] = {DB_OPT,
-					   {"email", required_argument, NULL, OPT_EMAIL},
-					   {"name", required_argument, NULL, OPT_NAME},
-					   {"role", required_argument, NULL, OPT_ROLE},
-					   {"partner", required_argument, NULL, OPT_PARTNER},
-					   {"password-stdin", no_argument, NULL, OPT_PWSTDIN},
-					   HELP_OPT,
-					   {0}};
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(current);
-		return argc < 2 ? 2 : 0;
-	}
-	if (strcmp(argv[1], "add") != 0)
-		return usage_error("unknown user command %s (try: user add)", argv[1]);
-	struct opts o = {0};
-	int first, rc = parse_opts(argc - 1, argv + 1, lo, &o, &first);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	if (!o.email || !o.name || !o.role)
+	if (!o->email || !o->name || !o->role)
 		return usage_error("%s", "--email, --name and --role are required");
-	if (!o.password_stdin)
+	if (!o->password_stdin)
 		return usage_error("%s", "give the password on standard input with --password-stdin");
 	int64_t partner = 0;
-	if (o.partner && parse_int64(o.partner, 1, INT64_MAX, &partner))
-		return usage_error("--partner needs a partner id, not %s", o.partner);
+	if (o->partner && parse_int64(o->partner, 1, INT64_MAX, &partner))
+		return usage_error("--partner needs a partner id, not %s", o->partner);
 	char password[PASSWORD_MAX * 4 + 4];
 	if (read_password(password, sizeof(password)) < 0) {
 		fprintf(stderr, "liaison: no password on standard input (or longer than %d characters)\n",
@@ -231,15 +214,15 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "liaison: cannot initialise libsodium\n");
 		return 1;
 	}
-	struct db *db = open_db(o.db);
+	struct db *db = open_db(o->db);
 	if (!db)
 		return 1;
 	char msg[512];
 	int64_t id = 0;
 	struct actor cli = actor_system("cli");
-	rc = db_begin(db);
+	int rc = db_begin(db);
 	if (rc == 0) {
-		rc = user_create(db, &cli, o.email, o.name, o.role, partner, password, &id, msg, sizeof(msg));
+		rc = user_create(db, &cli, o->email, o->name, o->role, partner, password, &id, msg, sizeof(msg));
 		if (rc == 0)
 			rc = db_commit(db);
 		if (rc != 0)
@@ -255,6 +238,156 @@ static int cmd_user(int argc, char **argv)
 	}
 	printf("%" PRId64 "\n", id);
 	return 0;
+}
+
+static void list_line(void *arg, const struct user *u)
+{
+	int64_t *last = arg;
+	printf("%" PRId64 "\t%s\t%s\t%s\t%s%s\n", u->id, u->email, u->name, u->role,
+	       u->disabled_at ? "deactivated" : "active", u->require_password_change ? ", must change password" : "");
+	*last = u->id;
+}
+
+/* user list: every user, portal users too, one tab-separated line each. */
+static int user_print_list(const struct opts *o)
+{
+	struct db *db = open_db(o->db);
+	if (!db)
+		return 1;
+	printf("ID\tEMAIL\tNAME\tROLE\tSTATE\n");
+	struct user_filter f = {.everyone = true, .limit = 500};
+	bool more = true;
+	int rc = 0;
+	while (more && rc == 0) {
+		int64_t last = f.cursor;
+		rc = user_list(db, &f, list_line, &last, &more);
+		f.cursor = last;
+	}
+	if (rc < 0)
+		fprintf(stderr, "liaison: database error: %s\n", db_errmsg(db));
+	db_close(db);
+	return rc < 0 ? 1 : 0;
+}
+
+/* user set-role | deactivate | reactivate | reset-password: one change to
+ * the user --email names, through the same service as PATCH /users/{id}. */
+static int user_change_one(const char *what, const struct opts *o)
+{
+	if (!o->email)
+		return usage_error("%s", "--email is required");
+	struct user_change c = USER_CHANGE_NONE;
+	char password[PASSWORD_MAX * 4 + 4] = "";
+	bool generated = false;
+	if (strcmp(what, "set-role") == 0) {
+		if (!o->role)
+			return usage_error("%s", "--role is required");
+		c.role = o->role;
+	} else if (strcmp(what, "deactivate") == 0 || strcmp(what, "reactivate") == 0) {
+		c.active = what[0] == 'r';
+	} else {
+		if (secret_init() < 0) {
+			fprintf(stderr, "liaison: cannot initialise libsodium\n");
+			return 1;
+		}
+		if (o->password_stdin) {
+			if (read_password(password, sizeof(password)) < 0) {
+				fprintf(stderr,
+					"liaison: no password on standard input (or longer than %d characters)\n",
+					PASSWORD_MAX);
+				return 1;
+			}
+		} else {
+			char token[SECRET_TOKEN_MAX];
+			token_new("", token);
+			snprintf(password, sizeof(password), "%.20s", token);
+			memset(token, 0, sizeof(token));
+			generated = true;
+		}
+		c.password = password;
+	}
+	struct db *db = open_db(o->db);
+	if (!db)
+		return 1;
+	struct actor cli = actor_system("cli");
+	struct user_err e = {0};
+	int64_t id = 0;
+	int rc = user_find_email(db, o->email, &id);
+	if (rc == 0) {
+		snprintf(e.msg, sizeof(e.msg), "no user has email %s", o->email);
+		rc = USER_NOT_FOUND;
+	}
+	if (rc == 1) {
+		rc = db_begin(db);
+		if (rc == 0) {
+			rc = user_update(db, &cli, id, &c, &e);
+			if (rc == 0)
+				rc = db_commit(db);
+			if (rc != 0)
+				db_rollback(db);
+		}
+	}
+	if (rc < 0)
+		snprintf(e.msg, sizeof(e.msg), "database error: %s", db_errmsg(db));
+	db_close(db);
+	if (rc != 0) {
+		memset(password, 0, sizeof(password));
+		fprintf(stderr, "liaison: %s\n", e.msg);
+		return 1;
+	}
+	if (generated)
+		printf("%s\n", password);
+	else if (c.password)
+		printf("password reset: %s must choose a new one at the next sign-in\n", o->email);
+	else if (c.role)
+		printf("%s is now %s\n", o->email, o->role);
+	else
+		printf("%s %s\n", o->email,
+		       c.active ? "reactivated" : "deactivated: their sessions and API tokens have ended");
+	memset(password, 0, sizeof(password));
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	static const struct option lo[] = {DB_OPT,
+					   {"email", required_argument, NULL, OPT_EMAIL},
+					   {"name", required_argument, NULL, OPT_NAME},
+					   {"role", required_argument, NULL, OPT_ROLE},
+					   {"partner", required_argument, NULL, OPT_PARTNER},
+					   {"password-stdin", no_argument, NULL, OPT_PWSTDIN},
+					   HELP_OPT,
+					   {0}};
+	static const char *const subs[] = {"add",	 "list",	   "set-role", "deactivate",
+					   "reactivate", "reset-password", NULL};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_help(current);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *what = argv[1];
+	if (!jenum_has(subs, what))
+		return usage_error("unknown user command %s (try: add, list, set-role, deactivate, reactivate, "
+				   "reset-password)",
+				   what);
+	struct opts o = {0};
+	int first, rc = parse_opts(argc - 1, argv + 1, lo, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (first < argc - 1)
+		return usage_error("unexpected argument %s", argv[first + 1]);
+	if (strcmp(what, "add") == 0)
+		return user_add(&o);
+	if (o.name || o.partner || (o.role && strcmp(what, "set-role") != 0) ||
+	    (o.password_stdin && strcmp(what, "reset-password") != 0))
+		return usage_error("user %s takes only --db and --email%s", what,
+				   strcmp(what, "set-role") == 0	 ? " and --role"
+				   : strcmp(what, "reset-password") == 0 ? " (and --password-stdin)"
+									 : "");
+	if (strcmp(what, "list") == 0) {
+		if (o.email)
+			return usage_error("%s", "user list takes only --db");
+		return user_print_list(&o);
+	}
+	return user_change_one(what, &o);
 }
 
 static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
@@ -478,10 +611,26 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
     {"init", cmd_init, "init --db URL", "Creates or migrates the schema. Safe to run again."},
-    {"user", cmd_user, "user add --db URL --email E --name N --role R [--partner ID] --password-stdin",
-     "Adds a user and prints its id. Roles: admin, manager, liaison, coordinator, clinician,\n"
-     "partner (partner users need --partner, the id of their organisation). The password\n"
-     "(10 to 256 characters) is read from the first line of standard input."},
+    {"user", cmd_user, "user add|list|set-role|deactivate|reactivate|reset-password --db URL [--email E] ...",
+     "People administration (every change audited).\n"
+     "  user add --db URL --email E --name N --role R [--partner ID] --password-stdin\n"
+     "      Adds a user and prints its id. Roles: admin, manager, liaison, coordinator,\n"
+     "      clinician, partner (partner users need --partner, the id of their organisation).\n"
+     "      The password (10 to 256 characters) is read from the first line of standard input.\n"
+     "  user list --db URL\n"
+     "      Every user, one tab-separated line each: id, email, name, role, state.\n"
+     "  user set-role --db URL --email E --role R\n"
+     "      Changes a staff user's role (portal users stay partner users).\n"
+     "  user deactivate --db URL --email E\n"
+     "      Signs the user out everywhere at once (sessions and API tokens end) and refuses\n"
+     "      their sign-in until reactivated.\n"
+     "  user reactivate --db URL --email E\n"
+     "      Lets a deactivated user sign in again (old API tokens stay revoked).\n"
+     "  user reset-password --db URL --email E [--password-stdin]\n"
+     "      Sets a temporary password (read from standard input, or made up and printed) that\n"
+     "      the user must change at the next sign-in; their sessions end.\n"
+     "No command leaves the practice without an active admin: demoting or deactivating the\n"
+     "last one is refused."},
     {"serve", cmd_serve, "serve --db URL [--listen 127.0.0.1:8080] [--web-root DIR] [--demo] [--threads N]",
      "Serves the API and the web UI. Prints 'listening on http://HOST:PORT' once ready\n"
      "(port 0 picks a free one). SIGTERM or SIGINT finishes the requests in flight and\n"

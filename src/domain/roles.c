@@ -25,6 +25,7 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_REFERRALS_WRITE] = "referrals.write",
     [PERM_REFERRALS_DECIDE] = "referrals.decide",
     [PERM_SETTINGS_MANAGE] = "settings.manage",
+    [PERM_USERS_MANAGE] = "users.manage",
 };
 
 #define P(p) (1u << (p))
@@ -35,7 +36,7 @@ static const char *const perm_names[PERM__COUNT] = {
 static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_NONE] = 0,
     [ROLE_ADMIN] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_AUDIT_READ) | CLINICAL | P(PERM_REFERRALS_DECIDE) |
-		   P(PERM_SETTINGS_MANAGE),
+		   P(PERM_SETTINGS_MANAGE) | P(PERM_USERS_MANAGE),
     [ROLE_MANAGER] = STAFF | P(PERM_PARTNERS_WRITE) | P(PERM_REFERRALS_READ),
     [ROLE_LIAISON] = STAFF | P(PERM_PARTNERS_WRITE),
     [ROLE_COORDINATOR] = STAFF | P(PERM_PARTNERS_WRITE) | CLINICAL,
@@ -68,4 +69,9 @@ bool role_has(enum role r, enum perm p)
 	if (r <= ROLE_NONE || r >= ROLE__COUNT || p < 0 || p >= PERM__COUNT)
 		return false;
 	return (role_perms[r] & P(p)) != 0;
+}
+
+bool roles_admin_remains(long long active_admins, bool was_active_admin, bool is_active_admin)
+{
+	return active_admins - (was_active_admin ? 1 : 0) + (is_active_admin ? 1 : 0) > 0;
 }

@@ -28,6 +28,7 @@ enum perm {
 	PERM_REFERRALS_WRITE,  /* create, edit, move, appointments, documents */
 	PERM_REFERRALS_DECIDE, /* accept, decline, redirect, complete an inbound referral */
 	PERM_SETTINGS_MANAGE,  /* service levels, checklists */
+	PERM_USERS_MANAGE,     /* add users, change roles, deactivate, reset passwords */
 	PERM__COUNT
 };
 
@@ -35,5 +36,11 @@ enum role role_from_name(const char *name); /* ROLE_NONE when unknown */
 const char *role_name(enum role r);
 const char *perm_name(enum perm p);
 bool role_has(enum role r, enum perm p);
+
+/* The one rule of user administration: the practice always keeps an active
+ * admin. active_admins counts the active admins before a change to one
+ * user, who was (was_active_admin) and will be (is_active_admin) an active
+ * admin. True when at least one remains. */
+bool roles_admin_remains(long long active_admins, bool was_active_admin, bool is_active_admin);
 
 #endif

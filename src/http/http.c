@@ -89,6 +89,8 @@ static const char *fhir_issue_code(const char *code)
 	    {"malformed_request", "structure"},
 	    {"unauthenticated", "login"},
 	    {"forbidden", "forbidden"},
+	    {"password_change_required", "forbidden"},
+	    {"last_admin", "business-rule"},
 	    {"csrf_failed", "security"},
 	    {"not_found", "not-found"},
 	    {"method_not_allowed", "not-supported"},

@@ -17,10 +17,12 @@ struct resp;
 
 enum route_flags {
 	RF_NONE = 0,
-	RF_NO_CSRF = 1 << 0,	/* a cookie-signed change without X-CSRF-Token is allowed (sign-in) */
-	RF_AUDIT_READ = 1 << 1, /* a successful read is written to the audit log (protected records) */
-	RF_RAW_BODY = 1 << 2,	/* the body is a file (any type), not JSON: the handler reads req->raw */
-	RF_WRITE = 1 << 3,	/* the router opens the write transaction: commit on 2xx, roll back otherwise */
+	RF_NO_CSRF = 1 << 0,	      /* a cookie-signed change without X-CSRF-Token is allowed (sign-in) */
+	RF_AUDIT_READ = 1 << 1,	      /* a successful read is written to the audit log (protected records) */
+	RF_RAW_BODY = 1 << 2,	      /* the body is a file (any type), not JSON: the handler reads req->raw */
+	RF_WRITE = 1 << 3,	      /* the router opens the write transaction: commit on 2xx, roll back otherwise */
+	RF_PASSWORD_PENDING = 1 << 4, /* answers a user who must change their password first (every other
+					 route is 403 password_change_required for them) */
 };
 
 /* How error bodies are written for a group of routes. */

@@ -372,6 +372,9 @@ static int dispatch_route(struct server *srv, struct ctx *cx)
 		if (!role_has(req->user.role, rt->perm))
 			return resp_error(resp, 403, "forbidden", NULL, "Your role (%s) does not allow this (%s)",
 					  role_name(req->user.role), perm_name(rt->perm));
+		if (req->user.must_change_password && !(rt->flags & RF_PASSWORD_PENDING))
+			return resp_error(resp, 403, "password_change_required", NULL,
+					  "Choose a new password first (PUT /api/v1/me/password)");
 	}
 	if (req->via_cookie && is_change(req->method) && !(rt->flags & RF_NO_CSRF)) {
 		const char *sent = req_header(req, "X-CSRF-Token");

@@ -26,6 +26,7 @@
 #include "util/xalloc.h"
 
 #define DEMO_REFERRALS 900
+#define DEMO_FORMER "former@demo.liaison.test" /* a deactivated user */
 
 static const struct {
 	const char *email, *name, *role;
@@ -45,7 +46,7 @@ void demo_print_signin(const char *url)
 	printf("demo: other accounts (same password): ");
 	for (size_t i = 1; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
 		printf("%s%s (%s)", i > 1 ? ", " : "", demo_users[i].email, demo_users[i].role);
-	printf(", portal@demo.liaison.test (partner)\n");
+	printf(", portal@demo.liaison.test (partner); %s is deactivated\n", DEMO_FORMER);
 	fflush(stdout);
 }
 
@@ -159,6 +160,22 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 				 DEMO_PASSWORD, &portal, msg, msglen);
 	if (rc > 0)
 		BUG("the demo portal user was refused");
+	/* A coordinator who left the practice: deactivated, so the People
+	 * screen shows one (their past work keeps their name). */
+	int64_t former = 0;
+	if (rc >= 0)
+		rc = user_create(db, &system, DEMO_FORMER, "Hassan Al-Qahtani", "coordinator", 0, DEMO_PASSWORD,
+				 &former, msg, msglen);
+	if (rc > 0)
+		BUG("the demo's former coordinator was refused");
+	if (rc >= 0) {
+		struct user_change leave = USER_CHANGE_NONE;
+		struct user_err ue = {0};
+		leave.active = 0;
+		rc = user_update(db, &system, former, &leave, &ue);
+		if (rc > 0)
+			BUG("the demo's former coordinator cannot be deactivated");
+	}
 	if (rc >= 0)
 		rc = db_commit(db);
 	if (tty)

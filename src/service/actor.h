@@ -8,6 +8,7 @@
 #ifndef LIAISON_ACTOR_H
 #define LIAISON_ACTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "domain/roles.h"
@@ -19,6 +20,10 @@ struct actor {
 	const char *client; /* client address for audit and throttling, or "cli", "job", "demo" */
 	const char *email;  /* may be NULL */
 	const char *name;   /* may be NULL */
+	/* An admin reset the password (or added the user with a first one):
+	 * until it is changed only the routes flagged RF_PASSWORD_PENDING
+	 * answer (/me, /me/password, sign-out). */
+	bool must_change_password;
 };
 
 /* An actor that is no user: the CLI, an importer, the demo loader, a job, or

@@ -25,7 +25,7 @@ int session_find(struct db *db, const char *cookie, struct actor *who, const cha
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(db,
 			    "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.email, u.name, u.role, "
-			    "u.partner_id FROM sessions s JOIN users u ON u.id = s.user_id "
+			    "u.partner_id, u.require_password_change FROM sessions s JOIN users u ON u.id = s.user_id "
 			    "WHERE s.token_hash = ? AND u.disabled_at IS NULL",
 			    &st);
 	if (rc < 0)
@@ -50,6 +50,7 @@ int session_find(struct db *db, const char *cookie, struct actor *who, const cha
 	who->name = arena_strdup(a, db_col_text(st, 5));
 	who->role = role_from_name(db_col_text(st, 6));
 	who->partner_id = db_col_null(st, 7) ? 0 : db_col_int(st, 7);
+	who->must_change_password = db_col_int(st, 8) != 0;
 	*hash_out = arena_strdup(a, hash);
 	db_finalize(st);
 	/* Touch at most once a minute: idle expiry needs no finer grain. */
@@ -63,11 +64,12 @@ int token_find(struct db *db, const char *token, struct actor *who, struct arena
 	char hash[SECRET_HASH_HEX];
 	token_hash(token, hash);
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
-			    "SELECT u.id, u.email, u.name, u.role, u.partner_id FROM api_tokens t "
-			    "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL "
-			    "AND t.expires_at > ? AND u.disabled_at IS NULL",
-			    &st);
+	int rc = db_prepare(
+	    db,
+	    "SELECT u.id, u.email, u.name, u.role, u.partner_id, u.require_password_change FROM api_tokens t "
+	    "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL "
+	    "AND t.expires_at > ? AND u.disabled_at IS NULL",
+	    &st);
 	if (rc < 0)
 		return rc;
 	rc = db_bind_text(st, 1, hash);
@@ -81,6 +83,7 @@ int token_find(struct db *db, const char *token, struct actor *who, struct arena
 		who->name = arena_strdup(a, db_col_text(st, 2));
 		who->role = role_from_name(db_col_text(st, 3));
 		who->partner_id = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
+		who->must_change_password = db_col_int(st, 5) != 0;
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : rc == DB_ROW;
@@ -89,10 +92,11 @@ int token_find(struct db *db, const char *token, struct actor *who, struct arena
 int signin_find(struct db *db, const char *account, struct actor *who, char *hash, size_t hashlen, struct arena *a)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(db,
-			    "SELECT id, email, name, role, partner_id, password_hash FROM users "
-			    "WHERE email = ? AND disabled_at IS NULL",
-			    &st);
+	int rc =
+	    db_prepare(db,
+		       "SELECT id, email, name, role, partner_id, password_hash, require_password_change FROM users "
+		       "WHERE email = ? AND disabled_at IS NULL",
+		       &st);
 	if (rc < 0)
 		return rc;
 	rc = db_bind_text(st, 1, account);
@@ -105,6 +109,7 @@ int signin_find(struct db *db, const char *account, struct actor *who, char *has
 		who->role = role_from_name(db_col_text(st, 3));
 		who->partner_id = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
 		snprintf(hash, hashlen, "%s", db_col_text(st, 5));
+		who->must_change_password = db_col_int(st, 6) != 0;
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : rc == DB_ROW;

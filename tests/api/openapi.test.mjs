@@ -97,6 +97,32 @@ test('every route answers as documented', async () => {
   await call(s, 'DELETE', '/api/v1/session', {});
   await call(anon, 'DELETE', '/api/v1/session', {});
 
+  // Users (admins) and one's own password
+  const nu = (await call(admin, 'POST', '/api/v1/users', {}, { email: 'openapi-user@test.local', name: 'ليلى حداد', role: 'coordinator', password: 'a temporary password 1' })).json;
+  await call(admin, 'POST', '/api/v1/users', {}, { email: 'openapi-user@test.local', name: 'x', role: 'coordinator', password: 'a temporary password 1' });
+  await call(admin, 'POST', '/api/v1/users', {}, { email: 'x@test.local', name: 'x', role: 'boss', password: 'a temporary password 1' });
+  await call(manager, 'POST', '/api/v1/users', {}, { email: 'y@test.local', name: 'y', role: 'admin', password: 'a temporary password 1' });
+  await call(anon, 'POST', '/api/v1/users', {}, { email: 'y@test.local' });
+  await call(admin, 'GET', '/api/v1/users/{id}', { id: nu.id });
+  await call(admin, 'GET', '/api/v1/users/{id}', { id: 999999999 });
+  await call(manager, 'GET', '/api/v1/users/{id}', { id: nu.id });
+  await call(anon, 'GET', '/api/v1/users/{id}', { id: nu.id });
+  await call(admin, 'PATCH', '/api/v1/users/{id}', { id: nu.id }, { role: 'manager', active: false });
+  await call(admin, 'PATCH', '/api/v1/users/{id}', { id: nu.id }, { active: true, password: 'another temporary one' });
+  await call(admin, 'PATCH', '/api/v1/users/{id}', { id: nu.id }, { role: 'boss' });
+  await call(admin, 'PATCH', '/api/v1/users/{id}', { id: 999999999 }, { active: false });
+  await call(manager, 'PATCH', '/api/v1/users/{id}', { id: nu.id }, { active: false });
+  await call(anon, 'PATCH', '/api/v1/users/{id}', { id: nu.id }, { active: false });
+  const adminId = (await admin.get('/api/v1/me')).json.user.id;
+  await call(admin, 'PATCH', '/api/v1/users/{id}', { id: adminId }, { active: false });
+  const pw = new Client(srv.url);
+  await pw.signIn('openapi-user@test.local', 'another temporary one');
+  await call(pw, 'GET', '/api/v1/me', {});
+  await call(pw, 'PUT', '/api/v1/me/password', {}, { current_password: 'wrong password', new_password: 'my very own new password' });
+  await call(pw, 'PUT', '/api/v1/me/password', {}, { current_password: 'another temporary one', new_password: 'my very own new password' });
+  await call(pw, 'PUT', '/api/v1/me/password', {}, { current_password: 'x' }, { headers: { 'x-csrf-token': 'wrong' } });
+  await call(anon, 'PUT', '/api/v1/me/password', {}, { current_password: 'x', new_password: 'y' });
+
   // Tokens
   const tok = await call(admin, 'POST', '/api/v1/tokens', {}, { name: 'تقرير', expires_in_days: 30 });
   await call(admin, 'POST', '/api/v1/tokens', {}, { name: '' });

@@ -169,14 +169,27 @@ static void test_diagnoses(void **state)
 	assert_int_equal(db_query_int(*state, &n, "SELECT COUNT(*) FROM referrals WHERE diagnoses <> '[]'", ""),
 			 DB_ROW);
 	assert_true(n > 100); /* the demo's referrals carry codes */
-}
+	/* The demo shows user administration: one deactivated user, and the
+	 * practice keeps its active admin. */
+	static void test_users(void **state)
+	{
+		int64_t n = 0;
+		assert_int_equal(
+		    db_query_int(*state, &n, "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL", NULL), DB_ROW);
+		assert_int_equal(n, 1);
+		assert_int_equal(db_query_int(*state, &n,
+					      "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL",
+					      NULL),
+				 DB_ROW);
+		assert_true(n >= 1);
+	}
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_patients),  cmocka_unit_test(test_appointments),
-	    cmocka_unit_test(test_events),    cmocka_unit_test(test_goals_and_commitments),
-	    cmocka_unit_test(test_diagnoses),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+	int main(void)
+	{
+		const struct CMUnitTest tests[] = {
+		    cmocka_unit_test(test_diagnoses), cmocka_unit_test(test_patients),
+		    cmocka_unit_test(test_users),     cmocka_unit_test(test_appointments),
+		    cmocka_unit_test(test_events),    cmocka_unit_test(test_goals_and_commitments),
+		};
+		return cmocka_run_group_tests(tests, setup, teardown);
+	}

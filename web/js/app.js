@@ -14,6 +14,9 @@
 //   /referrals/{id}/edit referral-form.js (edit the packet)
 //   /patients/{id}      patient.js       (demographics and referrals)
 //   /settings           settings.js      (admins: cadence, service levels, checklists)
+//   /people             people.js        (admins: users, roles, deactivation, password resets)
+//   /password           password.js      (everyone: change one's own password; the only
+//                                          screen while an admin-set password must be changed)
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { initI18n, setLang, getLang, setTitle, LANGS, translateTree } from './i18n.js';
@@ -28,7 +31,9 @@ import * as patient from './patient.js';
 import * as today from './today.js';
 import * as pipeline from './pipeline.js';
 import * as settings from './settings.js';
-import { canListReferrals, canReadPartners, canManageSettings } from './ui.js';
+import * as people from './people.js';
+import * as password from './password.js';
+import { canListReferrals, canReadPartners, canManageSettings, canManageUsers } from './ui.js';
 import { resetUsers } from './users.js';
 
 export const HOME = '/today';
@@ -51,6 +56,8 @@ const routes = [
   { re: /^\/referrals\/(\d+)\/edit$/, screen: referralForm, nav: 'referrals', params: ['id'] },
   { re: /^\/patients\/(\d+)$/, screen: patient, nav: 'referrals', params: ['id'] },
   { re: /^\/settings$/, screen: settings, nav: 'settings' },
+  { re: /^\/people$/, screen: people, nav: 'people' },
+  { re: /^\/password$/, screen: password, nav: 'password' },
 ];
 
 export function navigate(path, { replace: rep = false } = {}) {
@@ -93,6 +100,12 @@ async function render({ focus = false } = {}) {
   }
   if (found && found.route.public && session.user) {
     history.replaceState(null, '', HOME);
+    return render({ focus });
+  }
+  // An admin set this user's password: nothing else answers until they
+  // choose their own (403 password_change_required), so nothing else shows.
+  if (session.user && session.user.require_password_change && path !== '/password') {
+    history.replaceState(null, '', '/password');
     return render({ focus });
   }
   drawChrome(found ? found.route : null);
@@ -160,20 +173,23 @@ function langSwitch() {
 function drawChrome(route) {
   const header = document.getElementById('header');
   const user = session.user;
-  const nav = user && route && !route.public
+  const pending = !!(user && user.require_password_change);
+  const nav = user && route && !route.public && !pending
     ? h('nav', { class: 'nav', 'i18n-aria-label': 'nav.label' },
       h('ul', {},
         h('li', {}, h('a', { href: '/today', 'aria-current': route.nav === 'today' ? 'page' : null, i18n: 'nav.today' })),
         h('li', {}, h('a', { href: '/partners', 'aria-current': route.nav === 'partners' ? 'page' : null, i18n: 'nav.partners' })),
         canReadPartners(user) && h('li', {}, h('a', { href: '/pipeline', 'aria-current': route.nav === 'pipeline' ? 'page' : null, i18n: 'nav.pipeline' })),
         canListReferrals(user) && h('li', {}, h('a', { href: '/referrals', 'aria-current': route.nav === 'referrals' ? 'page' : null, i18n: 'nav.referrals' })),
-        canManageSettings(user) && h('li', {}, h('a', { href: '/settings', 'aria-current': route.nav === 'settings' ? 'page' : null, i18n: 'nav.settings' }))))
+        canManageSettings(user) && h('li', {}, h('a', { href: '/settings', 'aria-current': route.nav === 'settings' ? 'page' : null, i18n: 'nav.settings' })),
+        canManageUsers(user) && h('li', {}, h('a', { href: '/people', 'aria-current': route.nav === 'people' ? 'page' : null, i18n: 'nav.people' }))))
     : null;
   const userBox = user && route && !route.public
     ? h('div', { class: 'user' },
       h('span', { class: 'user-text' },
         h('span', { class: 'user-name' }, bdi(user.name || user.email)),
         h('span', { class: 'user-role', i18n: `role.${user.role}` })),
+      !pending && h('a', { href: '/password', class: 'btn btn-quiet user-password', 'aria-current': route.nav === 'password' ? 'page' : null, i18n: 'nav.password' }),
       h('button', { type: 'button', class: 'btn btn-quiet', i18n: 'action.sign_out', on: { click: signOut } }))
     : null;
   replace(header,

@@ -36,6 +36,8 @@ export const canWriteReferrals = (user) => !!user && REF_WRITERS.has(user.role);
 // Settings (docs/api.md "Settings"): everyone signed in reads them, only
 // admins (settings.manage) change them, and only admins get the screen.
 export const canManageSettings = (user) => !!user && user.role === 'admin';
+// People (docs/api.md "User administration"): admins only (users.manage).
+export const canManageUsers = (user) => !!user && user.role === 'admin';
 
 // A labelled control. opts: name (the API field, kept in data-field), label
 // (key), type, as ('input' | 'textarea' | 'select'), options ([value, key] or
@@ -175,6 +177,8 @@ export function errorKey(err) {
   switch (err && err.code) {
     case 'network': return 'error.network';
     case 'forbidden': return 'error.forbidden';
+    case 'last_admin': return 'error.last_admin';
+    case 'password_change_required': return 'error.password_change_required';
     case 'not_found': return 'error.not_found';
     case 'conflict': return 'error.conflict';
     case 'csrf_failed': return 'error.csrf_failed';
