@@ -7,7 +7,9 @@
 // audited and on its timeline. Every refusal changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn } from '../lib/server.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, signedIn, cli, isPostgres, psql, pgAdminUrl, createPgDatabase, dropPgDatabase } from '../lib/server.mjs';
 
 let srv, c, viewer;
 before(async () => {
@@ -156,20 +158,20 @@ test('restore: an archived partner comes back, audited and on its timeline', asy
   assert.equal((await c.del(`/api/v1/partners/${p.id}`)).status, 204);
   assert.equal((await c.get(`/api/v1/partners/${p.id}`)).json.archived, true);
   // Not for those who may not change partners.
-  const denied = await viewer.post(`/api/v1/partners/${p.id}/restore`);
+  const denied = await viewer.post(`/api/v1/partners/${p.id}/restore`, {});
   assert.equal(denied.status, 403, denied.text);
   assert.equal((await c.get(`/api/v1/partners/${p.id}`)).json.archived, true, 'a refused restore changes nothing');
-  const r = await c.post(`/api/v1/partners/${p.id}/restore`);
+  const r = await c.post(`/api/v1/partners/${p.id}/restore`, {});
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.id, p.id);
   assert.equal(r.json.archived, false);
   const list = await c.get('/api/v1/partners?limit=500&q=comeback');
   assert.deepEqual(list.json.items.map((x) => x.id), [p.id], 'back in the list');
   // Restoring a partner that is not archived: 409, nothing changes.
-  const again = await c.post(`/api/v1/partners/${p.id}/restore`);
+  const again = await c.post(`/api/v1/partners/${p.id}/restore`, {});
   assert.equal(again.status, 409, again.text);
   assert.equal(again.json.error.code, 'conflict');
-  const missing = await c.post('/api/v1/partners/999999999/restore');
+  const missing = await c.post('/api/v1/partners/999999999/restore', {});
   assert.equal(missing.status, 404, missing.text);
   const audit = await signedIn(srv.url, 'admin').then((a) => a.get(`/api/v1/audit?record_id=${p.id}&record_type=partner&limit=50`));
   assert.equal(audit.status, 200, audit.text);
@@ -185,4 +187,31 @@ test('restore: an archived partner comes back, audited and on its timeline', asy
   await c.del(`/api/v1/partners/${p.id}`);
   const tl2 = await c.get(`/api/v1/partners/${p.id}/timeline`);
   assert.equal(tl2.json.items.filter((x) => x.kind === 'record').length, 3);
+});
+
+// Straight at a database, past Liaison: the sqlite3 tool, or psql.
+function sql(db, q) {
+  if (isPostgres(db)) return psql(db, q);
+  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', db, q], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3: ${q}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test('migration 011 gives each stored identifier to the first partner that had it', async () => {
+  const db = pgAdminUrl() ? createPgDatabase() : join(srv.dir, 'migrate.db');
+  try {
+    assert.equal(cli(['init', '--db', db]).status, 0);
+    // Back to before 011, with two partners stored then that share an NPI.
+    sql(db, "DROP TABLE partner_identifiers; DROP TABLE partner_events; DROP INDEX partners_by_name_key; DELETE FROM schema_migrations WHERE version = 11; " +
+      "INSERT INTO partners (kind, name, name_key, search_key, identifiers, stage, created_at, updated_at) VALUES " +
+      "('physician', 'First', 'first', 'first', '[{\"scheme\":\"npi\",\"value\":\"1234567893\"},{\"scheme\":\"license\",\"value\":\" il-9 \"}]', 'prospect', 1, 1), " +
+      "('physician', 'Second', 'second', 'second', '[{\"scheme\":\"npi\",\"value\":\"1234567893\"}]', 'prospect', 1, 1)");
+    const r = cli(['init', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = sql(db, 'SELECT p.name, i.scheme, i.value_key FROM partner_identifiers i JOIN partners p ON p.id = i.partner_id ORDER BY i.scheme, p.name')
+      .trim().split('\n');
+    assert.deepEqual(rows, ['First|license|IL-9', 'First|npi|1234567893']);
+  } finally {
+    if (isPostgres(db)) dropPgDatabase(db);
+  }
 });
