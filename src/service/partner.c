@@ -375,6 +375,33 @@ int partner_similar(struct db *db, const struct partner *p, int64_t self, size_t
 	return rc < 0 ? rc : (int)n;
 }
 
+static void first_match(void *arg, const struct partner_match *m)
+{
+	int64_t *id = arg;
+	if (!*id)
+		*id = m->id;
+}
+
+int partner_match(struct db *db, const struct partner *p, int64_t *id)
+{
+	*id = 0;
+	json_t *ids = identifiers_of(p);
+	size_t i;
+	json_t *x;
+	int rc = 0;
+	json_array_foreach(ids, i, x)
+	{
+		const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
+		if (scheme && value && (rc = partner_by_identifier(db, scheme, value, id)) != 0)
+			break;
+	}
+	json_decref(ids);
+	if (rc != 0)
+		return rc;
+	rc = partner_similar(db, p, 0, 1, first_match, id);
+	return rc < 0 ? rc : rc > 0;
+}
+
 int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a)
 {
 	return fields_load(db, &partner_table, id, p, a);

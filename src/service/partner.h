@@ -103,6 +103,12 @@ struct partner_match {
 int partner_similar(struct db *db, const struct partner *p, int64_t self, size_t max,
 		    void (*each)(void *arg, const struct partner_match *m), void *arg);
 
+/* The stored partner a new record p is the same one as, for an importer:
+ * the one holding one of p's identifiers, else the first (by id) with p's
+ * folded name in p's folded city (partner_similar). Returns 1 with *id set,
+ * 0 when none is, or DB_E*. */
+int partner_match(struct db *db, const struct partner *p, int64_t *id);
+
 /* Loads partner id into p (text in a). Returns 1, 0 when there is none, or
  * DB_E*. */
 int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a);

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startServer, signedIn, cli, isPostgres, psql, pgAdminUrl, createPgDatabase, dropPgDatabase } from '../lib/server.mjs';
 
 let srv, c, viewer;
@@ -187,6 +188,87 @@ test('restore: an archived partner comes back, audited and on its timeline', asy
   await c.del(`/api/v1/partners/${p.id}`);
   const tl2 = await c.get(`/api/v1/partners/${p.id}/timeline`);
   assert.equal(tl2.json.items.filter((x) => x.kind === 'record').length, 3);
+});
+
+// ---- liaison import partners: match, update, never duplicate ----
+let files = 0;
+function importPartners(text, ...extra) {
+  const f = join(srv.dir, `dups-${++files}.csv`);
+  writeFileSync(f, text);
+  return cli(['import', 'partners', f, '--db', srv.db, ...extra]);
+}
+const found = async (q) => (await c.get(`/api/v1/partners?limit=500&q=${encodeURIComponent(q)}`)).json.items;
+
+test('importing the same file twice: the second run creates nothing and reports every row unchanged', async () => {
+  const text = 'name,npi,city,phone,languages,stage\n' +
+    `Twice Imported Clinic,${npi('320000001')},Springfield,+1 555 0101,en;ar,active\n` +
+    'عيادة الاستيراد المزدوج,,الرياض,,ar,\n' +
+    'Twice Cityless Practice,,,,,\n';
+  const before = await partnerCount();
+  const first = importPartners(text);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^partners: created 3, updated 0, unchanged 0, skipped 0$/m);
+  assert.equal(await partnerCount(), before + 3);
+  const second = importPartners(text);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /^partners: created 0, updated 0, unchanged 3, skipped 0$/m);
+  assert.equal(await partnerCount(), before + 3, 'no duplicates');
+  // The run's one audit entry says so too (the list leaves details out).
+  const detail = JSON.parse(sql(srv.db, "SELECT detail FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1").trim());
+  assert.deepEqual([detail.rows, detail.imported, detail.created, detail.updated, detail.unchanged, detail.skipped], [3, 3, 0, 0, 3, 0]);
+});
+
+test('a row matching a stored partner updates it: by identifier, then by folded name in the folded city', async () => {
+  const byId = await create({ name: 'Matched By NPI', identifiers: [{ scheme: 'license', value: 'MB-1' }, { scheme: 'npi', value: npi('320000002') }],
+    address: { line: '9 Elm St', city: 'Decatur' }, phone: '+1 555 0102' });
+  const byName = await create({ name: 'Dr. Zoë Fallon', address: { line: '1 Oak Ave', city: 'Peoria' }, notes: 'kept' });
+  const before = await partnerCount();
+  const r = importPartners('name,npi,city,phone,stage\n' +
+    `Matched By NPI (renamed),${npi('320000002')},,+1 555 0199,\n` +
+    `dr. zoe fallon,${npi('320000003')},PEORIA,,meeting\n` +
+    'Brand New Import,,Peoria,,\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^partners: created 1, updated 2, unchanged 0, skipped 0$/m);
+  assert.equal(await partnerCount(), before + 1);
+  const a = (await c.get(`/api/v1/partners/${byId.id}`)).json;
+  assert.equal(a.name, 'Matched By NPI (renamed)');
+  assert.equal(a.phone, '+1 555 0199');
+  assert.equal(a.address.line, '9 Elm St', 'columns the file lacks stay as they were');
+  assert.deepEqual(a.identifiers.map((x) => x.scheme), ['license', 'npi'], 'its own identifiers are kept');
+  const b = (await c.get(`/api/v1/partners/${byName.id}`)).json;
+  assert.equal(b.stage, 'meeting');
+  assert.equal(b.notes, 'kept');
+  assert.equal(b.address.line, '1 Oak Ave');
+  assert.deepEqual(b.identifiers.map((x) => x.value), [npi('320000003')], 'the row\'s NPI is added');
+  // The update took the NPI: another partner may not have it now.
+  const taken = await c.post('/api/v1/partners', { name: 'NPI thief', identifiers: [{ scheme: 'npi', value: npi('320000003') }] });
+  assert.equal(taken.status, 409, taken.text);
+  assert.equal(taken.json.error.partner.id, byName.id);
+});
+
+test('the identifier match comes before the name match; a bad row stores nothing, or is skipped with --skip-bad', async () => {
+  const holder = await create({ name: 'NPI Owner Import', identifiers: [{ scheme: 'npi', value: npi('320000004') }] });
+  const named = await create({ name: 'Name Owner Import', address: { city: 'Quincy' } });
+  const before = await partnerCount();
+  const text = 'name,npi,city,phone\n' +
+    'Fresh Row Import,,Quincy,\n' +
+    'NAME OWNER IMPORT,' + npi('320000004') + ',Quincy,+1 555 0104\n';
+  // The second row's name is one partner's, its NPI another's: the NPI wins.
+  const r = importPartners(text);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^partners: created 1, updated 1, unchanged 0, skipped 0$/m);
+  assert.equal((await c.get(`/api/v1/partners/${holder.id}`)).json.phone, '+1 555 0104');
+  assert.equal((await c.get(`/api/v1/partners/${named.id}`)).json.phone, null);
+  assert.equal(await partnerCount(), before + 1);
+  // A bad row stops the run and stores nothing (the good row before it too).
+  const bad = importPartners('name,npi,city\nGood Row Before,,Quincy\nBad Npi Row,1234567890,Quincy\n');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /line 3, column npi/);
+  assert.equal(await partnerCount(), before + 1);
+  assert.equal((await found('Good Row Before')).length, 0);
+  const skip = importPartners('name,npi,city\nGood Row Before,,Quincy\nBad Npi Row,1234567890,Quincy\n', '--skip-bad');
+  assert.equal(skip.status, 0, skip.stderr);
+  assert.match(skip.stdout, /^partners: created 1, updated 0, unchanged 0, skipped 1$/m);
 });
 
 // Straight at a database, past Liaison: the sqlite3 tool, or psql.
