@@ -112,8 +112,10 @@ void identifier_key(const char *value, char *out)
 		value++;
 	while (end > value && end[-1] == ' ')
 		end--;
-	for (; value < end; value++)
-		*out++ = (*value >= 'a' && *value <= 'z') ? (char)(*value - 'a' + 'A') : *value;
+	for (; value < end; value++) {
+		char c = *value;
+		*out++ = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+	}
 	*out = '\0';
 }
 
