@@ -603,7 +603,12 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "import: %s\n", msg);
 		return 1;
 	}
-	printf("imported %" PRId64 " %s, skipped %" PRId64 "\n", res.imported, args[0], res.skipped);
+	if (io.kind == IMPORT_PARTNERS)
+		printf("partners: created %" PRId64 ", updated %" PRId64 ", unchanged %" PRId64 ", skipped %" PRId64
+		       "\n",
+		       res.created, res.updated, res.unchanged, res.skipped);
+	else
+		printf("imported %" PRId64 " %s, skipped %" PRId64 "\n", res.imported, args[0], res.skipped);
 	return 0;
 }
 
@@ -649,6 +654,9 @@ static const struct command commands[] = {
      "is one transaction: the first bad row stops the import with 'import: line N, column C:\n"
      "why' on stderr, exit 1, and nothing is stored. --skip-bad reports each bad row and\n"
      "stores the rest. One audit entry records the run (kind, the file's SHA-256, rows).\n"
+     "A partners row that is a partner already stored (the same identifier, else the same\n"
+     "name in the same city, case and accents aside) updates it instead of adding another;\n"
+     "the run prints 'partners: created N, updated N, unchanged N, skipped N'.\n"
      "On a terminal a progress line shows rows, rows/s and how much of the file is read.\n"
      "A large import into SQLite is fastest with no server running on the same file (it\n"
      "then writes the database once); a server already running keeps serving meanwhile.\n"

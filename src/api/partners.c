@@ -128,6 +128,53 @@ static int check_owner(struct req *req, struct resp *resp, const struct partner 
 	return 0;
 }
 
+/* 409 conflict when another partner holds one of p's identifiers, naming
+ * it in error.partner {id, name, archived} and error.field the value. Returns
+ * 0 (none does), 1 (answered) or DB_E*. */
+static int check_identifiers_free(struct req *req, struct resp *resp, const struct partner *p, int64_t self)
+{
+	struct partner_clash c;
+	int rc = partner_identifier_clash(req->db, p, self, &c, req->arena);
+	if (rc != 1)
+		return rc;
+	char field[48];
+	snprintf(field, sizeof(field), "identifiers[%zu].value", c.index);
+	json_t *who = json_pack("{sI ss sb}", "id", (json_int_t)c.id, "name", c.name, "archived", c.archived);
+	resp_error_with(resp, 409, "conflict", field, "partner", who,
+			"%s: the %s identifier %s already belongs to partner %" PRId64 " (%s)%s", field, c.scheme,
+			c.value, c.id, c.name, c.archived ? ", which is archived" : "");
+	json_decref(who);
+	return 1;
+}
+
+static void add_match(void *arg, const struct partner_match *m)
+{
+	json_array_append_new(arg, json_pack("{sI ss ss? sb}", "id", (json_int_t)m->id, "name", m->name, "city",
+					     m->city, "archived", m->archived));
+}
+
+/* 409 possible_duplicate when another partner has p's folded name in its
+ * city, naming them in error.matches[] {id, name, city, archived}. Returns 0
+ * (none has), 1 (answered) or DB_E*. */
+#define MATCHES_MAX 10
+static int check_not_duplicate(struct req *req, struct resp *resp, const struct partner *p)
+{
+	json_t *matches = json_array();
+	int n = partner_similar(req->db, p, 0, MATCHES_MAX, add_match, matches);
+	if (n > 0) {
+		json_t *first = json_array_get(matches, 0);
+		resp_error_with(resp, 409, "possible_duplicate", "name", "matches", matches,
+				"A partner named %s is already recorded%s%s (id %" PRId64
+				"); send confirm_duplicate: true to add this one anyway",
+				jstr(first, "name"), p->addr_city ? " in " : " without a city",
+				p->addr_city ? p->addr_city : "",
+				(int64_t)json_integer_value(json_object_get(first, "id")));
+		n = 1;
+	}
+	json_decref(matches);
+	return n;
+}
+
 int api_partners_create(struct req *req, struct resp *resp)
 {
 	struct partner p;
@@ -136,11 +183,26 @@ int api_partners_create(struct req *req, struct resp *resp)
 	/* A liaison's new partner joins their own portfolio unless they say otherwise. */
 	if (req->user.role == ROLE_LIAISON)
 		p.owner_id = req->user.id;
+	/* confirm_duplicate: true adds a partner despite a possible duplicate;
+	 * it is the request's, not the record's. */
+	bool confirmed = false;
+	if (json_is_object(req->body) && json_object_get(req->body, "confirm_duplicate")) {
+		if (jcheck_bool(req->body, "confirm_duplicate", NULL, J_OPTIONAL, &e))
+			return resp_invalid(resp, &e);
+		confirmed = json_is_true(json_object_get(req->body, "confirm_duplicate"));
+		json_object_del(req->body, "confirm_duplicate");
+	}
 	if (partner_apply_json(req->body, &p, true, req->arena, &e))
 		return resp_invalid(resp, &e);
 	int rc = check_owner(req, resp, &p);
 	if (rc == 0)
+		rc = check_identifiers_free(req, resp, &p, 0);
+	if (rc == 0 && !confirmed)
+		rc = check_not_duplicate(req, resp, &p);
+	if (rc == 0)
 		rc = partner_create(req->db, &req->user, &p, false);
+	if (rc == PARTNER_TAKEN && (rc = check_identifiers_free(req, resp, &p, 0)) == 0)
+		rc = DB_ECONSTRAINT; /* not reached: the check and the write share a transaction */
 	if (rc)
 		return rc < 0 ? rc : 0;
 	resp_header(resp, "Location", arena_printf(req->arena, "/api/v1/partners/%" PRId64, p.id));
@@ -176,6 +238,8 @@ int api_partners_update(struct req *req, struct resp *resp)
 	rc = json_is_integer(owner) ? check_owner(req, resp, &p) : 0;
 	if (rc == 0)
 		rc = partner_update(req->db, &req->user, &old, &p);
+	if (rc == PARTNER_TAKEN && (rc = check_identifiers_free(req, resp, &p, p.id)) == 0)
+		rc = DB_ECONSTRAINT;
 	if (rc)
 		return rc < 0 ? rc : 0;
 	return answer(req, resp, req->id, 200);
@@ -187,6 +251,16 @@ int api_partners_archive(struct req *req, struct resp *resp)
 	if (rc < 0)
 		return rc;
 	return resp_no_content(resp);
+}
+
+int api_partners_restore(struct req *req, struct resp *resp)
+{
+	int rc = partner_restore(req->db, &req->user, req->id);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return resp_error(resp, 409, "conflict", NULL, "Partner %" PRId64 " is not archived", req->id);
+	return answer(req, resp, req->id, 200);
 }
 
 static void list_item(void *arg, const struct partner *p, const struct cadence_defaults *defaults)

@@ -105,6 +105,34 @@ bool valid_country(const char *s)
 	return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
 }
 
+void identifier_key(const char *value, char *out)
+{
+	const char *end = value + strlen(value);
+	while (*value == ' ')
+		value++;
+	while (end > value && end[-1] == ' ')
+		end--;
+	for (; value < end; value++) {
+		char c = *value;
+		*out++ = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+	}
+	*out = '\0';
+}
+
+/* Whether identifiers a and b have one scheme and one key. */
+static bool same_identifier(json_t *a, json_t *b)
+{
+	const char *va = jstr(a, "value"), *vb = jstr(b, "value");
+	if (strcmp(jstr(a, "scheme"), jstr(b, "scheme")) != 0)
+		return false;
+	char ka[264], kb[264]; /* 64 characters of at most 4 bytes */
+	if (strlen(va) >= sizeof(ka) || strlen(vb) >= sizeof(kb))
+		return strcmp(va, vb) == 0; /* not reached: values are at most 64 characters */
+	identifier_key(va, ka);
+	identifier_key(vb, kb);
+	return strcmp(ka, kb) == 0;
+}
+
 /* A string field that, when present and not null, must satisfy pred. */
 static int check_format(json_t *obj, const char *key, const char *prefix, bool (*pred)(const char *), const char *what,
 			struct verr *e)
@@ -140,6 +168,13 @@ static int check_identifiers(json_t *arr, struct verr *e)
 		if (strcmp(jstr(id, "scheme"), "npi") == 0 && !npi_valid(jstr(id, "value")))
 			return verr_set(e, prefix, "value",
 					"is not a valid NPI: it must be 10 digits with a correct check digit");
+		const char *v = jstr(id, "value");
+		size_t k = strspn(v, " ");
+		if (v[k] == '\0')
+			return verr_set(e, prefix, "value", "must not be blank");
+		for (size_t j = 0; j < i; j++)
+			if (same_identifier(json_array_get(arr, j), id))
+				return verr_set(e, prefix, "value", "repeats identifiers[%zu]", j);
 	}
 	return 0;
 }

@@ -22,6 +22,12 @@ extern const char *const partner_sources[];
 int partner_validate(json_t *in, bool create, struct verr *e);
 int contact_validate(json_t *in, bool create, struct verr *e);
 
+/* The key an identifier is unique by, with its scheme: value without the
+ * spaces around it, ASCII letters in capitals (so " il-036 " and "IL-036"
+ * are one licence). out must hold strlen(value) + 1 bytes. Migration 011
+ * keys the partners stored before it the same way. */
+void identifier_key(const char *value, char *out);
+
 /* Format predicates, also used by tests and importers. */
 bool valid_email(const char *s);
 bool valid_phone(const char *s);

@@ -96,6 +96,7 @@ static const char *fhir_issue_code(const char *code)
 	    {"method_not_allowed", "not-supported"},
 	    {"unsupported_media_type", "not-supported"},
 	    {"conflict", "conflict"},
+	    {"possible_duplicate", "duplicate"},
 	    {"invalid_transition", "business-rule"},
 	    {"too_large", "too-costly"},
 	    {"rate_limited", "throttled"},

@@ -102,6 +102,8 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			BUG("a demo partner does not validate");
 		if (rc >= 0)
 			rc = partner_create(db, &system, &rec, false);
+		if (rc == PARTNER_TAKEN)
+			BUG("two demo partners share an identifier");
 		pid = rec.id;
 		arena_release(&a);
 		partner_ids[i] = pid;
@@ -124,6 +126,13 @@ int demo_load(struct db *db, char *msg, size_t msglen)
 			fprintf(stderr, "\rdemo: adding partners %zu/%zu", i + 1, total);
 	}
 	json_decref(partners);
+	/* A partner archived by mistake and restored (issue 12 point 3): its
+	 * timeline shows both, and the audit log both entries. */
+	if (rc >= 0 && total > 1) {
+		rc = partner_archive(db, &system, partner_ids[1]);
+		if (rc >= 0)
+			rc = partner_restore(db, &system, partner_ids[1]);
+	}
 	/* A checklist an administrator set (Settings), before the referrals it
 	 * scores: paediatric referrals need the growth chart and vaccinations
 	 * (results) besides the general items, and no medication list. */

@@ -586,6 +586,7 @@ struct import_run {
 	int64_t *patient_of;
 	size_t patient_of_cap;
 	int64_t rows, imported, skipped;
+	int64_t created, updated, unchanged; /* partners: what each row imported did */
 	/* progress */
 	bool progress;
 	int64_t file_size, bytes;
@@ -751,6 +752,51 @@ static void progress(struct import_run *r, bool force)
 	fflush(r->o->err);
 }
 
+/* A row updating a stored partner adds its identifiers to the partner's
+ * own (held: stored JSON text) rather than replacing them; when it adds
+ * none, rec's identifiers are dropped (the partner's stay as they are). */
+static void merge_identifiers(json_t *rec, const char *held)
+{
+	json_t *ids = json_object_get(rec, "identifiers");
+	if (!json_is_array(ids))
+		return;
+	json_t *have = json_loads(held ? held : "[]", 0, NULL);
+	if (!json_is_array(have)) {
+		json_decref(have);
+		have = json_array();
+	}
+	bool added = false;
+	size_t i, j;
+	json_t *x, *y;
+	json_array_foreach(ids, i, x)
+	{
+		const char *value = jstr(x, "value");
+		char key[300], their[300];
+		bool found = false;
+		if (strlen(value) >= sizeof(key))
+			continue; /* not reached: values are at most 64 characters */
+		identifier_key(value, key);
+		json_array_foreach(have, j, y)
+		{
+			const char *v = jstr(y, "value"), *scheme = jstr(y, "scheme");
+			if (!v || !scheme || strlen(v) >= sizeof(their) || strcmp(scheme, jstr(x, "scheme")) != 0)
+				continue;
+			identifier_key(v, their);
+			found |= strcmp(key, their) == 0;
+		}
+		if (!found) {
+			json_array_append(have, x);
+			added = true;
+		}
+	}
+	if (added)
+		json_object_set_new(rec, "identifiers", have);
+	else {
+		json_decref(have);
+		json_object_del(rec, "identifiers");
+	}
+}
+
 static int store_partner(struct import_run *r, const struct csv_row *row)
 {
 	struct verr e = {0};
@@ -782,7 +828,11 @@ static int store_partner(struct import_run *r, const struct csv_row *row)
 		return bad_row(r, row->line, &e);
 	}
 	/* The same record and writes as the API's, without an audit entry per
-	 * row: the run writes one for the whole file. */
+	 * row: the run writes one for the whole file. A row that is a partner
+	 * already stored (service/partner.h, partner_match: by identifier, then
+	 * by folded name in the folded city) updates it instead — only the
+	 * columns the file has, identifiers added to its own — or leaves it
+	 * unchanged when it says what is stored. */
 	struct partner p;
 	struct arena a;
 	struct actor cli = actor_system("cli");
@@ -793,11 +843,47 @@ static int store_partner(struct import_run *r, const struct csv_row *row)
 		json_decref(rec);
 		return bad_row(r, row->line, &e);
 	}
-	rc = partner_create(r->db, &cli, &p, true);
+	int64_t match = 0;
+	rc = partner_match(r->db, &p, &match);
+	struct partner old;
+	if (rc == 1)
+		rc = partner_get(r->db, match, &old, &a);
+	int64_t *counter = &r->created;
+	if (rc == 1) {
+		merge_identifiers(rec, old.identifiers);
+		p = old;
+		if (partner_apply_json(rec, &p, false, &a, &e)) {
+			arena_release(&a);
+			json_decref(rec);
+			return bad_row(r, row->line, &e);
+		}
+		if (fields_same(&partner_table, &old, &p)) {
+			counter = &r->unchanged;
+			rc = 0;
+		} else {
+			counter = &r->updated;
+			rc = partner_update_quiet(r->db, &cli, &old, &p, true);
+		}
+	} else if (rc == 0) {
+		rc = partner_create(r->db, &cli, &p, true);
+	}
+	if (rc == PARTNER_TAKEN) {
+		/* The row's identifier is another partner's than the one it matched
+		 * by name and city. */
+		struct partner_clash c;
+		rc = partner_identifier_clash(r->db, &p, match, &c, &a);
+		if (rc == 1)
+			verr_set(&e, NULL, "npi", "%s is partner %" PRId64 "'s (%s), not this one's", c.value, c.id,
+				 c.name);
+		arena_release(&a);
+		json_decref(rec);
+		return rc < 0 ? fail_db(r, rc) : bad_row(r, row->line, &e);
+	}
 	arena_release(&a);
 	json_decref(rec);
 	if (rc < 0)
 		return fail_db(r, rc);
+	(*counter)++;
 	r->imported++;
 	return 0;
 }
@@ -1347,11 +1433,18 @@ int import_csv_run(struct db *db, const struct import_opts *o, struct import_res
 		if (EVP_DigestFinal_ex(ra->sha, digest, &dlen) != 1 || dlen != sizeof(digest))
 			BUG("EVP_DigestFinal_ex");
 		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-		char detail[256];
-		snprintf(detail, sizeof(detail),
-			 "{\"kind\":\"%s\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
-			 ",\"skipped\":%" PRId64 "}",
-			 o->kind == IMPORT_PARTNERS ? "partners" : "referrals", hex, r->rows, r->imported, r->skipped);
+		char detail[384];
+		if (o->kind == IMPORT_PARTNERS)
+			snprintf(detail, sizeof(detail),
+				 "{\"kind\":\"partners\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
+				 ",\"created\":%" PRId64 ",\"updated\":%" PRId64 ",\"unchanged\":%" PRId64
+				 ",\"skipped\":%" PRId64 "}",
+				 hex, r->rows, r->imported, r->created, r->updated, r->unchanged, r->skipped);
+		else
+			snprintf(detail, sizeof(detail),
+				 "{\"kind\":\"referrals\",\"sha256\":\"%s\",\"rows\":%" PRId64 ",\"imported\":%" PRId64
+				 ",\"skipped\":%" PRId64 "}",
+				 hex, r->rows, r->imported, r->skipped);
 		rc = r->rb ? referral_bulk_end(r->rb, index_phase, r) : 0;
 		struct actor cli = actor_system("cli");
 		if (rc == 0)
@@ -1378,6 +1471,9 @@ out:
 	int status = r->status;
 	res->imported = r->imported;
 	res->skipped = r->skipped;
+	res->created = r->created;
+	res->updated = r->updated;
+	res->unchanged = r->unchanged;
 	snprintf(msg, msglen, "%s", r->msg);
 	strmap_release(&r->patients);
 	strmap_release(&r->npis);

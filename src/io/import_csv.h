@@ -181,8 +181,14 @@ struct import_opts {
 	FILE *err;     /* where bad rows and progress go (stderr) */
 };
 
+/* imported: rows stored (for partners: created + updated + unchanged);
+ * skipped: bad rows passed over (--skip-bad). Partners only: a row matching
+ * a stored partner (by identifier, then by folded name in the folded city)
+ * updated it, or left it unchanged when it said what was stored; any other
+ * row created one. */
 struct import_result {
 	int64_t imported, skipped;
+	int64_t created, updated, unchanged;
 };
 
 /* Imports the file into db in one transaction with one audit entry.

@@ -99,6 +99,42 @@ void fields_clear(struct table *t, void *rec)
 		field_set_null(f, rec);
 }
 
+bool fields_same(struct table *t, const void *a, const void *b)
+{
+	const char *x = a, *y = b;
+	for (const struct field *f = t->fields; f->name; f++) {
+		if (f->flags & (FF_KEY | FF_READONLY | FF_HIDDEN))
+			continue;
+		const char *u = x + f->offset, *v = y + f->offset;
+		switch (f->type) {
+		case FT_ID:
+		case FT_TIME:
+		case FT_INT:
+			if (memcmp(u, v, sizeof(int64_t)) != 0)
+				return false;
+			break;
+		case FT_BOOL: {
+			bool p, q;
+			memcpy(&p, u, sizeof(p));
+			memcpy(&q, v, sizeof(q));
+			if (p != q)
+				return false;
+			break;
+		}
+		case FT_TEXT:
+		case FT_JSON: {
+			const char *s1, *s2;
+			memcpy(&s1, u, sizeof(s1));
+			memcpy(&s2, v, sizeof(s2));
+			if ((s1 == NULL) != (s2 == NULL) || (s1 && strcmp(s1, s2) != 0))
+				return false;
+			break;
+		}
+		}
+	}
+	return true;
+}
+
 int fields_read(struct table *t, struct db_stmt *st, int first, void *rec, struct arena *a)
 {
 	int i = first;

@@ -110,6 +110,9 @@ static inline bool *field_bool(const struct field *f, void *rec)
 void field_set_null(const struct field *f, void *rec);
 /* The same for every member. */
 void fields_clear(struct table *t, void *rec);
+/* Whether records a and b hold the same values in every field a client
+ * sets (FF_KEY, FF_READONLY and FF_HIDDEN ones are not compared). */
+bool fields_same(struct table *t, const void *a, const void *b);
 
 /* The length of the group prefix of a field name: 7 for "address.city"
  * (the object address), 0 for a plain name. */

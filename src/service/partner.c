@@ -4,6 +4,7 @@
  * case, Latin accents, Arabic diacritics and hamza forms. */
 #include "service/partner.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "service/settings.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/jcheck.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -109,15 +111,139 @@ static int stage_history(struct db *db, const struct actor *actor, int64_t id, c
 	    "ittiz", id, from, to, at, actor ? actor->id : (int64_t)0);
 }
 
+/* The identifiers of p (its JSON text) as an array, or NULL when it holds
+ * none. */
+static json_t *identifiers_of(const struct partner *p)
+{
+	json_t *ids = p->identifiers ? json_loads(p->identifiers, 0, NULL) : NULL;
+	if (!json_is_array(ids) || json_array_size(ids) == 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	return ids;
+}
+
+static char *key_of(struct arena *a, const char *value)
+{
+	char *key = arena_alloc(a, strlen(value) + 1);
+	identifier_key(value, key);
+	return key;
+}
+
+int partner_identifier_clash(struct db *db, const struct partner *p, int64_t self, struct partner_clash *out,
+			     struct arena *a)
+{
+	json_t *ids = identifiers_of(p);
+	if (!ids)
+		return 0;
+	int rc = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(ids, i, x)
+	{
+		const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
+		if (!scheme || !value)
+			continue;
+		struct db_stmt *st = NULL;
+		rc = db_prepare(
+		    db,
+		    "SELECT i.partner_id, p.name, p.archived_at FROM partner_identifiers i JOIN partners p ON "
+		    "p.id = i.partner_id WHERE i.scheme = ? AND i.value_key = ? AND i.partner_id <> ?",
+		    &st);
+		if (rc == 0)
+			rc = db_bind_text(st, 1, scheme);
+		if (rc == 0)
+			rc = db_bind_text(st, 2, key_of(a, value));
+		if (rc == 0)
+			rc = db_bind_int(st, 3, self);
+		if (rc == 0)
+			rc = db_step(st);
+		if (rc == DB_ROW) {
+			out->index = i;
+			out->scheme = arena_strdup(a, scheme);
+			out->value = arena_strdup(a, value);
+			out->id = db_col_int(st, 0);
+			out->name = arena_strdup(a, db_col_text(st, 1));
+			out->archived = !db_col_null(st, 2);
+			rc = 1;
+		} else if (rc == DB_DONE) {
+			rc = 0;
+		}
+		db_finalize(st);
+		if (rc != 0)
+			break;
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int partner_by_identifier(struct db *db, const char *scheme, const char *value, int64_t *id)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_query_int(db, id, "SELECT partner_id FROM partner_identifiers WHERE scheme = ? AND value_key = ?",
+			      "tt", scheme, key_of(&a, value));
+	arena_release(&a);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : rc;
+}
+
+/* Whether another partner holds one of p's identifiers: 0, PARTNER_TAKEN
+ * or DB_E*. */
+static int identifiers_free(struct db *db, const struct partner *p, int64_t self)
+{
+	struct arena a;
+	arena_init(&a);
+	struct partner_clash clash;
+	int rc = partner_identifier_clash(db, p, self, &clash, &a);
+	arena_release(&a);
+	return rc == 1 ? PARTNER_TAKEN : rc;
+}
+
+/* Stores the index rows of p's identifiers (replace: in place of its old
+ * ones). Returns 0 or DB_E*. */
+static int identifiers_store(struct db *db, const struct partner *p, bool replace)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = 0;
+	if (replace)
+		rc = db_run(db, "DELETE FROM partner_identifiers WHERE partner_id = ?", "i", p->id);
+	json_t *ids = rc == 0 ? identifiers_of(p) : NULL;
+	size_t i;
+	json_t *x;
+	json_array_foreach(ids, i, x)
+	{
+		const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
+		if (rc == 0 && scheme && value)
+			rc = db_run(db,
+				    "INSERT INTO partner_identifiers (partner_id, scheme, value_key) VALUES (?, ?, ?)",
+				    "itt", p->id, scheme, key_of(&a, value));
+	}
+	json_decref(ids);
+	arena_release(&a);
+	return rc;
+}
+
+static int partner_event(struct db *db, const struct actor *actor, int64_t id, const char *kind, int64_t at)
+{
+	return db_run(db, "INSERT INTO partner_events (partner_id, kind, at, user_id) VALUES (?, ?, ?, ?)", "itiz", id,
+		      kind, at, actor ? actor->id : (int64_t)0);
+}
+
 int partner_create(struct db *db, const struct actor *actor, struct partner *p, bool quiet)
 {
 	struct arena a;
 	arena_init(&a);
+	/* The check first, so that a refused record stores nothing. */
+	int rc = identifiers_free(db, p, 0);
 	derive_keys(p, &a);
 	int64_t now = time_now();
 	p->created_at = p->updated_at = p->stage_at = now;
 	p->archived_at = 0;
-	int rc = fields_insert(db, &partner_table, p, &p->id);
+	if (rc == 0)
+		rc = fields_insert(db, &partner_table, p, &p->id);
+	if (rc == 0)
+		rc = identifiers_store(db, p, false);
 	if (rc == 0)
 		rc = stage_history(db, actor, p->id, NULL, p->stage, now);
 	if (rc == 0 && !quiet)
@@ -127,36 +253,153 @@ int partner_create(struct db *db, const struct actor *actor, struct partner *p, 
 	return rc;
 }
 
-int partner_update(struct db *db, const struct actor *actor, const struct partner *old, struct partner *p)
+int partner_update_quiet(struct db *db, const struct actor *actor, const struct partner *old, struct partner *p,
+			 bool quiet)
 {
 	struct arena a;
 	arena_init(&a);
-	derive_keys(p, &a);
 	int64_t now = time_now();
 	bool moved = strcmp(old->stage, p->stage) != 0;
 	p->id = old->id;
+	/* Identifiers kept as they were are not checked again: a partner that
+	 * came with another's from before migration 011 can still be edited. */
+	bool ids_changed = strcmp(old->identifiers ? old->identifiers : "[]", p->identifiers ? p->identifiers : "[]");
+	int rc = ids_changed ? identifiers_free(db, p, p->id) : 0;
+	if (rc == 0 && ids_changed)
+		rc = identifiers_store(db, p, true);
+	derive_keys(p, &a);
 	p->created_at = old->created_at;
 	p->updated_at = now;
 	p->archived_at = old->archived_at;
 	p->stage_at = moved ? now : old->stage_at;
-	int rc = fields_update(db, &partner_table, p, p->id);
+	if (rc == 0)
+		rc = fields_update(db, &partner_table, p, p->id);
 	if (rc == 0 && moved)
 		rc = stage_history(db, actor, p->id, old->stage, p->stage, now);
-	if (rc == 0)
+	if (rc == 0 && !quiet)
 		rc = audit_append(db, actor, "partner.update", "partner", p->id, "success", NULL);
 	p->name_key = p->search_key = p->specialty_key = NULL;
 	arena_release(&a);
 	return rc;
 }
 
+int partner_update(struct db *db, const struct actor *actor, const struct partner *old, struct partner *p)
+{
+	return partner_update_quiet(db, actor, old, p, false);
+}
+
 int partner_archive(struct db *db, const struct actor *actor, int64_t id)
 {
-	int64_t now = time_now();
-	int rc = db_run(db, "UPDATE partners SET archived_at = ?, updated_at = ? WHERE id = ? AND archived_at IS NULL",
-			"iii", now, now, id);
+	int64_t now = time_now(), archived = 0;
+	int rc =
+	    db_query_int(db, &archived, "SELECT COUNT(*) FROM partners WHERE id = ? AND archived_at IS NULL", "i", id);
+	if (rc < 0)
+		return rc;
+	if (!archived)
+		return 0;
+	rc = db_run(db, "UPDATE partners SET archived_at = ?, updated_at = ? WHERE id = ? AND archived_at IS NULL",
+		    "iii", now, now, id);
+	if (rc == 0)
+		rc = partner_event(db, actor, id, "archived", now);
 	if (rc == 0)
 		rc = audit_append(db, actor, "partner.archive", "partner", id, "success", NULL);
 	return rc;
+}
+
+int partner_restore(struct db *db, const struct actor *actor, int64_t id)
+{
+	int64_t now = time_now(), archived = 0;
+	int rc = db_query_int(db, &archived, "SELECT COUNT(*) FROM partners WHERE id = ? AND archived_at IS NOT NULL",
+			      "i", id);
+	if (rc < 0)
+		return rc;
+	if (!archived)
+		return 1;
+	rc = db_run(db, "UPDATE partners SET archived_at = NULL, updated_at = ? WHERE id = ?", "ii", now, id);
+	if (rc == 0)
+		rc = partner_event(db, actor, id, "restored", now);
+	if (rc == 0)
+		rc = audit_append(db, actor, "partner.restore", "partner", id, "success", NULL);
+	return rc;
+}
+
+/* The folded city of p, or "" without one (in a). */
+static const char *city_key(struct arena *a, const char *city)
+{
+	if (!city || !*city)
+		return "";
+	char *f = text_fold(city);
+	if (!f)
+		return "";
+	char *copy = arena_strdup(a, f);
+	free(f);
+	return copy;
+}
+
+int partner_similar(struct db *db, const struct partner *p, int64_t self, size_t max,
+		    void (*each)(void *arg, const struct partner_match *m), void *arg)
+{
+	char *name = text_fold(p->name);
+	if (!name)
+		return 0;
+	struct arena a;
+	arena_init(&a);
+	const char *city = city_key(&a, p->addr_city);
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db,
+			    "SELECT id, name, addr_city, archived_at FROM partners WHERE name_key = ? AND id <> ? "
+			    "ORDER BY id",
+			    &st);
+	if (rc == 0)
+		rc = db_bind_text(st, 1, name);
+	if (rc == 0)
+		rc = db_bind_int(st, 2, self);
+	size_t n = 0;
+	while (rc == 0 && n < max && (rc = db_step(st)) == DB_ROW) {
+		rc = 0;
+		const char *their = db_col_null(st, 2) ? NULL : db_col_text(st, 2);
+		if (strcmp(city_key(&a, their), city) != 0)
+			continue;
+		struct partner_match m = {
+		    .id = db_col_int(st, 0),
+		    .name = db_col_text(st, 1),
+		    .city = their,
+		    .archived = !db_col_null(st, 3),
+		};
+		each(arg, &m);
+		n++;
+	}
+	db_finalize(st);
+	arena_release(&a);
+	free(name);
+	return rc < 0 ? rc : (int)n;
+}
+
+static void first_match(void *arg, const struct partner_match *m)
+{
+	int64_t *id = arg;
+	if (!*id)
+		*id = m->id;
+}
+
+int partner_match(struct db *db, const struct partner *p, int64_t *id)
+{
+	*id = 0;
+	json_t *ids = identifiers_of(p);
+	size_t i;
+	json_t *x;
+	int rc = 0;
+	json_array_foreach(ids, i, x)
+	{
+		const char *scheme = jstr(x, "scheme"), *value = jstr(x, "value");
+		if (scheme && value && (rc = partner_by_identifier(db, scheme, value, id)) != 0)
+			break;
+	}
+	json_decref(ids);
+	if (rc != 0)
+		return rc;
+	rc = partner_similar(db, p, 0, 1, first_match, id);
+	return rc < 0 ? rc : rc > 0;
 }
 
 int partner_get(struct db *db, int64_t id, struct partner *p, struct arena *a)

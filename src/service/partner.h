@@ -45,15 +45,69 @@ extern struct table partner_table;
  * prospect, not in network, no owner, the stage's cadence. */
 void partner_defaults(struct partner *p);
 
+/* An identifier (scheme + value, keyed by identifier_key(), domain/
+ * partner.h) belongs to one partner, archived or not: a write that would
+ * give one of p's identifiers to a second partner stores nothing and
+ * returns PARTNER_TAKEN (partner_identifier_clash() says whose it is). The
+ * table partner_identifiers (migration 011) backs this with a unique
+ * index. */
+#define PARTNER_TAKEN 2
+
 /* Creates p (p->id and times are set). Records the first stage and, unless
  * quiet, the audit entry (the importer writes one entry for its whole run).
- * Returns 0 or DB_E*. */
+ * Returns 0, PARTNER_TAKEN or DB_E*. */
 int partner_create(struct db *db, const struct actor *actor, struct partner *p, bool quiet);
 /* Stores p over the stored record old (same id): a stage change is
- * recorded with its time. Returns 0 or DB_E*. */
+ * recorded with its time. Unless quiet, the audit entry. Returns 0,
+ * PARTNER_TAKEN or DB_E*. */
+int partner_update_quiet(struct db *db, const struct actor *actor, const struct partner *old, struct partner *p,
+			 bool quiet);
+/* partner_update_quiet(…, false). */
 int partner_update(struct db *db, const struct actor *actor, const struct partner *old, struct partner *p);
-/* Archives partner id (kept, hidden from lists). Returns 0 or DB_E*. */
+/* Archives partner id (kept, hidden from lists, its identifiers still its
+ * own): the audit entry and an "archived" event on its timeline. Archiving
+ * an archived partner changes nothing. Returns 0 or DB_E*. */
 int partner_archive(struct db *db, const struct actor *actor, int64_t id);
+/* Brings archived partner id back into the lists: the audit entry
+ * (partner.restore) and a "restored" event on its timeline. Returns 0, 1
+ * when the partner is not archived (nothing changed), or DB_E*. */
+int partner_restore(struct db *db, const struct actor *actor, int64_t id);
+
+/* Who already holds one of p's identifiers: a partner other than self (0:
+ * none, for a new record). Returns 1 with *out set (text in a), 0 when
+ * none does, or DB_E*. */
+struct partner_clash {
+	size_t index; /* into p->identifiers */
+	const char *scheme, *value;
+	int64_t id; /* the partner that holds it */
+	const char *name;
+	bool archived;
+};
+int partner_identifier_clash(struct db *db, const struct partner *p, int64_t self, struct partner_clash *out,
+			     struct arena *a);
+
+/* The partner holding identifier scheme + value (keyed as above): 1 with
+ * *id set, 0 when none does, or DB_E*. */
+int partner_by_identifier(struct db *db, const char *scheme, const char *value, int64_t *id);
+
+/* Possible duplicates of p: the other partners (not self; archived ones
+ * too) with the same folded name (text_fold) in the same folded city — a
+ * partner without a city matches only one without a city. Calls each(arg,
+ * m) for each, by id, up to max of them. Returns how many matched (at most
+ * max), or DB_E*. */
+struct partner_match {
+	int64_t id;
+	const char *name, *city; /* city may be NULL */
+	bool archived;
+};
+int partner_similar(struct db *db, const struct partner *p, int64_t self, size_t max,
+		    void (*each)(void *arg, const struct partner_match *m), void *arg);
+
+/* The stored partner a new record p is the same one as, for an importer:
+ * the one holding one of p's identifiers, else the first (by id) with p's
+ * folded name in p's folded city (partner_similar). Returns 1 with *id set,
+ * 0 when none is, or DB_E*. */
+int partner_match(struct db *db, const struct partner *p, int64_t *id);
 
 /* Loads partner id into p (text in a). Returns 1, 0 when there is none, or
  * DB_E*. */

@@ -127,8 +127,8 @@ int relationship_stages(struct db *db, int64_t id, void (*each)(void *arg, const
 
 const char *timeline_kind_name(enum timeline_kind k)
 {
-	static const char *const names[] = {"interaction", "referral", "goal", "stage"};
-	return (unsigned)k < 4 ? names[k] : "interaction";
+	static const char *const names[] = {"interaction", "referral", "goal", "stage", "record"};
+	return (unsigned)k < 5 ? names[k] : "interaction";
 }
 
 /* The sources of a timeline: each selects at, id, title, detail, user_id
@@ -148,8 +148,10 @@ static const struct {
 	      "LIMIT 100"},
     {TL_STAGE, "SELECT at, id, to_stage, from_stage, user_id FROM partner_stages WHERE partner_id = ? ORDER BY at "
 	       "DESC LIMIT 100"},
+    {TL_RECORD, "SELECT at, id, kind, NULL, user_id FROM partner_events WHERE partner_id = ? ORDER BY at DESC LIMIT "
+		"100"},
 };
-#define SOURCE_ROWS_MAX (200 + 200 + 100 + 100)
+#define SOURCE_ROWS_MAX (200 + 200 + 100 + 100 + 100)
 
 static const char *text_or_null(struct db_stmt *st, int i, struct arena *a)
 {

@@ -54,7 +54,7 @@ int relationship_stages(struct db *db, int64_t id, void (*each)(void *arg, const
 /* One item of a timeline. title is a stable key the UI translates (kind of
  * interaction, state moved to, goal status, stage); detail free text (no
  * clinical text: referral events carry the direction). */
-enum timeline_kind { TL_INTERACTION, TL_REFERRAL, TL_GOAL, TL_STAGE };
+enum timeline_kind { TL_INTERACTION, TL_REFERRAL, TL_GOAL, TL_STAGE, TL_RECORD };
 struct timeline_item {
 	enum timeline_kind kind;
 	int64_t at, id;
@@ -72,7 +72,8 @@ struct timeline_item {
  * text). Returns 1, 0 when there is no such partner, or DB_E*. */
 int relationship_timeline(struct db *db, int64_t id, struct arena *a, struct timeline_item **items, size_t *n);
 
-/* "interaction", "referral", "goal", "stage". */
+/* "interaction", "referral", "goal", "stage", "record" (the partner's
+ * record archived or restored: title "archived" or "restored"). */
 const char *timeline_kind_name(enum timeline_kind k);
 
 #endif

@@ -87,3 +87,16 @@ test('the audit chain the demo wrote is intact', () => {
   const r = cli(['audit', 'verify', '--db', srv.db]);
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('the demo shows one restored partner: back in the list, archived and restored on its timeline, audited', async () => {
+  const restored = count("SELECT COUNT(DISTINCT partner_id) FROM partner_events WHERE kind = 'restored'");
+  assert.equal(restored, 1);
+  const id = count("SELECT partner_id FROM partner_events WHERE kind = 'restored'");
+  const c = await signedIn(srv.url, 'admin');
+  const p = await c.get(`/api/v1/partners/${id}`);
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.archived, false);
+  const tl = await c.get(`/api/v1/partners/${id}/timeline`);
+  assert.deepEqual(tl.json.items.filter((x) => x.kind === 'record').map((x) => x.title), ['restored', 'archived']);
+  assert.equal(count(`SELECT COUNT(*) FROM audit_log WHERE action = 'partner.restore' AND record_type = 'partner' AND record_id = ${id}`), 1);
+});

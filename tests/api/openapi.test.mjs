@@ -137,6 +137,11 @@ test('every route answers as documented', async () => {
     languages: ['ar'], payers: ['Bupa Arabia'], in_network: true, taxonomy_code: '207RC0000X', email: 'a@b.example',
   })).json;
   await call(bearer, 'POST', '/api/v1/partners', {}, { name: 'Minimal' });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'Other', identifiers: [{ scheme: 'npi', value: '1234567893' }] });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'د. احمد الغامدي', address: { city: 'الرياض' } });
+  await call(admin, 'POST', '/api/v1/partners', {}, { name: 'د. احمد الغامدي', address: { city: 'الرياض' }, confirm_duplicate: 1 });
+  const twin = (await call(admin, 'POST', '/api/v1/partners', {}, { name: 'د. احمد الغامدي', address: { city: 'الرياض' }, confirm_duplicate: true })).json;
+  await call(admin, 'PATCH', '/api/v1/partners/{id}', { id: twin.id }, { identifiers: [{ scheme: 'npi', value: '1234567893' }] });
   await call(admin, 'POST', '/api/v1/partners', {}, { name: 'x', colour: 'red' });
   await call(admin, 'POST', '/api/v1/partners', {}, '{', { raw: true });
   await call(admin, 'POST', '/api/v1/partners', {}, { name: 'x' }, { headers: { 'x-csrf-token': 'wrong' } });
@@ -374,6 +379,16 @@ test('every route answers as documented', async () => {
   // Archive, then the audit log
   await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: partner.id });
   await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: 999999999 });
+  // Restore (and the refusals), then archive again for what follows.
+  await call(clinC, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, {});
+  await call(anon, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, {});
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, '{', { raw: true });
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, 'x', { raw: true, headers: { 'content-type': 'text/plain' } });
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, { pad: 'p'.repeat(400) });
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: 999999999 }, {});
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, {});
+  await call(admin, 'POST', '/api/v1/partners/{id}/restore', { id: partner.id }, {});
+  await call(admin, 'DELETE', '/api/v1/partners/{id}', { id: partner.id });
   await call(admin, 'GET', '/api/v1/partners', { query: '?archived=true' });
   await call(admin, 'GET', '/api/v1/audit', {});
   await call(admin, 'GET', '/api/v1/audit', { query: `?record_type=partner&record_id=${partner.id}&limit=5` });

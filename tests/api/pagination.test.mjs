@@ -13,14 +13,15 @@ before(async () => {
   srv = await startServer();
   c = await signedIn(srv.url, 'admin');
   // Created in a shuffled order so that insertion order is not name order;
-  // five partners share one name so a page boundary (50) falls among them.
+  // five partners share one name so a page boundary (50) falls among them
+  // (confirm_duplicate: they are meant to).
   const names = Array.from({ length: TOTAL }, (_, i) => `Page Partner ${String(i >= 48 && i <= 52 ? 48 : i).padStart(3, '0')}`);
   for (let i = names.length - 1; i > 0; i--) {
     const j = (i * 7919 + 13) % (i + 1);
     [names[i], names[j]] = [names[j], names[i]];
   }
   for (let i = 0; i < names.length; i += 10) {
-    const batch = await Promise.all(names.slice(i, i + 10).map((name) => c.post('/api/v1/partners', { name })));
+    const batch = await Promise.all(names.slice(i, i + 10).map((name) => c.post('/api/v1/partners', { name, confirm_duplicate: true })));
     for (const r of batch) {
       assert.equal(r.status, 201, r.text);
       created.set(r.json.id, r.json.name);

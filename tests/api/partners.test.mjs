@@ -20,11 +20,13 @@ const FIELDS = ['id', 'kind', 'name', 'identifiers', 'specialty', 'taxonomy_code
   'wait_days', 'capacity_note'];
 const MISSING = 999999999;
 
-const full = () => ({
+// n: which of two such partners (an identifier belongs to one partner, and
+// one name in one city is a possible duplicate: tests/api/duplicates.test.mjs).
+const full = (n = 0) => ({
   kind: 'physician',
-  name: 'Dr. Layla Haddad',
-  identifiers: [{ scheme: 'npi', value: '1234567893', issuer: null, expires_on: null },
-    { scheme: 'license', value: 'IL-036-112233', issuer: 'Illinois IDFPR', expires_on: '2027-07-31' }],
+  name: n ? `Dr. Layla Haddad ${n}` : 'Dr. Layla Haddad',
+  identifiers: [{ scheme: 'npi', value: ['1234567893', '1245319599'][n], issuer: null, expires_on: null },
+    { scheme: 'license', value: `IL-036-11223${3 + n}`, issuer: 'Illinois IDFPR', expires_on: '2027-07-31' }],
   specialty: 'Cardiology',
   taxonomy_code: '207RC0000X',
   organization: 'Haddad Heart Clinic',
@@ -86,7 +88,7 @@ test('create with every field echoes every field; GET returns the same record', 
 });
 
 test('PATCH changes only what it sends; null clears; arrays are replaced whole', async () => {
-  const created = (await c.post('/api/v1/partners', full())).json;
+  const created = (await c.post('/api/v1/partners', full(1))).json;
   await new Promise((res) => setTimeout(res, 1100)); // so updated_at can move on
   let r = await c.patch(`/api/v1/partners/${created.id}`, { phone: '+1 555 0199' });
   assert.equal(r.status, 200, r.text);

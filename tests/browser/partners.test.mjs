@@ -253,8 +253,9 @@ test('the server\'s validation error (bad NPI check digit) is shown next to its 
   assert.equal(new URL(page.url()).pathname, '/partners/new', 'still on the form');
   assert.deepEqual(p.httpErrors.filter((e) => e.status !== 422), []);
 
-  // Fix it: the error clears and the partner is created.
-  await bad.fill('1234567893');
+  // Fix it: the error clears and the partner is created (with an NPI of its
+  // own: 1234567893 is Dr. Layla Haddad's).
+  await bad.fill('1245319599');
   await page.getByRole('group', { name: 'Identifier 1' }).getByRole('button', { name: 'Remove identifier' }).click();
   assert.equal(await page.getByRole('group', { name: 'Identifier 3' }).count(), 0, 'rows are renumbered');
   await page.getByRole('button', { name: 'Create partner' }).click();
@@ -322,13 +323,13 @@ test('archive asks first, then the partner leaves the list', async () => {
   await dialog.getByText(/“\u2068?Dr\. Layla Haddad\u2069?” will leave the partner list/).waitFor();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached' });
-  assert.equal(await page.locator('main .badge', { hasText: 'Archived' }).count(), 0);
+  assert.equal(await page.locator('.title-block .badge-archived').count(), 0);
 
   await page.getByRole('button', { name: 'Archive' }).click();
   const archived = page.waitForResponse((r) => r.request().method() === 'DELETE');
   await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
   assert.equal((await archived).status(), 204);
-  await page.locator('main .badge', { hasText: 'Archived' }).waitFor();
+  await page.locator('.title-block .badge-archived').waitFor(); // (the timeline says Archived too)
   await page.getByText('This partner is archived').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Archive' }).count(), 0);
 

@@ -204,6 +204,42 @@ static void test_stages_and_kinds(void **state)
 	}
 }
 
+/* No silent duplicates (migration 011's unique index, the API's
+ * possible_duplicate): no two demo partners share an identifier, keyed as
+ * the service keys them, nor a folded name in one folded city. */
+static void test_no_duplicates(void **state)
+{
+	json_t *all = *state;
+	json_t *ids = json_object(), *places = json_object();
+	size_t i, j;
+	json_t *p, *id;
+	json_array_foreach(all, i, p)
+	{
+		json_array_foreach(json_object_get(p, "identifiers"), j, id)
+		{
+			const char *value = json_string_value(json_object_get(id, "value"));
+			char key[300], full[400];
+			assert_true(strlen(value) < sizeof(key));
+			identifier_key(value, key);
+			snprintf(full, sizeof(full), "%s|%s", json_string_value(json_object_get(id, "scheme")), key);
+			if (json_object_get(ids, full))
+				fail_msg("partner %s: identifier %s is another demo partner's", name_of(p), full);
+			json_object_set_new(ids, full, json_true());
+		}
+		const char *city = json_string_value(json_object_get(json_object_get(p, "address"), "city"));
+		char *name_key = text_fold(name_of(p)), *city_key = text_fold(city ? city : "");
+		char place[1000];
+		snprintf(place, sizeof(place), "%s|%s", name_key, city_key);
+		free(name_key);
+		free(city_key);
+		if (json_object_get(places, place))
+			fail_msg("partner %s: another demo partner has its name in its city", name_of(p));
+		json_object_set_new(places, place, json_true());
+	}
+	json_decref(ids);
+	json_decref(places);
+}
+
 static void test_deterministic(void **state)
 {
 	json_t *again = demo_partners();
@@ -221,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_arabic_names),
 	    cmocka_unit_test(test_saudi_partners),
 	    cmocka_unit_test(test_stages_and_kinds),
+	    cmocka_unit_test(test_no_duplicates),
 	    cmocka_unit_test(test_deterministic),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

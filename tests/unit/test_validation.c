@@ -81,6 +81,32 @@ static void test_wrong_types(void **state)
 	ASSERT_FIELD("{\"name\":\"x\",\"kind\":null}", true, "kind");
 }
 
+/* An identifier's key (what makes it one partner's): case of ASCII letters
+ * and the spaces around it do not count; one body may not hold one twice. */
+static void test_identifier_keys(void **state)
+{
+	(void)state;
+	char out[64];
+	identifier_key("  il-036-112233 ", out);
+	assert_string_equal(out, "IL-036-112233");
+	identifier_key("1234567893", out);
+	assert_string_equal(out, "1234567893");
+	identifier_key("10 RM 42", out);
+	assert_string_equal(out, "10 RM 42");
+	identifier_key("   ", out);
+	assert_string_equal(out, "");
+	identifier_key("رخصة-٤٢", out); /* not ASCII: kept as it is */
+	assert_string_equal(out, "رخصة-٤٢");
+	ASSERT_FIELD("{\"name\":\"x\",\"identifiers\":[{\"scheme\":\"license\",\"value\":\"L-1\"},{\"scheme\":"
+		     "\"other\",\"value\":\"x\"},{\"scheme\":\"license\",\"value\":\" l-1\"}]}",
+		     true, "identifiers[2].value");
+	ASSERT_FIELD("{\"name\":\"x\",\"identifiers\":[{\"scheme\":\"license\",\"value\":\"L-1\"},{\"scheme\":"
+		     "\"facility\",\"value\":\"L-1\"}]}",
+		     true, "");
+	ASSERT_FIELD("{\"name\":\"x\",\"identifiers\":[{\"scheme\":\"other\",\"value\":\"  \"}]}", true,
+		     "identifiers[0].value");
+}
+
 static void test_formats(void **state)
 {
 	(void)state;
@@ -245,15 +271,11 @@ static void test_verr_caps_between_characters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_partner),
-	    cmocka_unit_test(test_required_and_unknown),
-	    cmocka_unit_test(test_wrong_types),
-	    cmocka_unit_test(test_formats),
-	    cmocka_unit_test(test_lengths_count_characters),
-	    cmocka_unit_test(test_contact_rules),
-	    cmocka_unit_test(test_parse_int64),
-	    cmocka_unit_test(test_format_predicates),
-	    cmocka_unit_test(test_verr_caps_between_characters),
+	    cmocka_unit_test(test_valid_partner),     cmocka_unit_test(test_required_and_unknown),
+	    cmocka_unit_test(test_wrong_types),	      cmocka_unit_test(test_identifier_keys),
+	    cmocka_unit_test(test_formats),	      cmocka_unit_test(test_lengths_count_characters),
+	    cmocka_unit_test(test_contact_rules),     cmocka_unit_test(test_parse_int64),
+	    cmocka_unit_test(test_format_predicates), cmocka_unit_test(test_verr_caps_between_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

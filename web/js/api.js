@@ -13,6 +13,8 @@ export class ApiError extends Error {
     this.code = err.code || (status === 0 ? 'network' : 'internal');
     this.field = err.field || null;
     this.allowed = Array.isArray(err.allowed) ? err.allowed : null; // 409 invalid_transition
+    this.matches = Array.isArray(err.matches) ? err.matches : null; // 409 possible_duplicate
+    this.partner = err.partner && typeof err.partner === 'object' ? err.partner : null; // 409 conflict on an identifier
     this.retryAfter = headers ? Number(headers.get('Retry-After')) || null : null;
   }
 }

@@ -4,7 +4,7 @@
 // next to the field it names (identifiers[0].value, address.city, …).
 import * as api from './api.js';
 import { h, replace, setText, bdi } from './dom.js';
-import { setTitle } from './i18n.js';
+import { setTitle, iso } from './i18n.js';
 import { fillOwnerSelect } from './users.js';
 import {
   field, enumOptions, KINDS, STAGES, SCHEMES, loadingState, errorState, emptyState, formAlert, clearErrors,
@@ -117,11 +117,14 @@ export function render(main, ctx) {
     addId.addEventListener('click', () => addRow({}, true));
 
     const alert = formAlert();
+    // A possible duplicate (409 possible_duplicate): shown before anything is
+    // saved, with a link to each partner that matches and "Save anyway".
+    const dupBox = h('div', { class: 'notice dup-warning', role: 'alert', tabindex: '-1', hidden: true });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', i18n: p ? 'form.save' : 'form.create' });
     const cancelHref = p ? `/partners/${p.id}` : '/partners';
     const section = (key, ...children) => h('fieldset', { class: 'form-section' }, h('legend', { i18n: key }), ...children);
     const form = h('form', { class: 'form partner-form', novalidate: true, 'aria-labelledby': 'form-title' },
-      alert,
+      alert, dupBox,
       section('form.section_basics', h('div', { class: 'form-grid' }, f.name, f.kind, f.stage, f.source, f.specialty, f.taxonomy_code, f.organization)),
       section('form.section_contact', h('div', { class: 'form-grid' }, f.phone, f.email)),
       section('form.section_address', h('div', { class: 'form-grid' }, ADDRESS_FIELDS.map((k) => f[`address.${k}`]))),
@@ -188,14 +191,30 @@ export function render(main, ctx) {
       return f[name] ? ctl(name) : null;
     }
 
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
+    function showDuplicates(matches) {
+      replace(dupBox,
+        h('p', { class: 'dup-title' }, h('strong', { i18n: 'partner.duplicate_title' })),
+        h('p', { i18n: 'partner.duplicate_body' }),
+        h('ul', { class: 'dup-matches' }, matches.map((m) => h('li', {},
+          h('a', { href: `/partners/${m.id}`, class: 'dup-link' }, bdi(m.name)),
+          m.city && [' ', h('span', { class: 'muted', dir: 'auto', text: `(${m.city})` })],
+          m.archived && [' ', h('span', { class: 'badge badge-archived', i18n: 'partner.archived_badge' })]))),
+        h('div', { class: 'form-actions' },
+          h('button', { type: 'button', class: 'btn btn-primary dup-save', i18n: 'partner.duplicate_save', on: { click: () => save(true) } }),
+          h('button', { type: 'button', class: 'btn btn-quiet', i18n: 'action.cancel', on: { click: () => { dupBox.hidden = true; submit.focus(); } } })));
+      dupBox.hidden = false;
+      dupBox.focus();
+    }
+
+    async function save(confirmDuplicate) {
       clearErrors(form);
+      dupBox.hidden = true;
       const body = collect();
       if (!body.name) {
         markInvalid(ctl('name'), { key: 'error.required' }).focus();
         return;
       }
+      if (confirmDuplicate) body.confirm_duplicate = true;
       submit.disabled = true;
       try {
         const saved = p ? await api.patch(`/partners/${p.id}`, body) : await api.post('/partners', body);
@@ -203,8 +222,26 @@ export function render(main, ctx) {
       } catch (err) {
         if (err.name === 'AbortError') return;
         submit.disabled = false;
+        if (err.code === 'possible_duplicate' && err.matches && err.matches.length) {
+          showDuplicates(err.matches);
+          return;
+        }
+        if (err.code === 'conflict' && err.partner && err.field) {
+          // The identifier is another partner's: say whose, in the user's language.
+          const control = resolve(err.field);
+          if (control) {
+            markInvalid(control, { key: 'partner.identifier_taken', vars: { name: iso(err.partner.name), id: String(err.partner.id) } });
+            control.focus();
+            return;
+          }
+        }
         showFormError(form, err, resolve);
       }
+    }
+
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      save(false);
     });
 
     replace(wrap,

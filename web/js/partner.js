@@ -57,7 +57,20 @@ export function render(main, ctx) {
       referrer && h('a', { href: `/referrals/new?partner_id=${p.id}`, class: 'btn btn-primary', i18n: 'partner.refer' }),
       lister && h('a', { href: `/referrals?partner_id=${p.id}`, class: 'btn', i18n: 'partner.referrals' }),
       writer && h('a', { href: `/partners/${p.id}/edit`, class: 'btn', i18n: 'action.edit' }),
-      writer && !p.archived && h('button', { type: 'button', class: 'btn btn-danger-quiet', i18n: 'action.archive', on: { click: archive } })) : null;
+      writer && !p.archived && h('button', { type: 'button', class: 'btn btn-danger-quiet', i18n: 'action.archive', on: { click: archive } }),
+      writer && p.archived && h('button', { type: 'button', class: 'btn btn-primary restore-btn', i18n: 'action.restore', on: { click: restore } })) : null;
+
+    async function restore() {
+      try {
+        await api.post(`/partners/${p.id}/restore`, {});
+        announce(live, 'partner.restored_done');
+        await load(true);
+      } catch (err) {
+        if (err.name === 'AbortError') return;
+        announce(live, 'error.generic');
+        replace(wrap, backLink(), errorState(err, () => load(true)));
+      }
+    }
 
     async function archive() {
       const ok = await confirmDialog({ title: 'partner.archive_title', body: 'partner.archive_body', vars: { name: iso(p.name) }, confirm: 'action.archive' });

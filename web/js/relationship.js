@@ -267,7 +267,7 @@ export function sections(p, ctx, live) {
   // interaction title is its kind and detail its summary; for a stage move
   // title is the new stage and detail the previous one; for a goal title is
   // its status and detail its title; for a referral event title is the
-  // referral's status.
+  // referral's status; for a record event title is archived or restored.
   function timelineItem(x) {
     const known = (prefix, v) => v && has(`${prefix}.${v}`);
     let head = [];
@@ -286,6 +286,10 @@ export function sections(p, ctx, live) {
       head = [known('goal_status', x.title) ? badge('goal_status', x.title) : null];
     } else if (x.kind === 'referral') {
       head = [known('status', x.title) ? badge('status', x.title) : null];
+    } else if (x.kind === 'record') {
+      // The partner's record archived or restored, and by whom.
+      head = [known('record_event', x.title) ? badge('record_event', x.title) : null,
+        x.user_id != null && h('span', { class: 'timeline-who' }, h('span', { i18n: 'log.by' }), ' ', userLabel(x.user_id, ctx.user))];
     }
     if (!head.flat().filter(Boolean).length && x.title && x.kind !== 'interaction') text = [x.title, x.detail].filter(Boolean).join(' — ');
     return h('li', { class: 'timeline-item', dataset: x.kind === 'interaction' ? { kind: x.kind, interactionId: String(x.id) } : { kind: x.kind } },
