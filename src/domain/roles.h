@@ -28,6 +28,7 @@ enum perm {
 	PERM_REFERRALS_WRITE,  /* create, edit, move, appointments, documents */
 	PERM_REFERRALS_DECIDE, /* accept, decline, redirect, complete an inbound referral */
 	PERM_SETTINGS_MANAGE,  /* service levels, checklists */
+	PERM_REFERRALS_ASSIGN, /* give a referral its assignee and receiving clinician */
 	PERM__COUNT
 };
 
