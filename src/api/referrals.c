@@ -91,6 +91,26 @@ void referral_item_write(struct jw *w, const struct referral_item *it, bool with
 	} else {
 		jw_null(w);
 	}
+	jw_key(w, "assignee_id");
+	if (it->assignee_id)
+		jw_int(w, it->assignee_id);
+	else
+		jw_null(w);
+	jw_key(w, "assignee_name");
+	if (it->assignee_name)
+		jw_string(w, it->assignee_name);
+	else
+		jw_null(w);
+	jw_key(w, "receiving_clinician_id");
+	if (it->receiving_clinician_id)
+		jw_int(w, it->receiving_clinician_id);
+	else
+		jw_null(w);
+	jw_key(w, "receiving_clinician_name");
+	if (it->receiving_clinician_name)
+		jw_string(w, it->receiving_clinician_name);
+	else
+		jw_null(w);
 	jw_key(w, "created_at");
 	jw_time(w, it->created_at);
 	jw_key(w, "updated_at");
@@ -156,6 +176,11 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 		json_object_set_new(packet, referral_packet_fields[i], jtext(x->packet[i]));
 	json_object_set_new(r, "packet", packet);
 	json_object_set_new(r, "status", jtext(x->status));
+	json_object_set_new(r, "assignee_id", x->assignee_id ? json_integer(x->assignee_id) : json_null());
+	json_object_set_new(r, "assignee_name", jtext(v->assignee_name));
+	json_object_set_new(r, "receiving_clinician_id",
+			    x->receiving_clinician_id ? json_integer(x->receiving_clinician_id) : json_null());
+	json_object_set_new(r, "receiving_clinician_name", jtext(v->receiving_clinician_name));
 	json_object_set_new(r, "redirected_from", x->redirected_from ? json_integer(x->redirected_from) : json_null());
 	json_object_set_new(r, "due", due_json(x->due_at ? x->due_step : NULL, x->due_at, time_now()));
 	json_object_set_new(r, "created_at", jtime(x->created_at));
@@ -177,11 +202,23 @@ static json_t *referral_json(const struct actor *u, const struct referral_view *
 	json_t *events = json_array(), *appts = json_array(), *docs = json_array();
 	for (size_t i = 0; i < v->n_events; i++) {
 		const struct referral_event *e = &v->events[i];
+		json_t *params = e->params ? json_loads(e->params, 0, NULL) : json_null();
+		if (!params) {
+			log_error("stored JSON does not parse, answered 500: referral event %" PRId64 ", member "
+				  "\"params\"",
+				  e->id);
+			json_decref(events);
+			json_decref(appts);
+			json_decref(docs);
+			json_decref(r);
+			return NULL;
+		}
 		json_array_append_new(
-		    events, json_pack("{sI so so sb so ss so so so}", "id", (json_int_t)e->id, "at", jtime(e->at),
-				      "user_id", e->user_id ? json_integer(e->user_id) : json_null(), "on_behalf",
-				      e->on_behalf, "from", jtext(e->from), "to", e->to ? e->to : "", "reason",
-				      jtext(e->reason), "note", jtext(e->note), "user_name", jtext(e->user_name)));
+		    events,
+		    json_pack("{sI so so sb ss so so ss so so so}", "id", (json_int_t)e->id, "at", jtime(e->at),
+			      "user_id", e->user_id ? json_integer(e->user_id) : json_null(), "on_behalf", e->on_behalf,
+			      "kind", e->kind, "params", params, "from", jtext(e->from), "to", e->to ? e->to : "",
+			      "reason", jtext(e->reason), "note", jtext(e->note), "user_name", jtext(e->user_name)));
 	}
 	for (size_t i = 0; i < v->n_appointments; i++) {
 		const struct appointment *a = &v->appointments[i];
@@ -220,6 +257,7 @@ int referral_refused(struct resp *resp, const struct refusal *why)
 	case REFUSE_INCOMPLETE:
 	case REFUSE_BAD_PARTNER:
 	case REFUSE_BAD_TIME:
+	case REFUSE_BAD_ASSIGNEE:
 		return resp_error(resp, 422, "validation_failed", why->field, "%s", why->message);
 	case REFUSE_OTHER_SIDE:
 	case REFUSE_NEEDS_DECIDE:
@@ -253,6 +291,22 @@ static int check_urgency(struct req *req, struct resp *resp)
 		return rc < 0 ? rc : 0;
 	resp_error(resp, 422, "validation_failed", "urgency", "urgency must be one of: %s", names);
 	return 1;
+}
+
+/* An optional id member: its value, or 0 when absent or null. */
+static int64_t jid(json_t *b, const char *name)
+{
+	json_t *v = json_object_get(b, name);
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+/* The assignee members of b into p. */
+static void assignees_of(json_t *b, struct referral_patch *p)
+{
+	p->set_assignee = json_object_get(b, "assignee_id") != NULL;
+	p->assignee_id = jid(b, "assignee_id");
+	p->set_receiving_clinician = json_object_get(b, "receiving_clinician_id") != NULL;
+	p->receiving_clinician_id = jid(b, "receiving_clinician_id");
 }
 
 static size_t diagnoses_of(json_t *dx, const char **out)
@@ -306,6 +360,12 @@ int api_referrals_create(struct req *req, struct resp *resp)
 	const char *sent = jstr(b, "sent_at");
 	if (in.direction == RDIR_INBOUND && sent && time_parse_rfc3339(sent, &in.sent_at))
 		in.sent_at = 0;
+	in.assignee_id = jid(b, "assignee_id");
+	in.receiving_clinician_id = jid(b, "receiving_clinician_id");
+	struct refusal why;
+	if ((rc = referral_assignee_check(req->db, ASSIGN_ASSIGNEE, in.assignee_id, &why)) != 0 ||
+	    (rc = referral_assignee_check(req->db, ASSIGN_RECEIVING_CLINICIAN, in.receiving_clinician_id, &why)) != 0)
+		return rc < 0 ? rc : referral_refused(resp, &why);
 	int64_t id = 0;
 	rc = referral_create(req->db, &req->user, &in, &id);
 	if (rc < 0)
@@ -346,8 +406,33 @@ int api_referrals_update(struct req *req, struct resp *resp)
 		p.set_diagnoses = true;
 		p.n_diagnoses = diagnoses_of(dx, p.diagnoses);
 	}
+	assignees_of(b, &p);
 	struct refusal why;
 	rc = referral_update(req->db, &req->user, req->id, &p, &why);
+	if (rc < 0)
+		return rc;
+	if (rc)
+		return referral_refused(resp, &why);
+	return answer_referral(req, resp, req->id, 200);
+}
+
+static const char *const assignment_fields[] = {"assignee_id", "receiving_clinician_id", NULL};
+
+int api_referrals_assign(struct req *req, struct resp *resp)
+{
+	struct verr e = {0};
+	json_t *b = req->body;
+	if (jcheck_object(b, "body", &e) || jcheck_known(b, NULL, assignment_fields, &e) ||
+	    jcheck_int(b, "assignee_id", NULL, J_NULLABLE, 1, INT64_MAX, &e) ||
+	    jcheck_int(b, "receiving_clinician_id", NULL, J_NULLABLE, 1, INT64_MAX, &e))
+		return resp_invalid(resp, &e);
+	if (!json_object_get(b, "assignee_id") && !json_object_get(b, "receiving_clinician_id"))
+		return resp_error(resp, 422, "validation_failed", "assignee_id",
+				  "Give assignee_id, receiving_clinician_id or both (null: nobody)");
+	struct referral_patch p = {0};
+	assignees_of(b, &p);
+	struct refusal why;
+	int rc = referral_update(req->db, &req->user, req->id, &p, &why);
 	if (rc < 0)
 		return rc;
 	if (rc)
@@ -432,10 +517,17 @@ int api_referrals_list(struct req *req, struct resp *resp)
 	int64_t cursor = req_query_int(req, "cursor", INT64_MAX), partner = req_query_int(req, "partner_id", 0),
 		patient = req_query_int(req, "patient_id", 0);
 	const char *status = req_query(req, "status"), *dir = req_query(req, "direction"),
-		   *urg = req_query(req, "urgency"), *overdue = req_query(req, "overdue");
+		   *urg = req_query(req, "urgency"), *overdue = req_query(req, "overdue"),
+		   *assignee_q = req_query(req, "assignee_id");
 	if (urg && !urgency_name_ok(urg))
 		return resp_error(resp, 422, "validation_failed", "urgency",
 				  "urgency must be the name of an urgency class");
+	/* assignee_id: a user's id, or "none" for the unassigned. */
+	int64_t assignee = 0, receiving = req_query_int(req, "receiving_clinician_id", 0);
+	bool unassigned = assignee_q && strcmp(assignee_q, "none") == 0;
+	if (assignee_q && *assignee_q && !unassigned && parse_int64(assignee_q, 1, INT64_MAX, &assignee))
+		return resp_error(resp, 422, "validation_failed", "assignee_id",
+				  "assignee_id must be a user's id or none (the unassigned)");
 	bool with_patient = role_has(req->user.role, PERM_REFERRALS_READ);
 	int64_t now = time_now();
 	/* The page built by this thread for the same question is served again
@@ -450,7 +542,8 @@ int api_referrals_list(struct req *req, struct resp *resp)
 		    list_cache_key_int(&key, 'c', cursor) == 0 && list_cache_key_int(&key, 'p', partner) == 0 &&
 		    list_cache_key_int(&key, 't', patient) == 0 && list_cache_key_int(&key, 'w', with_patient) == 0 &&
 		    list_cache_key_text(&key, 's', status) == 0 && list_cache_key_text(&key, 'd', dir) == 0 &&
-		    list_cache_key_text(&key, 'u', urg) == 0;
+		    list_cache_key_text(&key, 'u', urg) == 0 && list_cache_key_int(&key, 'a', assignee) == 0 &&
+		    list_cache_key_int(&key, 'n', unassigned) == 0 && list_cache_key_int(&key, 'r', receiving) == 0;
 	if (cacheable) {
 		int rc = db_query_int(req->db, &gen, "SELECT n FROM change_counters WHERE name = 'referral_lists'", "");
 		if (rc < 0) {
@@ -471,7 +564,10 @@ int api_referrals_list(struct req *req, struct resp *resp)
 				    .patient_id = patient,
 				    .cursor = cursor,
 				    .limit = limit,
-				    .overdue_before = !cacheable ? time_now() : 0};
+				    .overdue_before = !cacheable ? time_now() : 0,
+				    .assignee_id = assignee,
+				    .receiving_clinician_id = receiving,
+				    .unassigned = unassigned};
 	struct buf b;
 	struct jw w;
 	buf_init(&b, 0);

@@ -27,6 +27,18 @@ static json_t *item_json(const struct work_item *it)
 							  it->given, "family", it->family)
 					      : json_null(),
 			      "urgency", it->urgency, "direction", it->direction);
+		if (o) {
+			json_object_set_new(o, "assignee_id",
+					    it->assignee_id ? json_integer(it->assignee_id) : json_null());
+			json_object_set_new(o, "assignee_name",
+					    it->assignee_name ? json_string(it->assignee_name) : json_null());
+			json_object_set_new(o, "receiving_clinician_id",
+					    it->receiving_clinician_id ? json_integer(it->receiving_clinician_id)
+								       : json_null());
+			json_object_set_new(o, "receiving_clinician_name",
+					    it->receiving_clinician_name ? json_string(it->receiving_clinician_name)
+									 : json_null());
+		}
 		break;
 	case WORK_CHECKIN:
 		o = json_pack("{ss sI ss so ss so}", "kind", "checkin", "partner_id", (json_int_t)it->partner_id,

@@ -15,11 +15,16 @@ const char *const referral_care_kinds[] = {"consult", "co_management", "transfer
 const char *const patient_sexes[] = {"female", "male", "other", "unknown", NULL};
 const char *const referral_packet_fields[] = {"history",   "medications", "allergies", "results",
 					      "treatment", "question",	  NULL};
-static const char *const create_fields[] = {
-    "direction", "partner_id",		"patient", "urgency", "reason", "diagnoses", "specialty",
-    "packet",	 "care_responsibility", "sent_at", NULL};
-static const char *const patch_fields[] = {
-    "urgency", "reason", "diagnoses", "specialty", "packet", "care_responsibility", NULL};
+static const char *const create_fields[] = {"direction", "partner_id",	"patient",
+					    "urgency",	 "reason",	"diagnoses",
+					    "specialty", "packet",	"care_responsibility",
+					    "sent_at",	 "assignee_id", "receiving_clinician_id",
+					    NULL};
+static const char *const patch_fields[] = {"urgency",	  "reason",
+					   "diagnoses",	  "specialty",
+					   "packet",	  "care_responsibility",
+					   "assignee_id", "receiving_clinician_id",
+					   NULL};
 static const char *const patient_fields[] = {"mrn",   "given",	  "family", "birth_date", "sex",
 					     "phone", "language", "payer",  NULL};
 
@@ -114,7 +119,9 @@ int referral_validate(json_t *in, bool create, int64_t now, struct verr *e)
 		       jcheck_int(in, "partner_id", NULL, J_REQUIRED, 1, INT64_MAX, e) || check_patient(in, now, e) ||
 		       jcheck_string(in, "sent_at", NULL, J_NULLABLE, 0, 40, e)))
 		return -1;
-	if (jcheck_rules(in, referral_text_rules, NULL, e) || check_diagnoses(in, e) || check_packet(in, e))
+	if (jcheck_rules(in, referral_text_rules, NULL, e) || check_diagnoses(in, e) || check_packet(in, e) ||
+	    jcheck_int(in, "assignee_id", NULL, J_NULLABLE, 1, INT64_MAX, e) ||
+	    jcheck_int(in, "receiving_clinician_id", NULL, J_NULLABLE, 1, INT64_MAX, e))
 		return -1;
 	const char *sent = jstr(in, "sent_at");
 	int64_t t;

@@ -37,9 +37,10 @@ extern const struct text_rule referral_packet_rule;
 int referral_check_diagnosis(const char *code, size_t i, struct verr *e);
 
 /* Validates a referral body. create: POST (direction, partner_id and patient
- * required); else PATCH (only the packet-side fields may appear). sent_at,
- * when given, must not be later than now + 5 minutes. Returns 0 or -1 with e
- * set. */
+ * required); else PATCH (only the packet-side fields and the assignees may
+ * appear). assignee_id and receiving_clinician_id are ids or null (whom they
+ * name is the service's check). sent_at, when given, must not be later than
+ * now + 5 minutes. Returns 0 or -1 with e set. */
 int referral_validate(json_t *in, bool create, int64_t now, struct verr *e);
 
 #endif

@@ -29,6 +29,7 @@ enum perm {
 	PERM_REFERRALS_DECIDE, /* accept, decline, redirect, complete an inbound referral */
 	PERM_SETTINGS_MANAGE,  /* service levels, checklists */
 	PERM_USERS_MANAGE,     /* add users, change roles, deactivate, reset passwords */
+	PERM_REFERRALS_ASSIGN, /* give a referral its assignee and receiving clinician */
 	PERM__COUNT
 };
 

@@ -152,6 +152,14 @@ int demo_referrals_load(struct db *db, const int64_t *partners, size_t npartners
 			       "No known drug allergies", NULL, NULL, cases[c].question},
 		    .sent_at = inbound ? created : 0,
 		    .created_at = created,
+		    /* Whose it is, without drawing from the generator: one in five
+		     * unassigned (for a manager's Today), most the coordinator's,
+		     * some the clinician's; two in three inbound ones name the
+		     * clinician who will see the patient. */
+		    .assignee_id = i % 5 == 0	? 0
+				   : i % 5 == 3 ? clinician->id
+						: coordinator->id,
+		    .receiving_clinician_id = inbound && i % 3 != 0 ? clinician->id : 0,
 		};
 		in.patient.mrn = mrn;
 		in.patient.given = arabic ? given_ar[pick(&r, 12)] : given_en[pick(&r, 14)];

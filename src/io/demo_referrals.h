@@ -1,6 +1,8 @@
 /* demo_referrals: two years of referrals for the demo network — inbound and
  * outbound, in every state, with events at their real past times,
- * appointments (some missed and rebooked), documents, and some overdue now.
+ * appointments (some missed and rebooked), documents, and some overdue now;
+ * most assigned to the coordinator or the clinician (some unassigned), many
+ * inbound ones with the clinician as receiving clinician.
  * Deterministic (a fixed seed). A few partners send most referrals; volume
  * dips in summer and at the year's end. */
 #ifndef LIAISON_DEMO_REFERRALS_H

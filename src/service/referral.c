@@ -64,6 +64,8 @@ static const struct field referral_fields[] = {
     RF("month", "month", FT_INT, FF_HIDDEN | FF_NOUPDATE, month),
     RF("created_at", "created_at", FT_TIME, FF_READONLY | FF_NOUPDATE, created_at),
     RF("updated_at", "updated_at", FT_TIME, FF_READONLY, updated_at),
+    RF("assignee_id", "assignee_id", FT_ID, FF_READONLY, assignee_id),
+    RF("receiving_clinician_id", "receiving_clinician_id", FT_ID, FF_READONLY, receiving_clinician_id),
     {0},
 };
 struct table referral_table = TABLE_INIT("referrals", referral_fields);
@@ -255,6 +257,9 @@ static char *diagnoses_text(const char *const *dx, size_t n)
 	return buf_detach(&b, NULL);
 }
 
+static void refuse(struct refusal *why, enum refusal_kind kind, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int appointment_insert(struct db *db, struct appointment *a, int64_t at, int64_t *id)
 {
 	a->created_at = a->updated_at = at ? at : time_now();
@@ -269,6 +274,105 @@ static int insert_event(struct db *db, int64_t referral_id, int64_t at, const st
 	    "INSERT INTO referral_events (referral_id, at, user_id, on_behalf, from_status, to_status, reason, "
 	    "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    "iizitttt", referral_id, at, user ? user->id : (int64_t)0, (int64_t)on_behalf, from, to, reason, note);
+}
+
+const char *assign_as_name(enum assign_as as)
+{
+	return as == ASSIGN_RECEIVING_CLINICIAN ? "receiving_clinician" : "assignee";
+}
+
+/* The "assigned" event of a change of who holds `as` (ids 0: nobody):
+ * parameters only, rendered by the reader's UI; status is the referral's
+ * status now (to_status is never NULL). */
+static int assigned_event(struct db *db, int64_t referral_id, int64_t at, const struct actor *user, const char *status,
+			  enum assign_as as, int64_t from, int64_t to)
+{
+	char params[128], f[24] = "null", t[24] = "null";
+	if (from)
+		snprintf(f, sizeof(f), "%" PRId64, from);
+	if (to)
+		snprintf(t, sizeof(t), "%" PRId64, to);
+	snprintf(params, sizeof(params), "{\"as\":\"%s\",\"from\":%s,\"to\":%s}", assign_as_name(as), f, t);
+	return db_run(db,
+		      "INSERT INTO referral_events (referral_id, at, user_id, on_behalf, kind, params, to_status) "
+		      "VALUES (?, ?, ?, 0, 'assigned', ?, ?)",
+		      "iiztt", referral_id, at, user ? user->id : (int64_t)0, params, status);
+}
+
+/* ---- assignment ---- */
+
+int referral_assignee_check(struct db *db, enum assign_as as, int64_t user_id, struct refusal *why)
+{
+	if (!user_id)
+		return 0;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL", &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	rc = db_step(st);
+	enum role r = rc == DB_ROW ? role_from_name(db_col_text(st, 0)) : ROLE_NONE;
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (as == ASSIGN_ASSIGNEE && (r == ROLE_COORDINATOR || r == ROLE_CLINICIAN))
+		return 0;
+	if (as == ASSIGN_RECEIVING_CLINICIAN && r == ROLE_CLINICIAN)
+		return 0;
+	if (as == ASSIGN_ASSIGNEE)
+		refuse(why, REFUSE_BAD_ASSIGNEE, "assignee_id",
+		       "assignee_id must name an active coordinator or clinician (user %" PRId64 " is %s)", user_id,
+		       r == ROLE_NONE ? "no active user" : role_name(r));
+	else
+		refuse(why, REFUSE_BAD_ASSIGNEE, "receiving_clinician_id",
+		       "receiving_clinician_id must name an active clinician (user %" PRId64 " is %s)", user_id,
+		       r == ROLE_NONE ? "no active user" : role_name(r));
+	return 1;
+}
+
+int referral_assign(struct db *db, const struct actor *actor, int64_t id, enum assign_as as, int64_t user_id,
+		    struct refusal *why)
+{
+	int rc = referral_assignee_check(db, as, user_id, why);
+	if (rc)
+		return rc;
+	const char *col = as == ASSIGN_RECEIVING_CLINICIAN ? "receiving_clinician_id" : "assignee_id";
+	struct db_stmt *st = NULL;
+	rc = db_prepare(db,
+			as == ASSIGN_RECEIVING_CLINICIAN
+			    ? "SELECT receiving_clinician_id, status FROM referrals WHERE id = ?"
+			    : "SELECT assignee_id, status FROM referrals WHERE id = ?",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	int64_t from = 0;
+	char status[40] = "";
+	if (rc == DB_ROW) {
+		from = db_col_null(st, 0) ? 0 : db_col_int(st, 0);
+		snprintf(status, sizeof(status), "%s", db_col_text(st, 1));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return DB_ERROR; /* the router's scope found it */
+	if (from == user_id)
+		return 0;
+	int64_t now = time_now();
+	rc = db_run(db,
+		    as == ASSIGN_RECEIVING_CLINICIAN
+			? "UPDATE referrals SET receiving_clinician_id = ?, updated_at = ? WHERE id = ?"
+			: "UPDATE referrals SET assignee_id = ?, updated_at = ? WHERE id = ?",
+		    "zii", user_id, now, id);
+	if (rc == 0)
+		rc = assigned_event(db, id, now, actor, status, as, from, user_id);
+	char detail[96];
+	snprintf(detail, sizeof(detail), "%s:%" PRId64 "->%" PRId64, col, from, user_id);
+	if (rc == 0)
+		rc = audit_append(db, actor, "referral.assign", "referral", id, "success", detail);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- creating ---- */
@@ -367,11 +471,18 @@ int referral_create(struct db *db, const struct actor *actor, const struct refer
 	r.sent_at = sent_at;
 	r.month = month_of(now);
 	r.created_at = r.updated_at = now;
+	r.assignee_id = in->assignee_id;
+	r.receiving_clinician_id = in->receiving_clinician_id;
 	rc = fields_insert(db, &referral_table, &r, id);
 	free(dxt);
 	free(partner_spec);
 	if (rc == 0)
 		rc = insert_event(db, *id, r.status_at, actor, inbound, NULL, r.status, NULL, NULL);
+	if (rc == 0 && in->assignee_id)
+		rc = assigned_event(db, *id, r.status_at, actor, r.status, ASSIGN_ASSIGNEE, 0, in->assignee_id);
+	if (rc == 0 && in->receiving_clinician_id)
+		rc = assigned_event(db, *id, r.status_at, actor, r.status, ASSIGN_RECEIVING_CLINICIAN, 0,
+				    in->receiving_clinician_id);
 	if (rc == 0)
 		rc = referral_rescore(db, *id, NULL);
 	if (rc == 0)
@@ -383,8 +494,6 @@ int referral_create(struct db *db, const struct actor *actor, const struct refer
 
 /* ---- the packet ---- */
 
-static void refuse(struct refusal *why, enum refusal_kind kind, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 static void refuse(struct refusal *why, enum refusal_kind kind, const char *field, const char *fmt, ...)
 {
 	why->kind = kind;
@@ -407,6 +516,21 @@ int referral_update(struct db *db, const struct actor *actor, int64_t id, const 
 		       referral_state_name(h.status));
 		return 1;
 	}
+	/* Both people are checked before anything is written. */
+	if ((p->set_assignee && (rc = referral_assignee_check(db, ASSIGN_ASSIGNEE, p->assignee_id, why)) != 0) ||
+	    (p->set_receiving_clinician &&
+	     (rc = referral_assignee_check(db, ASSIGN_RECEIVING_CLINICIAN, p->receiving_clinician_id, why)) != 0))
+		return rc;
+	bool packet = p->set_urgency || p->set_reason || p->set_specialty || p->set_care || p->set_diagnoses;
+	for (int i = 0; i < 6; i++)
+		packet = packet || p->set_packet[i];
+	if (p->set_assignee && (rc = referral_assign(db, actor, id, ASSIGN_ASSIGNEE, p->assignee_id, why)) != 0)
+		return rc;
+	if (p->set_receiving_clinician &&
+	    (rc = referral_assign(db, actor, id, ASSIGN_RECEIVING_CLINICIAN, p->receiving_clinician_id, why)) != 0)
+		return rc;
+	if (!packet && (p->set_assignee || p->set_receiving_clinician))
+		return 0;
 	static const char *const simple_sql[] = {"UPDATE referrals SET urgency = ? WHERE id = ?",
 						 "UPDATE referrals SET reason = ? WHERE id = ?",
 						 "UPDATE referrals SET specialty = ? WHERE id = ?",
@@ -558,6 +682,12 @@ static int referral_redirect(struct db *db, const struct actor *actor, int64_t f
 		snprintf(msg, sizeof(msg), "redirected from referral %" PRId64, from);
 		rc = insert_event(db, nid, now, actor, false, NULL, "sent", NULL, msg);
 	}
+	/* The forwarded referral stays with the same people, as its timeline says. */
+	if (rc == 0 && r.assignee_id)
+		rc = assigned_event(db, nid, now, actor, "sent", ASSIGN_ASSIGNEE, 0, r.assignee_id);
+	if (rc == 0 && r.receiving_clinician_id)
+		rc = assigned_event(db, nid, now, actor, "sent", ASSIGN_RECEIVING_CLINICIAN, 0,
+				    r.receiving_clinician_id);
 	if (rc == 0)
 		rc = store_due(db, nid);
 	if (rc == 0)
@@ -950,17 +1080,22 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 	struct db_stmt *st = NULL;
 	rc =
 	    db_prepare(db,
-		       "SELECT p.name, (SELECT MIN(x.id) FROM referrals x WHERE x.redirected_from = ?) FROM partners p "
+		       "SELECT p.name, (SELECT MIN(x.id) FROM referrals x WHERE x.redirected_from = ?), (SELECT u.name "
+		       "FROM users u WHERE u.id = ?), (SELECT u.name FROM users u WHERE u.id = ?) FROM partners p "
 		       "WHERE p.id = ?",
 		       &st);
 	if (rc < 0)
 		return rc;
 	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, v->r.partner_id);
+	db_bind_int(st, 2, v->r.assignee_id);
+	db_bind_int(st, 3, v->r.receiving_clinician_id);
+	db_bind_int(st, 4, v->r.partner_id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		v->partner_name = db_col_null(st, 0) ? NULL : arena_strdup(a, db_col_text(st, 0));
 		v->redirected_to = db_col_null(st, 1) ? 0 : db_col_int(st, 1);
+		v->assignee_name = db_col_null(st, 2) ? NULL : arena_strdup(a, db_col_text(st, 2));
+		v->receiving_clinician_name = db_col_null(st, 3) ? NULL : arena_strdup(a, db_col_text(st, 3));
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -970,7 +1105,8 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 		return rc;
 	rc = db_prepare(db,
 			"SELECT e.id, e.at, e.user_id, e.on_behalf, e.from_status, e.to_status, e.reason, e.note, "
-			"u.name FROM referral_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.referral_id = ? "
+			"u.name, e.kind, e.params FROM referral_events e LEFT JOIN users u ON u.id = e.user_id WHERE "
+			"e.referral_id = ? "
 			"ORDER BY e.id",
 			&st);
 	if (rc < 0)
@@ -991,14 +1127,16 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 		e->at = db_col_int(st, 1);
 		e->user_id = db_col_null(st, 2) ? 0 : db_col_int(st, 2);
 		e->on_behalf = db_col_int(st, 3) != 0;
-		const char *texts[5];
-		for (int i = 0; i < 5; i++)
+		const char *texts[7];
+		for (int i = 0; i < 7; i++)
 			texts[i] = db_col_null(st, 4 + i) ? NULL : arena_strdup(a, db_col_text(st, 4 + i));
 		e->from = texts[0];
 		e->to = texts[1];
 		e->reason = texts[2];
 		e->note = texts[3];
 		e->user_name = texts[4];
+		e->kind = texts[5] ? texts[5] : "status";
+		e->params = texts[6];
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -1023,8 +1161,11 @@ int referral_get(struct db *db, int64_t id, struct referral_view *v, struct aren
 /* The list columns: one query per page, never one per item. */
 #define LIST_COLUMNS                                                                                                   \
 	"r.id, r.direction, r.partner_id, p.name, r.patient_id, pt.given, pt.family, r.urgency, r.specialty, "         \
-	"r.status, r.due_step, r.due_at, r.created_at, r.updated_at"
-#define LIST_FROM " FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id"
+	"r.status, r.due_step, r.due_at, r.created_at, r.updated_at, r.assignee_id, ua.name, "                         \
+	"r.receiving_clinician_id, uc.name"
+#define LIST_FROM                                                                                                      \
+	" FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id LEFT JOIN " \
+	"users ua ON ua.id = r.assignee_id LEFT JOIN users uc ON uc.id = r.receiving_clinician_id"
 
 static void item_read(struct db_stmt *st, struct referral_item *it)
 {
@@ -1042,6 +1183,10 @@ static void item_read(struct db_stmt *st, struct referral_item *it)
 	it->due_at = db_col_int(st, 11);
 	it->created_at = db_col_int(st, 12);
 	it->updated_at = db_col_int(st, 13);
+	it->assignee_id = db_col_null(st, 14) ? 0 : db_col_int(st, 14);
+	it->assignee_name = db_col_null(st, 15) ? NULL : db_col_text(st, 15);
+	it->receiving_clinician_id = db_col_null(st, 16) ? 0 : db_col_int(st, 16);
+	it->receiving_clinician_name = db_col_null(st, 17) ? NULL : db_col_text(st, 17);
 }
 
 int referral_list(struct db *db, const struct referral_filter *f,
@@ -1062,6 +1207,12 @@ int referral_list(struct db *db, const struct referral_filter *f,
 		qb_add(&q, " AND r.patient_id = ?", "i", f->patient_id);
 	if (f->overdue_before)
 		qb_add(&q, " AND r.due_at IS NOT NULL AND r.due_at < ?", "i", f->overdue_before);
+	if (f->unassigned)
+		qb_sql(&q, " AND r.assignee_id IS NULL");
+	else if (f->assignee_id)
+		qb_add(&q, " AND r.assignee_id = ?", "i", f->assignee_id);
+	if (f->receiving_clinician_id)
+		qb_add(&q, " AND r.receiving_clinician_id = ?", "i", f->receiving_clinician_id);
 	qb_add(&q, " ORDER BY r.id DESC LIMIT ?", "i", f->limit + 1);
 	struct db_stmt *st = NULL;
 	int rc = qb_prepare(&q, db, &st);

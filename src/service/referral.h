@@ -52,6 +52,7 @@ struct referral {
 	int64_t due_at;
 	int64_t month; /* YYYYMM of created_at */
 	int64_t created_at, updated_at;
+	int64_t assignee_id, receiving_clinician_id; /* 0: unassigned */
 };
 extern struct table referral_table;
 
@@ -83,10 +84,14 @@ struct document {
 };
 extern struct table document_table;
 
-/* One event of a referral's timeline. */
+/* One event of a referral's timeline: a code with parameters, never
+ * English text. kind "status": a move (from -> to); kind "assigned": params
+ * is JSON {"as":"assignee"|"receiving_clinician","from":ID|null,"to":ID|null}
+ * and to the referral's status at the time. */
 struct referral_event {
 	int64_t id, at, user_id; /* user_id 0: the system */
 	bool on_behalf;
+	const char *kind, *params; /* params NULL: none */
 	const char *from, *to, *reason, *note, *user_name;
 };
 
@@ -116,6 +121,7 @@ enum refusal_kind {
 	REFUSE_BAD_PARTNER,	   /* 422 naming field: no active partner */
 	REFUSE_CONFLICT,	   /* 409 conflict: closed packet, finished appointment */
 	REFUSE_BAD_TIME,	   /* 422 naming field: a time that makes no sense (an outcome before the visit) */
+	REFUSE_BAD_ASSIGNEE,	   /* 422 naming field: no active user of a role that may hold it */
 };
 
 /* Why a write was refused. message is an English sentence for the
@@ -147,6 +153,9 @@ struct referral_input {
 	const char *packet[6];
 	int64_t sent_at;    /* inbound: when the partner sent it; 0: created_at */
 	int64_t created_at; /* 0: now (the demo gives past times) */
+	/* Who it belongs to (0: unassigned), already checked with
+	 * referral_assignee_check; each set one is an "assigned" event. */
+	int64_t assignee_id, receiving_clinician_id;
 };
 
 /* The configured urgency class name exists. Returns 1, 0 with names (the
@@ -169,10 +178,37 @@ struct referral_patch {
 	size_t n_diagnoses;
 	bool set_packet[6];
 	const char *packet[6];
+	/* Who it belongs to: 0 clears (unassigned). */
+	bool set_assignee, set_receiving_clinician;
+	int64_t assignee_id, receiving_clinician_id;
 };
 /* Applies p to referral id (which must exist: the router's scope).
- * Refused (REFUSE_CONFLICT) when the referral is closed. 0, 1 or DB_E*. */
+ * Refused (REFUSE_CONFLICT) when the referral is closed, REFUSE_BAD_ASSIGNEE
+ * (before anything is written) when an assignee may not hold the role. A
+ * patch of only the assignees writes only them (referral_assign), else the
+ * packet is rescored and audited as referral.update. 0, 1 or DB_E*. */
 int referral_update(struct db *db, const struct actor *actor, int64_t id, const struct referral_patch *p,
+		    struct refusal *why);
+
+/* ---- assignment ---- */
+
+/* The two roles a person holds on a referral: the assignee (a coordinator
+ * or clinician who moves it along) and the receiving clinician (who sees
+ * the patient). */
+enum assign_as { ASSIGN_ASSIGNEE, ASSIGN_RECEIVING_CLINICIAN };
+const char *assign_as_name(enum assign_as as); /* "assignee", "receiving_clinician" */
+
+/* Whether user_id (0: nobody, always fine) is an active user who may hold
+ * the role as: the assignee a coordinator or clinician, the receiving
+ * clinician a clinician. 0 (yes), 1 (no: *why, REFUSE_BAD_ASSIGNEE naming
+ * assignee_id or receiving_clinician_id) or DB_E*. */
+int referral_assignee_check(struct db *db, enum assign_as as, int64_t user_id, struct refusal *why);
+
+/* Gives referral id (which must exist) to user_id as `as` (0: nobody),
+ * checked as above. A change writes the column, updated_at, an "assigned"
+ * event {as, from, to} and the audit entry referral.assign; the same person
+ * again writes nothing. 0, 1 (refused) or DB_E*. */
+int referral_assign(struct db *db, const struct actor *actor, int64_t id, enum assign_as as, int64_t user_id,
 		    struct refusal *why);
 
 /* ---- moves ---- */
@@ -256,7 +292,8 @@ struct referral_view {
 	struct referral_head head;
 	struct patient patient;
 	const char *partner_name;
-	int64_t redirected_to; /* the first referral redirected from this one, 0: none */
+	const char *assignee_name, *receiving_clinician_name; /* NULL: unassigned */
+	int64_t redirected_to;				      /* the first referral redirected from this one, 0: none */
 	struct completeness completeness;
 	struct referral_event *events;
 	size_t n_events;
@@ -280,6 +317,8 @@ struct referral_item {
 	const char *due_step; /* NULL: nothing due */
 	int64_t due_at;
 	int64_t created_at, updated_at;
+	int64_t assignee_id, receiving_clinician_id;	      /* 0: unassigned */
+	const char *assignee_name, *receiving_clinician_name; /* NULL: unassigned */
 };
 
 /* A list question (each filter optional: NULL or 0); the router has checked
@@ -288,6 +327,8 @@ struct referral_item {
 struct referral_filter {
 	const char *status, *direction, *urgency;
 	int64_t partner_id, patient_id, cursor, limit, overdue_before;
+	int64_t assignee_id, receiving_clinician_id; /* 0: any */
+	bool unassigned;			     /* only those without an assignee */
 };
 /* Calls each(arg, item) for up to f->limit referrals, newest first, with
  * borrowed text valid during the call; *more says another page follows.

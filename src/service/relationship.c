@@ -143,7 +143,8 @@ static const struct {
      "interaction_versions v WHERE v.interaction_id = interactions.id) FROM interactions WHERE partner_id = ? "
      "ORDER BY occurred_at DESC LIMIT 200"},
     {TL_REFERRAL, "SELECT e.at, e.referral_id, e.to_status, r.direction, e.user_id FROM referral_events e JOIN "
-		  "referrals r ON r.id = e.referral_id WHERE r.partner_id = ? ORDER BY e.at DESC LIMIT 200"},
+		  "referrals r ON r.id = e.referral_id WHERE r.partner_id = ? AND e.kind = 'status' ORDER BY e.at DESC "
+		  "LIMIT 200"},
     {TL_GOAL, "SELECT updated_at, id, status, title, NULL FROM goals WHERE partner_id = ? ORDER BY updated_at DESC "
 	      "LIMIT 100"},
     {TL_STAGE, "SELECT at, id, to_stage, from_stage, user_id FROM partner_stages WHERE partner_id = ? ORDER BY at "

@@ -46,24 +46,56 @@ static const char *text(struct list *l, struct db_stmt *st, int i)
 	return db_col_null(st, i) ? NULL : arena_strdup(l->a, db_col_text(st, i));
 }
 
-/* Referral steps: everyone's for those who run referrals; a liaison sees the
- * steps of the partners they own (to nudge those partners). */
+/* The owner's role: the viewer's own when it is their list. */
+static int owner_role(struct db *db, const struct actor *viewer, int64_t owner, enum role *r)
+{
+	*r = ROLE_NONE;
+	if (owner == viewer->id) {
+		*r = viewer->role;
+		return 0;
+	}
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT role FROM users WHERE id = ?", &st);
+	if (rc < 0)
+		return rc;
+	db_bind_int(st, 1, owner);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*r = role_from_name(db_col_text(st, 0));
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Referral steps, by the owner's role: a liaison's are the steps of the
+ * partners they own (to nudge those partners); anyone else's are those of
+ * the referrals they are the assignee or the receiving clinician of; a
+ * manager's or admin's add the unassigned ones (someone must take them). */
 static int referral_steps(struct db *db, const struct actor *viewer, struct list *l, int64_t owner, int64_t now)
 {
 	if (!role_has(viewer->role, PERM_REFERRALS_LIST))
 		return 0;
+	enum role role;
+	int rc = owner_role(db, viewer, owner, &role);
+	if (rc < 0)
+		return rc;
 	bool with_patient = role_has(viewer->role, PERM_REFERRALS_READ);
-	bool mine = viewer->role == ROLE_LIAISON;
 	struct qb q;
-	qb_init(&q, "SELECT r.id, r.due_step, r.due_at, r.status, p.name, r.patient_id, pt.given, pt.family, "
-		    "r.urgency, r.direction FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN patients pt "
-		    "ON pt.id = r.patient_id");
+	qb_init(&q,
+		"SELECT r.id, r.due_step, r.due_at, r.status, p.name, r.patient_id, pt.given, pt.family, "
+		"r.urgency, r.direction, r.assignee_id, ua.name, r.receiving_clinician_id, uc.name FROM referrals r "
+		"JOIN partners p ON p.id = r.partner_id JOIN patients pt ON pt.id = r.patient_id LEFT JOIN users ua "
+		"ON ua.id = r.assignee_id LEFT JOIN users uc ON uc.id = r.receiving_clinician_id");
 	qb_add(&q, " WHERE r.due_at IS NOT NULL AND r.due_at < ?", "i", now + SOON_SECONDS);
-	if (mine)
+	if (role == ROLE_LIAISON)
 		qb_add(&q, " AND p.owner_id = ?", "i", owner);
+	else if (role == ROLE_MANAGER || role == ROLE_ADMIN)
+		qb_add(&q, " AND (r.assignee_id = ? OR r.receiving_clinician_id = ? OR r.assignee_id IS NULL)", "ii",
+		       owner, owner);
+	else
+		qb_add(&q, " AND (r.assignee_id = ? OR r.receiving_clinician_id = ?)", "ii", owner, owner);
 	qb_sql(&q, " ORDER BY r.due_at, r.id LIMIT 200");
 	struct db_stmt *st = NULL;
-	int rc = qb_prepare(&q, db, &st);
+	rc = qb_prepare(&q, db, &st);
 	qb_release(&q);
 	if (rc < 0)
 		return rc;
@@ -82,6 +114,10 @@ static int referral_steps(struct db *db, const struct actor *viewer, struct list
 		}
 		it->urgency = text(l, st, 8);
 		it->direction = text(l, st, 9);
+		it->assignee_id = db_col_null(st, 10) ? 0 : db_col_int(st, 10);
+		it->assignee_name = text(l, st, 11);
+		it->receiving_clinician_id = db_col_null(st, 12) ? 0 : db_col_int(st, 12);
+		it->receiving_clinician_name = text(l, st, 13);
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;

@@ -1,8 +1,11 @@
 /* worklist: what a person should do now, most urgent first, as records —
  * overdue or soon-due referral steps, check-ins due with the partners they
  * own, follow-ups of their interactions, and their open commitments. Which
- * referral steps a viewer sees, and whether with the patient, follows
- * their role (domain/roles.h). The JSON is api/worklist.c's. Reads only;
+ * referral steps are a person's follows their role: a liaison's, those of
+ * the partners they own; anyone else's, those they are the assignee or the
+ * receiving clinician of; a manager's and an admin's also the unassigned
+ * ones. Whether the viewer sees them, and with the patient, follows the
+ * viewer's role (domain/roles.h). The JSON is api/worklist.c's. Reads only;
  * thread-safe (each call uses only the db handle it is given). */
 #ifndef LIAISON_SERVICE_WORKLIST_H
 #define LIAISON_SERVICE_WORKLIST_H
@@ -31,6 +34,8 @@ struct work_item {
 	bool has_patient; /* the viewer may read the patient */
 	int64_t patient_id;
 	const char *given, *family;
+	int64_t assignee_id, receiving_clinician_id;	      /* 0: nobody */
+	const char *assignee_name, *receiving_clinician_name; /* NULL: nobody */
 	/* WORK_CHECKIN */
 	enum checkin_bucket bucket;
 	bool has_last;

@@ -202,6 +202,17 @@ test('every route answers as documented', async () => {
   await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { direction: 'inbound' });
   await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: 999999999 }, { reason: 'x' });
   await call(manager, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { reason: 'x' });
+  const coordId = (await coordC.get('/api/v1/me')).json.user.id, clinId = (await clinC.get('/api/v1/me')).json.user.id;
+  await call(manager, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, { assignee_id: coordId, receiving_clinician_id: clinId });
+  await call(coordC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, { assignee_id: clinId });
+  await call(coordC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, { receiving_clinician_id: coordId });
+  await call(coordC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, {});
+  await call(coordC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: 999999999 }, { assignee_id: null });
+  await call(liaisonC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, { assignee_id: null });
+  await call(coordC, 'GET', '/api/v1/referrals', { query: `?assignee_id=${clinId}&receiving_clinician_id=${clinId}` });
+  await call(coordC, 'GET', '/api/v1/referrals', { query: '?assignee_id=none' });
+  await call(coordC, 'GET', '/api/v1/referrals', { query: '?assignee_id=nobody' });
+  await call(coordC, 'GET', '/api/v1/referrals/{id}', { id: out.id });
   await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'sent' });
   await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'sent', override_completeness: true });
   await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'completed', note: 'x' });
@@ -222,6 +233,7 @@ test('every route answers as documented', async () => {
   await call(coordC, 'PATCH', '/api/v1/appointments/{id}', { id: 999999999 }, { status: 'attended' });
   await call(coordC, 'POST', '/api/v1/referrals/{id}/transitions', { id: out.id }, { to: 'completed', note: 'Stable angina' });
   await call(coordC, 'PATCH', '/api/v1/referrals/{id}', { id: out.id }, { reason: 'too late' });
+  await call(coordC, 'PUT', '/api/v1/referrals/{id}/assignment', { id: out.id }, { assignee_id: null });
   await call(coordC, 'POST', '/api/v1/referrals/{id}/appointments', { id: out.id }, { starts_at: '2030-01-02T09:30:00Z' });
   const raw = (b, type) => ({ raw: true, headers: { 'content-type': type } });
   const doc = (await call(coordC, 'POST', '/api/v1/referrals/{id}/documents', { id: out.id, query: '?filename=ecg.pdf' },

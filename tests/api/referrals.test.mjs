@@ -42,12 +42,14 @@ const MOVES = {
 // "set by" of domain.md: the sender's states; everything else but expired is the recipient's.
 const SENDER_SET = new Set(['sent', 'cancelled', 'entered_in_error']);
 const DECISIONS = new Set(['accepted', 'declined', 'redirected', 'completed']);
-const EVENT_KEYS = ['id', 'at', 'user_id', 'user_name', 'on_behalf', 'from', 'to', 'reason', 'note'].sort();
+const EVENT_KEYS = ['id', 'at', 'user_id', 'user_name', 'on_behalf', 'kind', 'params', 'from', 'to', 'reason', 'note'].sort();
+const ASSIGNEE_KEYS = ['assignee_id', 'assignee_name', 'receiving_clinician_id', 'receiving_clinician_name'];
 const LIST_KEYS = ['id', 'direction', 'partner_id', 'partner_name', 'patient', 'urgency', 'specialty', 'status', 'due',
-  'created_at', 'updated_at'].sort();
+  'created_at', 'updated_at', ...ASSIGNEE_KEYS].sort();
 const REFERRAL_KEYS = ['id', 'direction', 'partner_id', 'partner_name', 'patient', 'urgency', 'specialty',
   'care_responsibility', 'reason', 'diagnoses', 'diagnoses_detail', 'packet', 'status', 'completeness', 'due', 'allowed_transitions',
-  'events', 'appointments', 'documents', 'redirected_from', 'redirected_to', 'created_at', 'updated_at'].sort();
+  'events', 'appointments', 'documents', 'redirected_from', 'redirected_to', 'created_at', 'updated_at',
+  ...ASSIGNEE_KEYS].sort();
 
 const FULL_PACKET = {
   history: 'Type 2 diabetes since 2015; hypertension',

@@ -2,11 +2,14 @@
 // two days, most urgent first, each linking to its referral. Overdue steps are
 // produced honestly: inbound referrals recorded with the time the partner sent
 // them (`sent_at`), so the service-level clock started hours or days ago.
+// Steps are a person's own (issue 12 point 7): these referrals are the
+// coordinator's, one with the clinician as its receiving clinician; the
+// per-person rules are tests/api/assignee.test.mjs's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, signedIn } from '../lib/server.mjs';
 
-let srv, admin, manager, liaison, coord, clin, partner;
+let srv, admin, manager, liaison, coord, clin, partner, coordId, clinId;
 const H = 3600e3, D = 86400e3;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -20,10 +23,12 @@ before(async () => {
   const p = await coord.post('/api/v1/partners', { name: 'Worklist Partner Hospital', specialty: 'Cardiology' });
   assert.equal(p.status, 201, p.text);
   partner = p.json;
+  coordId = (await coord.get('/api/v1/me')).json.user.id;
+  clinId = (await clin.get('/api/v1/me')).json.user.id;
 
   const t0 = Date.now();
   const inbound = async (urgency, sentAgo, name) => {
-    const b = { direction: 'inbound', partner_id: partner.id, urgency, reason: 'Chest pain',
+    const b = { direction: 'inbound', partner_id: partner.id, urgency, reason: 'Chest pain', assignee_id: coordId,
       patient: { mrn: `WL-${process.pid}-${++seq}`, given: name, family: 'Worklist' } };
     if (sentAgo !== null) b.sent_at = iso(t0 - sentAgo);
     const r = await coord.post('/api/v1/referrals', b);
@@ -37,6 +42,8 @@ before(async () => {
   };
   // acknowledge overdue by ~6 h (urgent: 4 h from sent)
   refs.ackUrgent = await inbound('urgent', 10 * H, 'AckUrgent');
+  const rc = await coord.patch(`/api/v1/referrals/${refs.ackUrgent.id}`, { receiving_clinician_id: clinId });
+  assert.equal(rc.status, 200, rc.text);
   // acknowledge overdue by ~2 h (emergent: 1 h from sent)
   refs.ackEmergent = await inbound('emergent', 3 * H, 'AckEmergent');
   // acknowledge due in ~4 h: not overdue, but due within two days
@@ -52,7 +59,7 @@ before(async () => {
   refs.later = await inbound('routine', null, 'Later');
   await move(refs.later.id, { to: 'accepted' });
   // no running step: a draft, a declined and a cancelled referral
-  const d = await coord.post('/api/v1/referrals', { direction: 'outbound', partner_id: partner.id, urgency: 'urgent',
+  const d = await coord.post('/api/v1/referrals', { direction: 'outbound', partner_id: partner.id, urgency: 'urgent', assignee_id: coordId,
     patient: { given: 'Draft', family: 'Worklist' } });
   assert.equal(d.status, 201, d.text);
   refs.draft = d.json;
@@ -63,8 +70,8 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-async function worklist(c = coord) {
-  const r = await c.get('/api/v1/worklist');
+async function worklist(c = coord, owner = null) {
+  const r = await c.get(`/api/v1/worklist${owner ? `?owner_id=${owner}` : ''}`);
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type') || '', /^application\/json/);
   assert.ok(Array.isArray(r.json.items), r.text);
@@ -155,9 +162,13 @@ test('who sees what: names only with referrals.read; sign-in required', async ()
   const forLiaison = steps(await worklist(liaison));
   assert.ok(forLiaison.some((x) => x.referral_id === refs.ackUrgent.id), 'a liaison sees the overdue steps of their partner');
   for (const it of forLiaison) assert.equal(it.patient, null, 'but no patient names');
-  for (const c of [manager, clin, admin]) {
-    const it = byRef(await worklist(c), refs.ackUrgent)[0];
+  // The receiving clinician sees it as theirs; managers and admins on the
+  // coordinator's list (it is assigned, so not among their unassigned ones).
+  for (const [c, owner] of [[clin, null], [manager, coordId], [admin, coordId]]) {
+    const it = byRef(await worklist(c, owner), refs.ackUrgent)[0];
     assert.ok(it && it.patient && it.patient.given === 'AckUrgent', JSON.stringify(it));
+    assert.equal(it.assignee_id, coordId);
+    assert.equal(it.receiving_clinician_id, clinId);
   }
   const anon = await new Client(srv.url).get('/api/v1/worklist');
   assert.equal(anon.status, 401);

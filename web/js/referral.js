@@ -3,15 +3,18 @@
 // actions open to the signed-in user (exactly the server's
 // allowed_transitions, each asking in a small dialog for what that move
 // needs); the appointments (with their outcomes while the referral is
-// scheduled); the documents (download and upload); and the timeline.
+// scheduled); the documents (download and upload); who has it (assignee and
+// receiving clinician, changed in a dialog by those with referrals.assign);
+// and the timeline, rendered from event codes (moves and assignments).
 import * as api from './api.js';
 import { h, replace, setText, bdi, uid } from './dom.js';
 import { setTitle, iso, t, languageName } from './i18n.js';
 import {
   field, badge, enumText, overdueBadge, personName, dateTime, dateOnly, fileSize, dlRow, loadingState, errorState,
-  formAlert, clearErrors, showFormError, markInvalid, announce, canWriteReferrals,
-  CLOSED_STATUSES, PACKET_FIELDS,
+  formAlert, clearErrors, showFormError, markInvalid, announce, canWriteReferrals, canAssignReferrals,
+  CLOSED_STATUSES, PACKET_FIELDS, ASSIGNEE_ROLES, RECEIVING_ROLES,
 } from './ui.js';
+import { userLabel, eligibleUsers } from './users.js';
 import { meter, checklistKey } from './completeness.js';
 import { loadPartnerOptions } from './referrals.js';
 
@@ -123,6 +126,7 @@ export function render(main, ctx) {
   const wrap = h('section', { class: 'page' }, loadingState());
   replace(main, wrap, live);
   const writer = canWriteReferrals(ctx.user);
+  const assigner = canAssignReferrals(ctx.user);
 
   const backLink = () => h('p', { class: 'back' }, h('a', { href: '/referrals', i18n: 'referrals.back' }));
 
@@ -235,6 +239,7 @@ export function render(main, ctx) {
         : h('p', { class: 'muted', i18n: 'value.none' }),
       h('div', { class: 'packet-grid' }, PACKET_FIELDS.map((k) => h('div', {}, text(`packet_item.${k}`, pk[k])))));
 
+    const peopleCard = people(r, closed);
     const apptCard = appointments(r);
     const docCard = documents(r);
     const timelineCard = timeline(r);
@@ -242,17 +247,94 @@ export function render(main, ctx) {
     replace(wrap,
       backLink(),
       head,
-      h('div', { class: 'grid' }, actionsCard, patientCard, detailsCard, complCard, docCard, apptCard, packetCard, timelineCard));
+      h('div', { class: 'grid' }, actionsCard, peopleCard, patientCard, detailsCard, complCard, docCard, apptCard, packetCard, timelineCard));
+  }
+
+  // A person named on the referral: their name, or "Unassigned".
+  const personCell = (userId, name) => (userId ? h('span', { class: 'user-name', dir: 'auto', dataset: { userId: String(userId) }, text: name || `#${userId}` })
+    : h('span', { class: 'muted', i18n: 'assign.nobody' }));
+
+  // Who has it: the assignee and the receiving clinician.
+  function people(r, closed) {
+    const change = assigner && !closed
+      ? h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'assign' }, i18n: 'assign.change', on: { click: () => openAssign(r) } })
+      : null;
+    return h('section', { class: 'card people-card', 'aria-labelledby': 'people-title' },
+      h('div', { class: 'card-head' }, h('h2', { id: 'people-title', i18n: 'assign.title' }), change),
+      h('dl', { class: 'dl' },
+        h('dt', { i18n: 'assign.assignee' }), h('dd', { class: 'assignee' }, personCell(r.assignee_id, r.assignee_name)),
+        h('dt', { i18n: 'assign.receiving_clinician' }), h('dd', { class: 'receiving-clinician' }, personCell(r.receiving_clinician_id, r.receiving_clinician_name))));
+  }
+
+  async function openAssign(r) {
+    const selects = {};
+    let assigned = false;
+    await formDialog({
+      title: 'assign.dialog_title',
+      intro: 'assign.dialog_help',
+      submitKey: 'assign.save',
+      build(form) {
+        const grid = h('div', { class: 'dialog-fields' });
+        for (const [name, label, roles, current] of [
+          ['assignee_id', 'assign.assignee', ASSIGNEE_ROLES, r.assignee_id],
+          ['receiving_clinician_id', 'assign.receiving_clinician', RECEIVING_ROLES, r.receiving_clinician_id]]) {
+          const f = field({ name, label, as: 'select', value: current ? String(current) : '', options: [['', 'assign.nobody']],
+            hint: name === 'assignee_id' ? 'assign.assignee_hint' : 'assign.receiving_hint' });
+          const sel = f.querySelector('select');
+          selects[name] = { sel, current };
+          eligibleUsers(roles, current).then((users) => {
+            for (const u of users) {
+              sel.append(h('option', { value: String(u.id), dir: 'auto', text: u.name, selected: u.id === current }));
+            }
+            sel.value = current ? String(current) : '';
+          }).catch(() => {
+            if (current) sel.append(h('option', { value: String(current), text: `#${current}`, selected: true }));
+          });
+          grid.append(f);
+        }
+        form.append(grid);
+      },
+      async submit() {
+        // Only what changed is sent: the same person again is no event.
+        const body = {};
+        for (const [name, { sel, current }] of Object.entries(selects)) {
+          const v = sel.value ? Number(sel.value) : null;
+          if (v !== (current || null)) body[name] = v;
+        }
+        if (!Object.keys(body).length) return true;
+        const updated = await api.put(`/referrals/${r.id}/assignment`, body);
+        announce(live, 'assign.done');
+        draw(updated);
+        assigned = true;
+        return true;
+      },
+    });
+    if (assigned) {
+      const b = wrap.querySelector('[data-action="assign"]');
+      if (b) b.focus();
+    }
+  }
+
+  // An "assigned" event: its code and parameters, in the reader's language.
+  function assignedLine(e) {
+    const p = e.params || {};
+    const key = p.from && p.to ? 'reassigned' : p.to ? 'assigned' : 'unassigned';
+    const who = (id) => (id ? userLabel(id, ctx.user) : h('span', { class: 'muted', i18n: 'assign.nobody' }));
+    return h('p', { class: 'timeline-move timeline-assigned' },
+      h('strong', { i18n: `event.${p.as === 'receiving_clinician' ? 'receiving_' : ''}${key}` }), ' ',
+      p.from ? [who(p.from), h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→' }),
+        h('span', { class: 'visually-hidden', i18n: 'referral.moved_to' }), ' '] : null,
+      who(p.to));
   }
 
   function timeline(r) {
     const events = [...(r.events || [])].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.id - a.id));
     return h('section', { class: 'card card-wide', 'aria-labelledby': 'timeline-title' },
       h('h2', { id: 'timeline-title', i18n: 'referral.timeline' }),
-      events.length ? h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: 'timeline-item', dataset: { to: e.to } },
+      events.length ? h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: 'timeline-item', dataset: { to: e.to, kind: e.kind || 'status' } },
         h('div', { class: 'timeline-when' }, dateTime(e.at)),
         h('div', { class: 'timeline-body' },
-          h('p', { class: 'timeline-move' },
+          e.kind === 'assigned' ? assignedLine(e) : h('p', { class: 'timeline-move' },
             e.from ? [badge('status', e.from), h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→' }),
               h('span', { class: 'visually-hidden', i18n: 'referral.moved_to' })] : null,
             badge('status', e.to)),

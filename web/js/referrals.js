@@ -1,6 +1,7 @@
 // referrals: the referral list — filters by status, direction, partner,
-// urgency and overdue, a table (patient, partner, direction, urgency, status,
-// due, created) and cursor paging like the partner list. The filters live in
+// urgency, assignee (or the unassigned) and overdue, a table (patient,
+// partner, direction, urgency, status, due, assignee, created) and cursor
+// paging like the partner list. The filters live in
 // the URL. Users who may list but not read referrals (liaisons) get the list
 // without patient names (the API sends patient null) and no links into it.
 import * as api from './api.js';
@@ -8,8 +9,9 @@ import { h, replace, setText, bdi } from './dom.js';
 import { setTitle } from './i18n.js';
 import {
   field, enumOptions, badge, enumText, overdueBadge, personName, dateTime, loadingState, emptyState, errorState,
-  canListReferrals, canReadReferrals, canWriteReferrals, STATUSES, DIRECTIONS, URGENCIES,
+  canListReferrals, canReadReferrals, canWriteReferrals, STATUSES, DIRECTIONS, URGENCIES, ASSIGNEE_ROLES,
 } from './ui.js';
+import { eligibleUsers } from './users.js';
 import { PAGE_SIZE } from './partners.js';
 
 // The "due" cell: the step, its time, and the red Overdue badge.
@@ -26,7 +28,8 @@ export function dueCell(due) {
 export function referralTable(items, user, { partner = true, caption = 'referrals.table_caption' } = {}) {
   const reader = canReadReferrals(user);
   const cols = [['patient', 'referral.patient'], partner && ['partner', 'referral.partner'], ['direction', 'referral.direction'],
-    ['urgency', 'referral.urgency'], ['status', 'referral.status'], ['due', 'referral.due'], ['created', 'referral.created_at']].filter(Boolean);
+    ['urgency', 'referral.urgency'], ['status', 'referral.status'], ['due', 'referral.due'], ['assignee', 'assign.assignee'],
+    ['created', 'referral.created_at']].filter(Boolean);
   return h('div', { class: 'table-wrap' }, h('table', { class: 'table responsive referral-table' },
     h('caption', { class: 'visually-hidden', i18n: caption }),
     h('thead', {}, h('tr', {}, cols.map(([k, key]) => h('th', { scope: 'col', class: `col-${k}`, i18n: key })))),
@@ -47,6 +50,9 @@ export function referralTable(items, user, { partner = true, caption = 'referral
         h('td', { class: 'col-urgency', 'i18n-data-label': 'referral.urgency' }, badge('urgency', r.urgency)),
         h('td', { class: 'col-status', 'i18n-data-label': 'referral.status' }, badge('status', r.status)),
         h('td', { class: 'col-due', 'i18n-data-label': 'referral.due' }, dueCell(r.due)),
+        h('td', { class: 'col-assignee', 'i18n-data-label': 'assign.assignee' }, r.assignee_id
+          ? h('span', { dir: 'auto', text: r.assignee_name || `#${r.assignee_id}` })
+          : h('span', { class: 'muted', i18n: 'assign.nobody' })),
         h('td', { class: 'col-created', 'i18n-data-label': 'referral.created_at' }, dateTime(r.created_at)));
     }))));
 }
@@ -88,19 +94,34 @@ export function render(main, ctx) {
   const dirField = field({ name: 'direction', label: 'referrals.filter_direction', as: 'select', value: q0.get('direction') || '', options: enumOptions('direction', DIRECTIONS, { blank: 'referrals.all_directions' }) });
   const partnerField = field({ name: 'partner_id', label: 'referrals.filter_partner', as: 'select', value: '', options: [['', 'referrals.all_partners']], class: 'grow' });
   const urgField = field({ name: 'urgency', label: 'referrals.filter_urgency', as: 'select', value: q0.get('urgency') || '', options: enumOptions('urgency', URGENCIES, { blank: 'referrals.all_urgencies' }) });
+  const assigneeValue = q0.get('assignee_id') || '';
+  const assigneeField = field({ name: 'assignee_id', label: 'referrals.filter_assignee', as: 'select', value: assigneeValue,
+    options: [['', 'referrals.all_assignees'], ['none', 'referrals.unassigned']] });
   const overdueField = field({ name: 'overdue', label: 'referrals.overdue_only', type: 'checkbox', value: q0.get('overdue') === 'true' });
   const statusSel = statusField.querySelector('select');
   const dirSel = dirField.querySelector('select');
   const partnerSel = partnerField.querySelector('select');
   const urgSel = urgField.querySelector('select');
   const overdueBox = overdueField.querySelector('input');
+  const assigneeSel = assigneeField.querySelector('select');
+  if (assigneeValue && assigneeValue !== 'none') {
+    assigneeSel.append(h('option', { value: assigneeValue, text: `#${assigneeValue}`, selected: true }));
+    assigneeSel.value = assigneeValue;
+  }
+  // The coordinators and clinicians, by name ("Me" is among them).
+  eligibleUsers(ASSIGNEE_ROLES, Number(assigneeValue) || null).then((users) => {
+    const keep = assigneeSel.value;
+    for (const o of [...assigneeSel.options]) if (o.value && o.value !== 'none') o.remove();
+    for (const u of users) assigneeSel.append(h('option', { value: String(u.id), dir: 'auto', text: u.name }));
+    assigneeSel.value = keep;
+  }).catch(() => { /* the filter keeps its id */ });
   let partnerId = q0.get('partner_id') || '';
   if (partnerId) {
     replace(partnerSel, h('option', { value: '', i18n: 'referrals.all_partners' }), h('option', { value: partnerId, text: `#${partnerId}`, selected: true }));
     partnerSel.value = partnerId;
   }
   const form = h('form', { class: 'filters', role: 'search', 'i18n-aria-label': 'referrals.filters' },
-    statusField, dirField, partnerField, urgField, overdueField);
+    statusField, dirField, partnerField, urgField, assigneeField, overdueField);
 
   const results = h('div', { class: 'results', 'aria-busy': 'false' });
   const status = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
@@ -125,6 +146,7 @@ export function render(main, ctx) {
     direction: dirSel.value,
     partner_id: partnerSel.value,
     urgency: urgSel.value,
+    assignee_id: assigneeSel.value,
     overdue: overdueBox.checked ? 'true' : '',
   });
 
@@ -147,7 +169,7 @@ export function render(main, ctx) {
       const items = data.items || [];
       if (items.length === 0) {
         const f = filters();
-        const filtered = f.status || f.direction || f.partner_id || f.urgency || f.overdue;
+        const filtered = f.status || f.direction || f.partner_id || f.urgency || f.assignee_id || f.overdue;
         replace(results, emptyState(filtered ? 'referrals.empty_filtered' : 'referrals.empty',
           filtered ? 'referrals.empty_filtered_hint' : (writer ? 'referrals.empty_hint' : null)));
       } else replace(results, referralTable(items, user));
@@ -178,7 +200,7 @@ export function render(main, ctx) {
 
   ctx.signal.addEventListener('abort', () => { if (inflight) inflight.abort(); }, { once: true });
   form.addEventListener('submit', (ev) => { ev.preventDefault(); restart(); });
-  for (const el of [statusSel, dirSel, partnerSel, urgSel, overdueBox]) el.addEventListener('change', restart);
+  for (const el of [statusSel, dirSel, partnerSel, urgSel, assigneeSel, overdueBox]) el.addEventListener('change', restart);
   next.addEventListener('click', () => {
     if (!nextCursor) return;
     cursors = cursors.slice(0, page + 1);

@@ -1,8 +1,11 @@
 // today: the home page after sign-in — GET /api/v1/worklist, grouped by kind
 // (referral steps, check-ins due — overdue, today, this week —, follow-ups,
 // commitments), most urgent first as the server sorts them; each item links
-// to where it is done. Managers and admins may look at another owner's list
-// (?owner_id=), picked by name from the people of the practice.
+// to where it is done. The referral steps are the person's own (those they
+// are the assignee or receiving clinician of; a liaison's, those of the
+// partners they own; a manager's and admin's also the unassigned, marked so).
+// Managers and admins may look at another owner's list (?owner_id=), picked
+// by name from the people of the practice.
 import * as api from './api.js';
 import { h, replace, bdi } from './dom.js';
 import { setTitle } from './i18n.js';
@@ -25,6 +28,7 @@ export function render(main, ctx) {
   const owner = ctx.query.get('owner_id') || '';
   const results = h('div', { class: 'worklist', 'aria-busy': 'true' }, loadingState());
   const picker = canPickOwner(ctx.user) ? ownerPicker(owner) : null;
+  let currentOwner = Number(owner) || ctx.user.id; // whose list is shown
   replace(main, h('section', { class: 'page today' },
     h('div', { class: 'page-head' },
       h('div', {},
@@ -54,6 +58,7 @@ export function render(main, ctx) {
   }
 
   async function load(ownerId) {
+    currentOwner = Number(ownerId) || ctx.user.id;
     results.setAttribute('aria-busy', 'true');
     try {
       const data = await api.get(`/worklist${api.query({ owner_id: ownerId })}`, { signal: ctx.signal });
@@ -96,6 +101,21 @@ export function render(main, ctx) {
     replace(results, sections);
   }
 
+  // Why a referral step is on this list: unassigned (for managers), or the
+  // person's part in it (assignee, receiving clinician).
+  function whose(x) {
+    if (!('assignee_id' in x)) return null;
+    if (x.assignee_id === null) return h('span', { class: 'badge badge-unassigned', i18n: 'today.unassigned' });
+    const owner = currentOwner;
+    if (x.receiving_clinician_id === owner && x.assignee_id !== owner) {
+      return h('span', { class: 'work-role muted', i18n: 'today.as_receiving' });
+    }
+    if (x.assignee_id !== owner && x.assignee_name) {
+      return h('span', { class: 'work-role muted', i18n: 'today.assigned_to', vars: { name: `\u2068${x.assignee_name}\u2069` } });
+    }
+    return null;
+  }
+
   function itemRow(x) {
     const overdue = x.overdue || x.bucket === 'overdue';
     const cls = ['work-item', overdue && 'is-overdue'];
@@ -109,7 +129,8 @@ export function render(main, ctx) {
         h('div', { class: 'work-main' }, title,
           x.step && h('span', { class: 'work-what', i18n: `step.${x.step}` }),
           x.patient && personName(x.patient) && h('span', { class: 'work-who' }, bdi(personName(x.patient))),
-          x.partner_name && h('span', { class: 'work-who muted' }, bdi(x.partner_name))),
+          x.partner_name && h('span', { class: 'work-who muted' }, bdi(x.partner_name)),
+          whose(x)),
         h('div', { class: 'work-side' }, overdue && overdueBadge(), due(dateTime(x.due_at))));
     }
     if (x.kind === 'checkin') {

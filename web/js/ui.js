@@ -33,6 +33,12 @@ const REF_WRITERS = new Set(['admin', 'coordinator', 'clinician']);
 export const canListReferrals = (user) => !!user && REF_LISTERS.has(user.role);
 export const canReadReferrals = (user) => !!user && REF_READERS.has(user.role);
 export const canWriteReferrals = (user) => !!user && REF_WRITERS.has(user.role);
+// Who may give a referral its assignee and receiving clinician
+// (referrals.assign), and who may hold each (docs/api.md "Assignee").
+const REF_ASSIGNERS = new Set(['admin', 'manager', 'coordinator', 'clinician']);
+export const canAssignReferrals = (user) => !!user && REF_ASSIGNERS.has(user.role);
+export const ASSIGNEE_ROLES = ['coordinator', 'clinician'];
+export const RECEIVING_ROLES = ['clinician'];
 // Settings (docs/api.md "Settings"): everyone signed in reads them, only
 // admins (settings.manage) change them, and only admins get the screen.
 export const canManageSettings = (user) => !!user && user.role === 'admin';

@@ -74,3 +74,11 @@ export function fillOwnerSelect(sel, { value, me, blankKey } = {}) {
   loadUsers().then(draw).catch(() => { /* the select keeps what it knows */ });
   return sel;
 }
+
+// The active users whose role is one of roles, by name — plus the user
+// keep (a current value) even when no longer active or eligible.
+export async function eligibleUsers(roles, keep) {
+  const users = await loadUsers();
+  const list = [...users.values()].filter((u) => (u.active !== false && roles.includes(u.role)) || u.id === keep);
+  return list.sort((a, b) => a.name.localeCompare(b.name));
+}
