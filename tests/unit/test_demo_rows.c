@@ -164,75 +164,74 @@ static void diagnoses_row(struct db_stmt *st, int64_t now)
 		p = end + 1;
 	}
 	assert_true(codes <= 12);
-	/* The same check as POST /referrals and PUT /referrals/{id}/assignment. */
-	static void test_assignees(void **state)
-	{
-		struct db *db = *state;
-		struct db_stmt *st = NULL;
-		assert_int_equal(db_prepare(db, "SELECT id, assignee_id, receiving_clinician_id FROM referrals", &st),
-				 0);
-		int64_t ids[2048][3];
-		size_t n = 0;
-		while (db_step(st) == DB_ROW && n < 2048) {
-			for (int i = 0; i < 3; i++)
-				ids[n][i] = db_col_null(st, i) ? 0 : db_col_int(st, i);
-			n++;
-		}
-		db_finalize(st);
-		size_t assigned = 0, unassigned = 0, receiving = 0;
-		for (size_t k = 0; k < n; k++) {
-			struct refusal why = {0};
-			if (referral_assignee_check(db, ASSIGN_ASSIGNEE, ids[k][1], &why) != 0 ||
-			    referral_assignee_check(db, ASSIGN_RECEIVING_CLINICIAN, ids[k][2], &why) != 0)
-				fail_msg("referral %lld: %s", (long long)ids[k][0], why.message);
-			if (ids[k][1])
-				assigned++;
-			else
-				unassigned++;
-			receiving += ids[k][2] != 0;
-		}
-		assert_true(assigned > n / 2);
-		assert_true(unassigned > 20);
-		assert_true(receiving > 20);
-		/* Each assignment is on the timeline. */
-		int64_t events = 0;
-		assert_int_equal(
-		    db_query_int(db, &events, "SELECT COUNT(*) FROM referral_events WHERE kind = 'assigned'", NULL),
-		    DB_ROW);
-		assert_true(events >= (int64_t)(assigned + receiving));
-	}
+}
 
-	static void test_diagnoses(void **state)
-	{
-		assert_true(each(*state, "SELECT id, diagnoses FROM referrals", diagnoses_row) > 100);
-		int64_t n = 0;
-		assert_int_equal(db_query_int(*state, &n, "SELECT COUNT(*) FROM referrals WHERE diagnoses <> '[]'", ""),
-				 DB_ROW);
-		assert_true(n > 100); /* the demo's referrals carry codes */
+/* The same check as POST /referrals and PUT /referrals/{id}/assignment. */
+static void test_assignees(void **state)
+{
+	struct db *db = *state;
+	struct db_stmt *st = NULL;
+	assert_int_equal(db_prepare(db, "SELECT id, assignee_id, receiving_clinician_id FROM referrals", &st), 0);
+	int64_t ids[2048][3];
+	size_t n = 0;
+	while (db_step(st) == DB_ROW && n < 2048) {
+		for (int i = 0; i < 3; i++)
+			ids[n][i] = db_col_null(st, i) ? 0 : db_col_int(st, i);
+		n++;
 	}
+	db_finalize(st);
+	size_t assigned = 0, unassigned = 0, receiving = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct refusal why = {0};
+		if (referral_assignee_check(db, ASSIGN_ASSIGNEE, ids[k][1], &why) != 0 ||
+		    referral_assignee_check(db, ASSIGN_RECEIVING_CLINICIAN, ids[k][2], &why) != 0)
+			fail_msg("referral %lld: %s", (long long)ids[k][0], why.message);
+		if (ids[k][1])
+			assigned++;
+		else
+			unassigned++;
+		receiving += ids[k][2] != 0;
+	}
+	assert_true(assigned > n / 2);
+	assert_true(unassigned > 20);
+	assert_true(receiving > 20);
+	/* Each assignment is on the timeline. */
+	int64_t events = 0;
+	assert_int_equal(
+	    db_query_int(db, &events, "SELECT COUNT(*) FROM referral_events WHERE kind = 'assigned'", NULL), DB_ROW);
+	assert_true(events >= (int64_t)(assigned + receiving));
+}
 
-	/* The demo shows user administration: one deactivated user, and the
-	 * practice keeps its active admin. */
-	static void test_users(void **state)
-	{
-		int64_t n = 0;
-		assert_int_equal(
-		    db_query_int(*state, &n, "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL", NULL), DB_ROW);
-		assert_int_equal(n, 1);
-		assert_int_equal(db_query_int(*state, &n,
-					      "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL",
-					      NULL),
-				 DB_ROW);
-		assert_true(n >= 1);
-	}
+static void test_diagnoses(void **state)
+{
+	assert_true(each(*state, "SELECT id, diagnoses FROM referrals", diagnoses_row) > 100);
+	int64_t n = 0;
+	assert_int_equal(db_query_int(*state, &n, "SELECT COUNT(*) FROM referrals WHERE diagnoses <> '[]'", ""),
+			 DB_ROW);
+	assert_true(n > 100); /* the demo's referrals carry codes */
+}
 
-	int main(void)
-	{
-		const struct CMUnitTest tests[] = {
-		    cmocka_unit_test(test_diagnoses), cmocka_unit_test(test_patients),
-		    cmocka_unit_test(test_users),     cmocka_unit_test(test_appointments),
-		    cmocka_unit_test(test_events),    cmocka_unit_test(test_goals_and_commitments),
-		    cmocka_unit_test(test_assignees),
-		};
-		return cmocka_run_group_tests(tests, setup, teardown);
-	}
+/* The demo shows user administration: one deactivated user, and the
+ * practice keeps its active admin. */
+static void test_users(void **state)
+{
+	int64_t n = 0;
+	assert_int_equal(db_query_int(*state, &n, "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL", NULL),
+			 DB_ROW);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+	    db_query_int(*state, &n, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL", NULL),
+	    DB_ROW);
+	assert_true(n >= 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_diagnoses), cmocka_unit_test(test_patients),
+	    cmocka_unit_test(test_users),     cmocka_unit_test(test_appointments),
+	    cmocka_unit_test(test_events),    cmocka_unit_test(test_goals_and_commitments),
+	    cmocka_unit_test(test_assignees),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
