@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s:%zu: %s is not after %s\n", argv[1], lineno, line, prev);
 			goto fail;
 		}
-		snprintf(prev, sizeof(prev), "%s", line);
+		memcpy(prev, line, (size_t)(tab - line) + 1); /* at most 8 characters and the NUL */
 		fputs("\t{", out);
 		quote(out, line);
 		fputs(", ", out);

@@ -102,7 +102,7 @@ test('the people list shows names and roles, email to admins, and never a passwo
   const staff = await ok(await manager.get('/api/v1/users?limit=500'));
   for (const u of staff.items) assert.deepEqual(Object.keys(u).sort(), ['active', 'id', 'name', 'role']);
   const full = await ok(await admin.get('/api/v1/users?limit=500'));
-  for (const u of full.items) assert.deepEqual(Object.keys(u).sort(), ['active', 'email', 'id', 'name', 'partner_id', 'role']);
+  for (const u of full.items) assert.deepEqual(Object.keys(u).sort(), ['active', 'email', 'id', 'name', 'partner_id', 'require_password_change', 'role']);
   assert.ok(full.items.some((u) => u.id === me.liaison));
   assert.ok(!JSON.stringify(full).includes('$argon2'));
 });
