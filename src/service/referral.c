@@ -21,6 +21,7 @@
 #include "service/actor.h"
 #include "service/audit.h"
 #include "service/settings.h"
+#include "service/user.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/strmap.h"
@@ -305,14 +306,8 @@ int referral_assignee_check(struct db *db, enum assign_as as, int64_t user_id, s
 {
 	if (!user_id)
 		return 0;
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL", &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, user_id);
-	rc = db_step(st);
-	enum role r = rc == DB_ROW ? role_from_name(db_col_text(st, 0)) : ROLE_NONE;
-	db_finalize(st);
+	enum role r;
+	int rc = user_role(db, user_id, true, &r);
 	if (rc < 0)
 		return rc;
 	if (as == ASSIGN_ASSIGNEE && (r == ROLE_COORDINATOR || r == ROLE_CLINICIAN))

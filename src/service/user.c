@@ -158,6 +158,25 @@ int user_exists(struct db *db, int64_t id)
 	return rc < 0 ? rc : n > 0;
 }
 
+int user_role(struct db *db, int64_t id, bool active_only, enum role *role)
+{
+	*role = ROLE_NONE;
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db,
+			    active_only ? "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL"
+					: "SELECT role FROM users WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	rc = db_bind_int(st, 1, id);
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW)
+		*role = role_from_name(db_col_text(st, 0));
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 struct walk {
 	void (*each)(void *arg, const struct user *u);
 	void *arg;

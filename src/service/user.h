@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/roles.h"
 #include "service/fields.h"
 
 struct actor;
@@ -106,6 +107,9 @@ struct arena;
 int user_get(struct db *db, int64_t id, struct user *u, struct arena *a);
 /* Whether user id exists. Returns 1, 0 or DB_E*. */
 int user_exists(struct db *db, int64_t id);
+/* The role of user id into *role (ROLE_NONE when there is no such user, or
+ * when active_only and the user is deactivated). Returns 0 or DB_E*. */
+int user_role(struct db *db, int64_t id, bool active_only, enum role *role);
 
 /* A list question: role NULL lists the staff (every role but partner);
  * cursor is the last id of the page before. */

@@ -11,6 +11,7 @@
 #include "domain/roles.h"
 #include "service/actor.h"
 #include "service/settings.h"
+#include "service/user.h"
 #include "util/arena.h"
 #include "util/timefmt.h"
 
@@ -54,16 +55,7 @@ static int owner_role(struct db *db, const struct actor *viewer, int64_t owner, 
 		*r = viewer->role;
 		return 0;
 	}
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT role FROM users WHERE id = ?", &st);
-	if (rc < 0)
-		return rc;
-	db_bind_int(st, 1, owner);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*r = role_from_name(db_col_text(st, 0));
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	return user_role(db, owner, false, r);
 }
 
 /* Referral steps, by the owner's role: a liaison's are the steps of the

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "demo_fixture.h"
+
 #include "db/db.h"
 #include "domain/dates.h"
 #include "domain/icd10.h"
@@ -29,40 +31,20 @@
 #include "util/secret.h"
 #include "util/timefmt.h"
 
-static char path[64];
+static char path[DEMO_FIXTURE_PATH_MAX];
 
 static int setup(void **state)
 {
-	snprintf(path, sizeof(path), "/tmp/liaison-demo-rows-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
+	struct db *db = demo_fixture_open(path);
+	if (!db)
 		return -1;
-	close(fd);
-	unlink(path); /* the engine makes it */
-	char err[256];
-	if (secret_init() < 0)
-		return -1;
-	struct db *db = db_open(path, err, sizeof(err));
-	if (!db || db_migrate(db, err, sizeof(err)) < 0)
-		return -1;
-	char msg[512];
-	if (demo_load(db, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "demo: %s\n", msg);
-		return -1;
-	}
 	*state = db;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	db_close(*state);
-	unlink(path);
-	char side[80];
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	demo_fixture_close(*state, path);
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "demo_fixture.h"
+
 #include "db/db.h"
 #include "io/demo.h"
 #include "service/actor.h"
@@ -26,29 +28,15 @@
 #include "util/secret.h"
 #include "util/timefmt.h"
 
-static char path[64];
+static char path[DEMO_FIXTURE_PATH_MAX];
 static struct actor coordinator;
 static int64_t referral, partner;
 
 static int setup(void **state)
 {
-	snprintf(path, sizeof(path), "/tmp/liaison-svc-dates-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
+	struct db *db = demo_fixture_open(path);
+	if (!db)
 		return -1;
-	close(fd);
-	unlink(path);
-	char err[256];
-	if (secret_init() < 0)
-		return -1;
-	struct db *db = db_open(path, err, sizeof(err));
-	if (!db || db_migrate(db, err, sizeof(err)) < 0)
-		return -1;
-	char msg[512];
-	if (demo_load(db, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "demo: %s\n", msg);
-		return -1;
-	}
 	int64_t uid = 0;
 	if (db_query_int(db, &uid, "SELECT MIN(id) FROM users WHERE role = 'coordinator' AND disabled_at IS NULL",
 			 "") != DB_ROW ||
@@ -66,13 +54,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	db_close(*state);
-	unlink(path);
-	char side[80];
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	demo_fixture_close(*state, path);
 	return 0;
 }
 

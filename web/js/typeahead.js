@@ -29,7 +29,6 @@ export function typeahead(input, { search, onPick, minChars = 2, lang, emptyKey 
   let active = -1;
   let timer = 0;
   let ctrl = null;
-  let lastQuery = null;
 
   function close() {
     list.hidden = true;
@@ -52,12 +51,11 @@ export function typeahead(input, { search, onPick, minChars = 2, lang, emptyKey 
     const it = items[i];
     if (!it) return;
     input.value = it.value;
-    lastQuery = it.value;
     close();
     if (onPick) onPick(it);
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }
-  function show(found, q) {
+  function show(found) {
     items = found;
     if (!found.length) {
       replace(list, h('li', { class: 'typeahead-empty', role: 'presentation', i18n: emptyKey || 'typeahead.none' }));
@@ -76,7 +74,6 @@ export function typeahead(input, { search, onPick, minChars = 2, lang, emptyKey 
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     setActive(-1);
-    lastQuery = q;
   }
   async function run(q) {
     if (ctrl) ctrl.abort();
@@ -84,7 +81,7 @@ export function typeahead(input, { search, onPick, minChars = 2, lang, emptyKey 
     const signal = ctrl.signal;
     try {
       const found = await search(q, signal);
-      if (!signal.aborted && document.activeElement === input) show(found, q);
+      if (!signal.aborted && document.activeElement === input) show(found);
     } catch (err) {
       if (err.name !== 'AbortError') close();
     }
@@ -114,5 +111,5 @@ export function typeahead(input, { search, onPick, minChars = 2, lang, emptyKey 
     }
   });
   input.addEventListener('blur', () => { clearTimeout(timer); close(); });
-  return { close, get lastQuery() { return lastQuery; } };
+  return { close };
 }
